@@ -1,0 +1,124 @@
+// The catalog topology shared by the hairpin family. Addresses are fixed: docs and users refer to them.
+//
+//   remote 198.51.100.10 ── isp (198.51.100.1 | 203.0.113.254) ── wan0 203.0.113.1  router
+//                                                                   lan0 192.168.1.1 ──┐
+//                                                      lan switch: server 192.168.1.2 (HTTP :80)
+//                                                                  client 192.168.1.10
+//
+// With dmz: true the server moves to its own subnet behind router dmz0 (192.168.2.1):
+//   router dmz0 192.168.2.1 ── server 192.168.2.2
+
+import type { NodeDef, ProbeDef, RulesetDef, ScenarioDef } from '../../src/index.ts';
+
+export const PUBLIC_IP = '203.0.113.1';
+export const REMOTE_IP = '198.51.100.10';
+export const CLIENT_IP = '192.168.1.10';
+export const ROUTER_LAN_IP = '192.168.1.1';
+export const LAN_SERVER_IP = '192.168.1.2';
+export const DMZ_SERVER_IP = '192.168.2.2';
+export const PUBLIC_URL = `http://${PUBLIC_IP}/`;
+
+export interface HairpinLabOptions {
+  router: RulesetDef[];
+  dmz?: boolean;
+}
+
+export function hairpinLab({
+  router,
+  dmz = false,
+}: HairpinLabOptions): Pick<ScenarioDef, 'nodes' | 'links'> {
+  const serverIp = dmz ? DMZ_SERVER_IP : LAN_SERVER_IP;
+  const server: NodeDef = {
+    kind: 'host',
+    interfaces: { eth0: { addresses: [`${serverIp}/24`] } },
+    routes: [{ to: 'default', via: dmz ? '192.168.2.1' : ROUTER_LAN_IP }],
+    services: [{ kind: 'http', port: 80 }],
+  };
+  return {
+    nodes: {
+      remote: {
+        kind: 'host',
+        interfaces: { eth0: { addresses: [`${REMOTE_IP}/24`] } },
+        routes: [{ to: 'default', via: '198.51.100.1' }],
+      },
+      isp: {
+        kind: 'router',
+        interfaces: {
+          eth0: { addresses: ['198.51.100.1/24'] },
+          eth1: { addresses: ['203.0.113.254/24'] },
+        },
+      },
+      router: {
+        kind: 'router',
+        interfaces: {
+          wan0: { addresses: [`${PUBLIC_IP}/24`] },
+          lan0: { addresses: [`${ROUTER_LAN_IP}/24`] },
+          ...(dmz ? { dmz0: { addresses: ['192.168.2.1/24'] } } : {}),
+        },
+        routes: [{ to: 'default', via: '203.0.113.254' }],
+        rulesets: router,
+      },
+      lan: { kind: 'switch' },
+      server,
+      client: {
+        kind: 'host',
+        interfaces: { eth0: { addresses: [`${CLIENT_IP}/24`] } },
+        routes: [{ to: 'default', via: ROUTER_LAN_IP }],
+      },
+    },
+    links: [
+      { a: 'remote:eth0', b: 'isp:eth0' },
+      { a: 'isp:eth1', b: 'router:wan0' },
+      { a: 'router:lan0', b: 'lan' },
+      { a: 'client:eth0', b: 'lan' },
+      dmz ? { a: 'router:dmz0', b: 'server:eth0' } : { a: 'server:eth0', b: 'lan' },
+    ],
+  };
+}
+
+/** The remote client on the internet: the port forward works for it in every variant. */
+export function remoteProbe(serverSees = REMOTE_IP): ProbeDef {
+  return { name: 'remote', from: 'remote', url: PUBLIC_URL, expect: 'connects', serverSees };
+}
+
+/** The LAN client using the public address: the probe hairpin NAT is about. */
+export function lanClientProbe(outcome: Pick<ProbeDef, 'expect' | 'serverSees'>): ProbeDef {
+  return { name: 'lan-client', from: 'client', url: PUBLIC_URL, ...outcome };
+}
+
+/** The client only ever talks to the public address: no reply reaches it from a private one. */
+export const clientSeesOnlyPublicPeer = [
+  {
+    name: 'client:eth0 gets its SYN-ACK from 203.0.113.1:80',
+    at: 'client:eth0',
+    during: 'lan-client',
+    match: { proto: 'tcp', src: PUBLIC_IP, sport: 80, tcp: { syn: true, ack: true } },
+    expect: 'seen',
+  },
+  {
+    name: 'client:eth0 never receives TCP from a private address',
+    at: 'client:eth0',
+    during: 'lan-client',
+    match: { proto: 'tcp', direction: 'in', src: '192.168.0.0/16' },
+    expect: 'absent',
+  },
+] satisfies ScenarioDef['flows'];
+
+/** The port forward of the MikroTik wiki page, in iptables-restore form: DNAT plus masquerade out wan0. */
+export function portForwardRules(extra: string[] = []): RulesetDef {
+  return {
+    format: 'iptables',
+    text: [
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':INPUT ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      ':POSTROUTING ACCEPT [0:0]',
+      `-A PREROUTING -d ${PUBLIC_IP}/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination ${LAN_SERVER_IP}`,
+      '-A POSTROUTING -o wan0 -j MASQUERADE',
+      ...extra,
+      'COMMIT',
+      '',
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian/Ubuntu clone runnable: Debian packages natlab drives, then node_modules.
+# Quick when everything is present: it only looks, and installs what is missing.
+# --node-only: skip the system packages (for commands that need none).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command -> Debian package
+declare -A PACKAGES=(
+  [ip]=iproute2 [iptables]=iptables [nft]=nftables [ebtables]=ebtables [tcpdump]=tcpdump
+  [curl]=curl [conntrack]=conntrack [ping]=iputils-ping [sysctl]=procps
+)
+
+find_tool() { PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; }
+
+if [[ "${1:-}" != "--node-only" ]]; then
+  missing=()
+  for tool in "${!PACKAGES[@]}"; do find_tool "$tool" || missing+=("${PACKAGES[$tool]}"); done
+  if ((${#missing[@]} > 0)); then
+    if [[ $(id -u) -ne 0 ]]; then
+      echo "natlab setup: missing packages: ${missing[*]} (run as root to install them)" >&2
+    elif ! command -v apt-get >/dev/null; then
+      echo "natlab setup: missing packages: ${missing[*]}, and no apt-get to install them" >&2
+    else
+      echo "natlab setup: installing ${missing[*]}" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      timeout 600 apt-get update -qq >&2
+      timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+  fi
+fi
+
+# node_modules, when absent or older than the lock file.
+if [[ ! -d node_modules/.bin || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "natlab setup: installing node_modules" >&2
+  if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+fi

@@ -1,0 +1,39 @@
+// Short human text for a packet: "192.168.1.2:80 → 192.168.1.10:41234 SYN-ACK".
+
+import type { Packet } from '../decode/packet.ts';
+
+export function tcpLabel(packet: Packet): string {
+  const tcp = packet.tcp;
+  if (!tcp) return '';
+  const f = tcp.flags;
+  const names = [f.syn && 'SYN', f.fin && 'FIN', f.rst && 'RST', f.psh && 'PSH', f.ack && 'ACK'];
+  const label = names.filter(Boolean).join('-') || 'none';
+  return tcp.payloadLength > 0 ? `${label} +${tcp.payloadLength}B` : label;
+}
+
+function endpoint(address: string, port: number | undefined): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return port === undefined ? host : `${host}:${port}`;
+}
+
+export function packetKind(packet: Packet): string {
+  if (packet.tcp) return tcpLabel(packet);
+  if (packet.udp) return `UDP ${packet.udp.payloadLength}B`;
+  if (packet.icmp)
+    return `ICMP${packet.icmp.v6 ? 'v6' : ''} ${packet.icmp.type}/${packet.icmp.code}`;
+  if (packet.arp) return packet.arp.op === 1 ? 'ARP who-has' : 'ARP reply';
+  return `ethertype 0x${packet.ethertype.toString(16)}`;
+}
+
+export function packetAddresses(packet: Packet): string {
+  if (packet.ip) {
+    const l4 = packet.tcp ?? packet.udp;
+    return `${endpoint(packet.ip.src, l4?.sport)} → ${endpoint(packet.ip.dst, l4?.dport)}`;
+  }
+  if (packet.arp) return `${packet.arp.senderIp} → ${packet.arp.targetIp}`;
+  return `${packet.srcMac} → ${packet.dstMac}`;
+}
+
+export function describePacket(packet: Packet): string {
+  return `${packetAddresses(packet)} ${packetKind(packet)}`;
+}

@@ -1,0 +1,155 @@
+// Stage 3, netns backend: one namespace per node, veths born inside their namespaces, ip -batch throughout.
+
+import { NatlabError } from '../../errors.ts';
+import type { InterfacePlan, NodePlan, TopologyPlan } from '../../plan/topology-plan.ts';
+import { runCommand } from '../../system/run-command.ts';
+import { settleAll } from '../../system/settle-all.ts';
+import type { TeardownStack } from '../../system/teardown-stack.ts';
+import { processStartTime, removeManifest, writeManifest } from '../run-ledger.ts';
+import { makeTopology, type Topology } from '../topology.ts';
+import { existingNamespaces, killProcessesIn } from './namespace-processes.ts';
+
+export interface BuildOptions {
+  teardown: TeardownStack;
+  signal?: AbortSignal;
+  /** Recorded in the manifest so automatic cleanup leaves the lab alone. */
+  keep?: boolean;
+}
+
+export async function buildNetnsTopology(
+  plan: TopologyPlan,
+  { teardown, signal, keep = false }: BuildOptions,
+): Promise<Topology> {
+  const namespaces = plan.nodes.map((n) => n.netns);
+  await writeManifest({
+    runId: plan.runId,
+    scenario: plan.scenario,
+    pid: process.pid,
+    pidStartTime: (await processStartTime(process.pid)) ?? '',
+    createdAt: new Date().toISOString(),
+    namespaces,
+    kept: keep,
+  });
+  teardown.push('remove run manifest', () => removeManifest(plan.runId));
+  teardown.push('delete namespaces', () => deleteNamespaces(namespaces));
+
+  await ipBatch(rootBatch(plan), { action: 'create namespaces and links', signal });
+  await settleAll(
+    plan.nodes.map((node) =>
+      ipBatch(nodeBatch(node), {
+        action: 'configure interfaces and routes',
+        node: node.name,
+        netns: node.netns,
+        signal,
+      }),
+    ),
+  );
+  return makeTopology(
+    plan,
+    (node, argv) => ['ip', 'netns', 'exec', nsOf(plan, node), ...argv],
+    signal,
+  );
+}
+
+function nsOf(plan: TopologyPlan, node: string): string {
+  const found = plan.nodes.find((n) => n.name === node);
+  if (!found) throw new Error(`unknown node ${node}`);
+  return found.netns;
+}
+
+/** Namespaces, veth pairs (each end created in its namespace) and sysctls, from the root: one process. */
+export function rootBatch(plan: TopologyPlan): string[] {
+  const lines = plan.nodes.map((n) => `netns add ${n.netns}`);
+  for (const link of plan.links) {
+    const a = endOf(plan, link.a);
+    const b = endOf(plan, link.b);
+    lines.push(
+      `link add ${a.iface.name} netns ${a.node.netns} address ${a.iface.mac} type veth peer name ${b.iface.name} netns ${b.node.netns} address ${b.iface.mac}`,
+    );
+  }
+  // Set before any interface is up, so nothing (e.g. IPv6 router solicitations) leaks out early.
+  for (const node of plan.nodes) {
+    const settings = Object.entries(node.sysctls).map(([k, v]) => `${k}=${v}`);
+    if (settings.length > 0)
+      lines.push(`netns exec ${node.netns} sysctl -q -w ${settings.join(' ')}`);
+  }
+  return lines;
+}
+
+function endOf(plan: TopologyPlan, end: { node: string; iface: string }) {
+  const node = plan.nodes.find((n) => n.name === end.node);
+  const iface = node?.interfaces.find((i) => i.name === end.iface);
+  if (!node || !iface) throw new Error(`link end ${end.node}:${end.iface} is not in the plan`);
+  return { node, iface };
+}
+
+/** Everything inside one namespace: bridges, addresses, links up, routes. */
+export function nodeBatch(node: NodePlan): string[] {
+  const lines = ['link set lo up'];
+  const bridges = node.interfaces.filter((i) => i.kind === 'bridge');
+  for (const bridge of bridges)
+    lines.push(`link add ${bridge.name} address ${bridge.mac} type bridge`);
+  for (const iface of node.interfaces) {
+    if (iface.master) lines.push(`link set ${iface.name} master ${iface.master}`);
+  }
+  for (const iface of node.interfaces) {
+    for (const address of iface.addresses) lines.push(addressLine(iface, address));
+  }
+  for (const iface of node.interfaces) {
+    if (iface.kind !== 'loopback') lines.push(`link set ${iface.name} up`);
+  }
+  for (const route of node.routes) lines.push(`route add ${route.to} via ${route.via}`);
+  return lines;
+}
+
+function addressLine(iface: InterfacePlan, address: string): string {
+  // nodad: duplicate address detection would hold IPv6 addresses back for a second or more.
+  const nodad = address.includes(':') ? ' nodad' : '';
+  return `addr add ${address} dev ${iface.name}${nodad}`;
+}
+
+async function ipBatch(
+  lines: string[],
+  {
+    action,
+    node,
+    netns,
+    signal,
+  }: { action: string; node?: string; netns?: string; signal?: AbortSignal },
+): Promise<void> {
+  const argv = netns ? ['ip', '-n', netns, '-batch', '-'] : ['ip', '-batch', '-'];
+  try {
+    await runCommand(argv, {
+      action,
+      stage: 'build',
+      node,
+      input: `${lines.join('\n')}\n`,
+      signal,
+    });
+  } catch (error) {
+    // ip names the failing line ("Command failed -:7"); put that line in the message.
+    if (!(error instanceof NatlabError)) throw error;
+    const line = Number(/Command failed -:(\d+)/.exec(error.stderr ?? '')?.[1]);
+    if (!line) throw error;
+    throw new NatlabError(`${error.shortMessage} (batch line ${line}: ${lines[line - 1]})`, {
+      code: error.code,
+      stage: error.stage,
+      node: error.node,
+      command: error.command,
+      stderr: error.stderr,
+      cause: error,
+    });
+  }
+}
+
+export async function deleteNamespaces(names: readonly string[]): Promise<void> {
+  // Processes would keep a deleted namespace alive, unnamed: end them first.
+  await killProcessesIn(names);
+  const present = await existingNamespaces(names);
+  if (present.length === 0) return;
+  await runCommand(['ip', '-batch', '-'], {
+    action: 'delete namespaces',
+    stage: 'teardown',
+    input: `${present.map((n) => `netns del ${n}`).join('\n')}\n`,
+  });
+}

@@ -1,0 +1,110 @@
+// Stage 10: probe outcomes and flow expectations become check results. Failed checks are data.
+
+import { describePacket } from '../analyse/describe-packet.ts';
+import { compileMatch } from '../analyse/match-packet.ts';
+import type { DirectionOf } from '../analyse/packet-direction.ts';
+import { inWindow, type TimeWindow } from '../analyse/probe-trace.ts';
+import type { Packet } from '../decode/packet.ts';
+import type { TopologyPlan } from '../plan/topology-plan.ts';
+import type { FlowExpectationDef, PacketMatch } from '../scenario/define-scenario.ts';
+import type { ProbeResult } from '../traffic/run-probes.ts';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface CheckInput {
+  plan: TopologyPlan;
+  probes: readonly ProbeResult[];
+  packets: readonly Packet[];
+  windows: ReadonlyMap<string, TimeWindow>;
+  directionOf: DirectionOf;
+}
+
+export function evaluateChecks(input: CheckInput): CheckResult[] {
+  return [
+    ...input.probes.flatMap((probe) =>
+      checkProbe(probe, input.plan.probes.find((p) => p.name === probe.name)?.serverSees),
+    ),
+    ...input.plan.flows.map((flow) => checkFlow(flow, input)),
+  ];
+}
+
+function checkProbe(probe: ProbeResult, serverSees: string | undefined): CheckResult[] {
+  const took = `${probe.endedAt - probe.startedAt} ms`;
+  const outcome = probe.ok
+    ? `connected (HTTP ${probe.httpStatus}, ${took})`
+    : `failed: ${probe.error} (${took})`;
+  const checks: CheckResult[] = [
+    {
+      name: `${probe.name}: ${probe.from} → ${probe.to} ${probe.expect === 'connects' ? 'connects' : 'fails'}`,
+      ok: probe.ok === (probe.expect === 'connects'),
+      detail: outcome,
+    },
+  ];
+  if (serverSees !== undefined) {
+    checks.push({
+      name: `${probe.name}: server saw ${serverSees}`,
+      ok: probe.serverSaw === serverSees,
+      detail:
+        probe.serverSaw === undefined
+          ? 'the server gave no answer, so it saw nothing'
+          : `the server reported client address ${probe.serverSaw}`,
+    });
+  }
+  return checks;
+}
+
+function checkFlow(flow: FlowExpectationDef, input: CheckInput): CheckResult {
+  const window = flow.during === undefined ? undefined : input.windows.get(flow.during);
+  const predicate = compileMatch(flow.match);
+  const matches = input.packets.filter(
+    (p) =>
+      p.point === flow.at &&
+      inWindow(p, window) &&
+      predicate(p, input.directionOf(p.point, p.srcMac)),
+  );
+  const name = flow.name ?? defaultFlowName(flow);
+  const first = matches[0];
+  const evidence = first ? `; first: frame ${first.index}, ${describePacket(first)}` : '';
+  const scope = flow.during ? ` during ${flow.during}` : '';
+  if (flow.expect === 'seen') {
+    return {
+      name,
+      ok: matches.length > 0,
+      detail:
+        matches.length > 0
+          ? `${matches.length} matching packet(s) at ${flow.at}${scope}${evidence}`
+          : `no matching packet at ${flow.at}${scope}`,
+    };
+  }
+  return {
+    name,
+    ok: matches.length === 0,
+    detail:
+      matches.length === 0
+        ? `none at ${flow.at}${scope}, as expected`
+        : `${matches.length} matching packet(s) at ${flow.at}${scope}${evidence}`,
+  };
+}
+
+export function describeMatch(match: PacketMatch): string {
+  const parts: string[] = [];
+  if (match.direction) parts.push(match.direction === 'in' ? 'arriving' : 'leaving');
+  if (match.proto) parts.push(match.proto);
+  if (match.src || match.sport !== undefined)
+    parts.push(`from ${match.src ?? '*'}${match.sport !== undefined ? `:${match.sport}` : ''}`);
+  if (match.dst || match.dport !== undefined)
+    parts.push(`to ${match.dst ?? '*'}${match.dport !== undefined ? `:${match.dport}` : ''}`);
+  if (match.tcp) {
+    const flags = Object.entries(match.tcp).map(([f, on]) => `${on ? '' : '!'}${f.toUpperCase()}`);
+    parts.push(flags.join('+'));
+  }
+  return parts.join(' ') || 'any packet';
+}
+
+function defaultFlowName(flow: FlowExpectationDef): string {
+  return `${flow.at} ${flow.expect === 'seen' ? 'sees' : 'never sees'} ${describeMatch(flow.match)}`;
+}

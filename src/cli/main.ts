@@ -1,0 +1,138 @@
+// `npm run scenario <name> [-- --json --out DIR --keep]` and `--list`. Takes argv as a parameter so
+// tests can call it in-process. Exit codes: 0 pass, 1 check failed, 2 bad input or harness error,
+// 4 skipped, 130 interrupted.
+
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isUserError, NatlabError } from '../errors.ts';
+import type { ScenarioResult } from '../report/scenario-result.ts';
+import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
+import { runScenario } from '../run/run-scenario.ts';
+import { listScenarioNames, loadScenario } from '../scenario/load-scenario.ts';
+import { progressPrinter } from './progress-printer.ts';
+
+export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as const;
+
+const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
+       npm run scenario -- --list
+
+  --json       print the result as JSON on stdout, and nothing else there
+  --out DIR    keep pcaps and result.json in DIR (default: a fresh directory, printed)
+  --keep       leave the lab up after the run; remove it with npm run clean
+  --list       list the scenarios
+`;
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function main(argv: string[], io: Io = process): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    io.stderr.write(`natlab: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.error;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return EXIT.pass;
+  }
+  if (values.list) return listScenarios(io);
+  if (positionals.length !== 1) {
+    io.stderr.write(`natlab: name one scenario (got ${positionals.length})\n\n${USAGE}`);
+    return EXIT.error;
+  }
+  const name = positionals[0] ?? '';
+
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    io.stderr.write(`\nnatlab: ${signal}, tearing down...\n`);
+    controller.abort(
+      new NatlabError(`interrupted by ${signal}`, { code: 'INTERRUPTED', stage: 'cli' }),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const scenario = await loadScenario(name);
+    const result = await runScenario({
+      scenario,
+      outDir:
+        values.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? '.', values.out),
+      keep: values.keep,
+      signal: controller.signal,
+      progress: progressPrinter(io.stderr),
+    });
+    await writeResultFile(result);
+    if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else io.stdout.write(renderTerminalReport(result, glyphsFor(io.stdout.isTTY === true)));
+    return EXIT[result.verdict];
+  } catch (error) {
+    if (controller.signal.aborted) {
+      io.stderr.write('natlab: interrupted; everything this run created was removed\n');
+      return EXIT.interrupted;
+    }
+    return reportError(error, name, values.json === true, io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+async function listScenarios(io: Io): Promise<number> {
+  const names = await listScenarioNames();
+  const width = Math.max(...names.map((n) => n.length));
+  for (const name of names) {
+    const { def } = await loadScenario(name);
+    io.stdout.write(`${name.padEnd(width)}  ${def.description}\n`);
+  }
+  return EXIT.pass;
+}
+
+async function writeResultFile(result: ScenarioResult): Promise<void> {
+  if (!result.outDir) return;
+  await writeFile(`${result.outDir}/result.json`, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+function reportError(error: unknown, scenario: string, json: boolean, io: Io): number {
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) {
+    const result = {
+      scenario,
+      verdict: 'error',
+      reason: message,
+      checks: [],
+      probes: [],
+      captures: [],
+    };
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  }
+  // A user error gets its message only; a harness failure keeps its stack for the bug report.
+  const text =
+    isUserError(error) || error instanceof NatlabError ? message : (error as Error).stack;
+  io.stderr.write(`natlab: ${text ?? message}\n`);
+  return EXIT.error;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}

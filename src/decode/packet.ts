@@ -1,0 +1,57 @@
+// The decoded packet (stage 8 output): one captured frame at one capture point.
+
+export interface TcpFlags {
+  syn: boolean;
+  ack: boolean;
+  fin: boolean;
+  rst: boolean;
+  psh: boolean;
+  urg: boolean;
+  ece: boolean;
+  cwr: boolean;
+}
+
+export interface Packet {
+  /** Capture point, "node:iface". */
+  point: string;
+  /** 1-based frame number in its pcap, as tcpdump and Wireshark count. */
+  index: number;
+  /** Microseconds since the epoch. */
+  timeUs: number;
+  /** Length on the wire; the pcap may hold less (snap length). */
+  length: number;
+  srcMac: string;
+  dstMac: string;
+  ethertype: number;
+  vlan?: number;
+  arp?: {
+    op: number;
+    senderMac: string;
+    senderIp: string;
+    targetMac: string;
+    targetIp: string;
+  };
+  ip?: {
+    version: 4 | 6;
+    src: string;
+    dst: string;
+    protocol: number;
+    ttl: number;
+    /** IPv4 identification (the IPv6 fragment id is not kept). */
+    id?: number;
+    length: number;
+  };
+  tcp?: {
+    sport: number;
+    dport: number;
+    seq: number;
+    ack: number;
+    flags: TcpFlags;
+    window: number;
+    payloadLength: number;
+  };
+  udp?: { sport: number; dport: number; payloadLength: number };
+  icmp?: { v6: boolean; type: number; code: number };
+  /** The layer at which the captured bytes ran out, when they did. */
+  truncated?: 'ethernet' | 'arp' | 'ipv4' | 'ipv6' | 'tcp' | 'udp' | 'icmp';
+}

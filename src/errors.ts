@@ -1,0 +1,68 @@
+// One error type for the whole pipeline, shaped like execa's: what failed, where, the command, its stderr.
+
+export type Stage =
+  | 'cli'
+  | 'load'
+  | 'plan'
+  | 'preflight'
+  | 'build'
+  | 'rules'
+  | 'services'
+  | 'capture'
+  | 'traffic'
+  | 'decode'
+  | 'teardown';
+
+export type ErrorCode =
+  | 'BAD_INPUT'
+  | 'UNKNOWN_SCENARIO'
+  | 'INVALID_SCENARIO'
+  | 'NEEDS_ROOT'
+  | 'MISSING_TOOL'
+  | 'COMMAND_FAILED'
+  | 'TIMEOUT'
+  | 'INVALID_PCAP'
+  | 'INTERRUPTED';
+
+export interface NatlabErrorOptions {
+  code: ErrorCode;
+  stage: Stage;
+  node?: string;
+  command?: readonly string[];
+  stderr?: string;
+  cause?: unknown;
+}
+
+export class NatlabError extends Error {
+  override readonly name = 'NatlabError';
+  readonly code: ErrorCode;
+  readonly stage: Stage;
+  readonly node?: string;
+  readonly command?: readonly string[];
+  readonly stderr?: string;
+  /** The message without command and stderr, for one-line summaries. */
+  readonly shortMessage: string;
+
+  constructor(shortMessage: string, options: NatlabErrorOptions) {
+    const details: string[] = [];
+    if (options.command) details.push(`command: ${options.command.join(' ')}`);
+    if (options.stderr?.trim()) details.push(`stderr: ${options.stderr.trim()}`);
+    super([shortMessage, ...details].join('\n'), { cause: options.cause });
+    this.shortMessage = shortMessage;
+    this.code = options.code;
+    this.stage = options.stage;
+    this.node = options.node;
+    this.command = options.command;
+    this.stderr = options.stderr;
+  }
+}
+
+/** Errors the user caused (bad input, no root) are shown without a stack trace. */
+export function isUserError(error: unknown): error is NatlabError {
+  return (
+    error instanceof NatlabError &&
+    ['BAD_INPUT', 'UNKNOWN_SCENARIO', 'INVALID_SCENARIO', 'NEEDS_ROOT', 'INVALID_PCAP'].includes(
+      error.code,
+    )
+  );
+}

@@ -1,0 +1,61 @@
+// Address parsing and matching, on ipaddr.js. Strict: IPv4 only in dotted-quad form.
+
+import ipaddr from 'ipaddr.js';
+
+export type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+export function parseAddress(text: string): Address | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
+  return undefined;
+}
+
+export interface Cidr {
+  address: Address;
+  prefix: number;
+}
+
+export function parseCidr(text: string): Cidr | undefined {
+  const [addr, bits, ...rest] = text.split('/');
+  if (addr === undefined || bits === undefined || rest.length > 0 || !/^\d{1,3}$/.test(bits)) {
+    return undefined;
+  }
+  const address = parseAddress(addr);
+  const prefix = Number(bits);
+  if (!address || prefix > (address.kind() === 'ipv4' ? 32 : 128)) return undefined;
+  return { address, prefix };
+}
+
+/** True when `address` lies in `cidr` (same family). */
+export function cidrContains(cidr: Cidr, address: Address): boolean {
+  if (cidr.address.kind() !== address.kind()) return false;
+  return address.match([cidr.address, cidr.prefix] as [Address, number]);
+}
+
+/** Canonical text: compressed IPv6 (RFC 5952), dotted IPv4. */
+export function formatAddress(address: Address): string {
+  return address.toString();
+}
+
+/** A match pattern: address or CIDR, optionally negated with a leading "!". */
+export interface AddressPattern {
+  negate: boolean;
+  cidr: Cidr;
+}
+
+export function parseAddressPattern(text: string): AddressPattern | undefined {
+  const negate = text.startsWith('!');
+  const body = negate ? text.slice(1) : text;
+  const single = parseAddress(body);
+  const cidr = single
+    ? { address: single, prefix: single.kind() === 'ipv4' ? 32 : 128 }
+    : parseCidr(body);
+  return cidr ? { negate, cidr } : undefined;
+}
+
+/** Does the textual address (as decoded) satisfy the pattern? */
+export function addressMatches(pattern: AddressPattern, text: string | undefined): boolean {
+  const address = text === undefined ? undefined : parseAddress(text);
+  const inside = address !== undefined && cidrContains(pattern.cidr, address);
+  return pattern.negate ? address !== undefined && !inside : inside;
+}

@@ -1,0 +1,418 @@
+// Stage 2: ScenarioDef -> TopologyPlan. Pure: every problem is found here, before anything exists.
+
+import { NatlabError } from '../errors.ts';
+import type { NodeDef, PacketMatch, ScenarioDef } from '../scenario/define-scenario.ts';
+import {
+  type Cidr,
+  cidrContains,
+  parseAddress,
+  parseAddressPattern,
+  parseCidr,
+} from './addresses.ts';
+import {
+  type CapturePointPlan,
+  type InterfacePlan,
+  type LinkPlan,
+  type NodePlan,
+  netnsName,
+  type ProbePlan,
+  type TopologyPlan,
+} from './topology-plan.ts';
+
+/** Linux IFNAMSIZ is 16 including the terminating NUL. */
+export const MAX_IFNAME = 15;
+const NODE_NAME = /^[a-z][a-z0-9-]{0,14}$/;
+const IFACE_NAME = /^[A-Za-z0-9_.-]+$/;
+const SWITCH_BRIDGE = 'br0';
+const FAIL_TIMEOUT_MS = 500;
+const CONNECT_TIMEOUT_MS = 5000;
+
+export interface PlanOptions {
+  scenario: string;
+  runId: string;
+}
+
+export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions): TopologyPlan {
+  const problems: string[] = [];
+  const nodeDefs = def.nodes ?? {};
+  const nodes = new Map<string, NodePlan>();
+
+  for (const [name, node] of Object.entries(nodeDefs)) {
+    if (!NODE_NAME.test(name)) {
+      problems.push(`node name "${name}" must be 1-15 characters of a-z, 0-9 and "-"`);
+    }
+    if (!['host', 'router', 'switch'].includes(node.kind)) {
+      problems.push(`node ${name}: kind must be host, router or switch, not "${node.kind}"`);
+    }
+    nodes.set(name, planNode(name, node, runId, problems));
+  }
+
+  const links = planLinks(def, nodes, problems);
+  checkInterfaces(nodes, problems);
+  assignMacs(nodes);
+  checkAddresses(nodes, problems);
+  checkRoutes(nodes, problems);
+
+  const probes = planProbes(def, nodes, problems);
+  const captures = planCaptures(def, nodes, problems);
+  checkFlows(def, captures, probes, problems);
+
+  if (problems.length > 0) {
+    throw new NatlabError(
+      `scenario "${scenario}" is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      { code: 'INVALID_SCENARIO', stage: 'plan' },
+    );
+  }
+  return {
+    runId,
+    scenario,
+    description: def.description,
+    nodes: [...nodes.values()],
+    links,
+    captures,
+    probes,
+    flows: def.flows ?? [],
+  };
+}
+
+function planNode(name: string, node: NodeDef, runId: string, problems: string[]): NodePlan {
+  const interfaces: InterfacePlan[] = [];
+  for (const [ifname, iface] of Object.entries(node.interfaces ?? {})) {
+    if (node.kind === 'switch') {
+      problems.push(`switch ${name} takes no interfaces: its ports come from its links`);
+      continue;
+    }
+    interfaces.push({
+      name: ifname,
+      kind: iface.bridge ? 'bridge' : ifname === 'lo' ? 'loopback' : 'veth',
+      addresses: iface.addresses ?? [],
+    });
+  }
+  for (const [ifname, iface] of Object.entries(node.interfaces ?? {})) {
+    for (const port of iface.bridge ?? []) {
+      const member = interfaces.find((i) => i.name === port);
+      if (member?.kind !== 'veth') {
+        problems.push(`node ${name}: bridge ${ifname} port "${port}" is not a linked interface`);
+      } else if (member.master) {
+        problems.push(
+          `node ${name}: "${port}" cannot be a port of both ${member.master} and ${ifname}`,
+        );
+      } else {
+        member.master = ifname;
+      }
+    }
+  }
+  if (node.kind === 'switch') {
+    interfaces.push({ name: SWITCH_BRIDGE, kind: 'bridge', addresses: [] });
+    for (const key of ['routes', 'rulesets', 'services', 'sysctls'] as const) {
+      if (node[key]) problems.push(`switch ${name} cannot have ${key}; use a host or router`);
+    }
+  }
+  for (const service of node.services ?? []) {
+    if (service.kind !== 'http')
+      problems.push(`node ${name}: unknown service kind "${service.kind}"`);
+    if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
+      problems.push(`node ${name}: service port ${service.port} is not 1-65535`);
+    }
+  }
+  for (const ruleset of node.rulesets ?? []) {
+    if (ruleset.format !== 'iptables' && ruleset.format !== 'nft') {
+      problems.push(
+        `node ${name}: ruleset format must be iptables or nft, not "${ruleset.format}"`,
+      );
+    }
+    if (typeof ruleset.text !== 'string' || ruleset.text.trim() === '') {
+      problems.push(`node ${name}: ruleset text is empty`);
+    }
+  }
+  // Routers forward; IPv6 is off everywhere so router solicitations do not clutter the captures.
+  const sysctls: Record<string, string> = {
+    'net.ipv6.conf.all.disable_ipv6': '1',
+    'net.ipv6.conf.default.disable_ipv6': '1',
+    ...(node.kind === 'router' ? { 'net.ipv4.ip_forward': '1' } : {}),
+    ...node.sysctls,
+  };
+  return {
+    name,
+    kind: node.kind,
+    netns: netnsName(runId, name),
+    interfaces,
+    routes: node.routes ?? [],
+    sysctls,
+    rulesets: node.rulesets ?? [],
+    services: node.services ?? [],
+  };
+}
+
+function planLinks(def: ScenarioDef, nodes: Map<string, NodePlan>, problems: string[]): LinkPlan[] {
+  const links: LinkPlan[] = [];
+  const used = new Set<string>();
+  (def.links ?? []).forEach((link, index) => {
+    if (!link?.a || !link?.b) {
+      problems.push(`link #${index + 1} needs two ends, a and b`);
+      return;
+    }
+    const a = resolveEnd(link.a, link.b, nodes, problems);
+    const b = resolveEnd(link.b, link.a, nodes, problems);
+    if (!a || !b) return;
+    for (const end of [a, b]) {
+      const key = `${end.node}:${end.iface}`;
+      if (used.has(key)) problems.push(`interface ${key} is on more than one link`);
+      used.add(key);
+    }
+    attachVeth(nodes, a, b);
+    attachVeth(nodes, b, a);
+    links.push({ a, b });
+  });
+  return links;
+}
+
+function resolveEnd(
+  ref: string,
+  other: string,
+  nodes: Map<string, NodePlan>,
+  problems: string[],
+): { node: string; iface: string } | undefined {
+  const [node, iface, ...rest] = String(ref).split(':');
+  const plan = node === undefined ? undefined : nodes.get(node);
+  if (!node || !plan || rest.length > 0) {
+    problems.push(`link end "${ref}" refers to an unknown node`);
+    return undefined;
+  }
+  if (iface) return { node, iface };
+  if (plan.kind !== 'switch') {
+    problems.push(`link end "${ref}" needs an interface name ("${node}:eth0")`);
+    return undefined;
+  }
+  // A switch port without a name is named after the node at the other end.
+  return { node, iface: String(other).split(':')[0] ?? '' };
+}
+
+function attachVeth(
+  nodes: Map<string, NodePlan>,
+  end: { node: string; iface: string },
+  peer: { node: string; iface: string },
+): void {
+  const node = nodes.get(end.node);
+  if (!node) return;
+  let iface = node.interfaces.find((i) => i.name === end.iface);
+  if (!iface) {
+    iface = { name: end.iface, kind: 'veth', addresses: [] };
+    if (node.kind === 'switch') iface.master = SWITCH_BRIDGE;
+    node.interfaces.push(iface);
+  }
+  iface.peer = peer;
+}
+
+function checkInterfaces(nodes: Map<string, NodePlan>, problems: string[]): void {
+  for (const node of nodes.values()) {
+    for (const iface of node.interfaces) {
+      const where = `${node.name}:${iface.name}`;
+      if (iface.name.length > MAX_IFNAME) {
+        problems.push(
+          `interface name ${where} is ${iface.name.length} characters; Linux allows ${MAX_IFNAME}`,
+        );
+      }
+      if (!IFACE_NAME.test(iface.name)) {
+        problems.push(`interface name ${where} may only hold letters, digits, "_", "." and "-"`);
+      }
+      if (iface.kind === 'veth' && !iface.peer) {
+        problems.push(`interface ${where} is not on any link`);
+      }
+      if (iface.kind !== 'veth' && iface.peer) {
+        problems.push(`interface ${where} is a ${iface.kind} and cannot be a link end`);
+      }
+    }
+  }
+}
+
+function assignMacs(nodes: Map<string, NodePlan>): void {
+  let counter = 0;
+  for (const node of nodes.values()) {
+    for (const iface of node.interfaces) {
+      if (iface.kind === 'loopback') continue;
+      counter += 1;
+      // 02: locally administered; 6e:6c is "nl".
+      iface.mac = `02:6e:6c:00:${hex(counter >> 8)}:${hex(counter & 0xff)}`;
+    }
+  }
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).padStart(2, '0');
+}
+
+function checkAddresses(nodes: Map<string, NodePlan>, problems: string[]): void {
+  const owners = new Map<string, string>();
+  for (const node of nodes.values()) {
+    for (const iface of node.interfaces) {
+      for (const text of iface.addresses) {
+        const where = `${node.name}:${iface.name}`;
+        const cidr = parseCidr(text);
+        if (!cidr) {
+          problems.push(`address "${text}" on ${where} is not a valid CIDR (e.g. 192.168.1.10/24)`);
+          continue;
+        }
+        const key = cidr.address.toString();
+        const owner = owners.get(key);
+        if (owner) problems.push(`address ${key} is on both ${owner} and ${where}`);
+        owners.set(key, where);
+      }
+    }
+  }
+}
+
+/** Subnets directly attached to a node. */
+function connectedSubnets(node: NodePlan): Cidr[] {
+  return node.interfaces.flatMap((i) => i.addresses.map(parseCidr).filter((c) => c !== undefined));
+}
+
+function checkRoutes(nodes: Map<string, NodePlan>, problems: string[]): void {
+  for (const node of nodes.values()) {
+    const subnets = connectedSubnets(node);
+    for (const route of node.routes) {
+      const via = parseAddress(route.via);
+      if (route.to !== 'default' && !parseCidr(route.to)) {
+        problems.push(
+          `node ${node.name}: route destination "${route.to}" is not "default" or a CIDR`,
+        );
+      }
+      if (!via) {
+        problems.push(`node ${node.name}: route gateway "${route.via}" is not an address`);
+      } else if (!subnets.some((s) => cidrContains(s, via))) {
+        problems.push(
+          `node ${node.name}: route to ${route.to} via ${route.via} is unreachable: no interface of ${node.name} is on a subnet holding ${route.via}`,
+        );
+      }
+    }
+  }
+}
+
+function planProbes(
+  def: ScenarioDef,
+  nodes: Map<string, NodePlan>,
+  problems: string[],
+): ProbePlan[] {
+  const probes: ProbePlan[] = [];
+  const names = new Set<string>();
+  for (const probe of def.probes ?? []) {
+    if (names.has(probe.name)) problems.push(`probe name "${probe.name}" is used twice`);
+    names.add(probe.name);
+    const from = nodes.get(probe.from);
+    if (!from || from.kind === 'switch') {
+      problems.push(
+        `probe ${probe.name}: "${probe.from}" is not a host or router of this scenario`,
+      );
+    }
+    if (probe.expect !== 'connects' && probe.expect !== 'fails') {
+      problems.push(`probe ${probe.name}: expect must be "connects" or "fails"`);
+    }
+    if (probe.serverSees !== undefined && !parseAddress(probe.serverSees)) {
+      problems.push(`probe ${probe.name}: serverSees "${probe.serverSees}" is not an address`);
+    }
+    const target = parseHttpUrl(probe.url);
+    if (!target) {
+      problems.push(`probe ${probe.name}: url "${probe.url}" must be http:// with an IP address`);
+      continue;
+    }
+    probes.push({
+      name: probe.name,
+      from: probe.from,
+      url: probe.url,
+      host: target.host,
+      port: target.port,
+      target: `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
+      expect: probe.expect,
+      serverSees: probe.serverSees,
+      connectTimeoutMs:
+        probe.connectTimeoutMs ?? (probe.expect === 'fails' ? FAIL_TIMEOUT_MS : CONNECT_TIMEOUT_MS),
+    });
+  }
+  return probes;
+}
+
+function parseHttpUrl(text: string): { host: string; port: number } | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol !== 'http:' || !parseAddress(host)) return undefined;
+  return { host, port: url.port ? Number(url.port) : 80 };
+}
+
+function planCaptures(
+  def: ScenarioDef,
+  nodes: Map<string, NodePlan>,
+  problems: string[],
+): CapturePointPlan[] {
+  const points: CapturePointPlan[] = [];
+  const add = (node: string, iface: string) => {
+    const id = `${node}:${iface}`;
+    if (!points.some((p) => p.id === id)) points.push({ node, iface, id });
+  };
+  const wanted = def.captures ?? [...nodes.keys()];
+  for (const ref of wanted) {
+    const [nodeName, ifname] = ref.split(':');
+    const node = nodeName === undefined ? undefined : nodes.get(nodeName);
+    if (!node || !nodeName) {
+      problems.push(`capture "${ref}" refers to an unknown node`);
+      continue;
+    }
+    if (ifname) {
+      if (!node.interfaces.some((i) => i.name === ifname && i.kind !== 'loopback')) {
+        problems.push(`capture "${ref}": ${nodeName} has no interface ${ifname}`);
+      }
+      add(nodeName, ifname);
+    } else {
+      for (const iface of node.interfaces) if (iface.kind === 'veth') add(nodeName, iface.name);
+    }
+  }
+  // A capture point that a flow expectation names is always captured.
+  for (const flow of def.flows ?? []) {
+    const [nodeName, ifname] = String(flow.at).split(':');
+    const node = nodeName === undefined ? undefined : nodes.get(nodeName);
+    if (node && ifname && node.interfaces.some((i) => i.name === ifname)) add(node.name, ifname);
+  }
+  return points;
+}
+
+function checkFlows(
+  def: ScenarioDef,
+  captures: CapturePointPlan[],
+  probes: ProbePlan[],
+  problems: string[],
+): void {
+  for (const [index, flow] of (def.flows ?? []).entries()) {
+    const label = flow.name ?? `flow #${index + 1}`;
+    if (!captures.some((c) => c.id === flow.at)) {
+      problems.push(`${label}: capture point "${flow.at}" is not a node:iface of this scenario`);
+    }
+    if (flow.during !== undefined && !probes.some((p) => p.name === flow.during)) {
+      problems.push(`${label}: during "${flow.during}" is not a probe of this scenario`);
+    }
+    if (flow.expect !== 'seen' && flow.expect !== 'absent') {
+      problems.push(`${label}: expect must be "seen" or "absent"`);
+    }
+    problems.push(...checkMatch(label, flow.match ?? {}));
+  }
+}
+
+function checkMatch(label: string, match: PacketMatch): string[] {
+  const problems: string[] = [];
+  for (const key of ['src', 'dst'] as const) {
+    const value = match[key];
+    if (value !== undefined && !parseAddressPattern(value)) {
+      problems.push(`${label}: match.${key} "${value}" is not an address or CIDR`);
+    }
+  }
+  for (const key of ['sport', 'dport'] as const) {
+    const value = match[key];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 65535)) {
+      problems.push(`${label}: match.${key} ${value} is not a port`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,47 @@
+// Before anything is built: root capabilities and the tools this scenario needs.
+
+import { access, constants, readFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import type { TopologyPlan } from '../plan/topology-plan.ts';
+
+const CAP_NET_ADMIN = 12n;
+const CAP_SYS_ADMIN = 21n;
+
+/** Reads CapEff from /proc/self/status: root in a container may still lack these. */
+export async function hasLabCapabilities(): Promise<boolean> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const hex = /^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1];
+  if (!hex) return false;
+  const caps = BigInt(`0x${hex}`);
+  return ((caps >> CAP_NET_ADMIN) & 1n) === 1n && ((caps >> CAP_SYS_ADMIN) & 1n) === 1n;
+}
+
+export const NEEDS_ROOT_MESSAGE =
+  'needs root: CAP_NET_ADMIN and CAP_SYS_ADMIN (run as root, e.g. sudo npm run scenario ...)';
+
+export function toolsFor(plan: TopologyPlan): string[] {
+  const tools = new Set(['ip', 'sysctl', 'tcpdump']);
+  if (plan.probes.length > 0) tools.add('curl');
+  for (const node of plan.nodes) {
+    for (const ruleset of node.rulesets) {
+      if (ruleset.format === 'iptables') {
+        tools.add('iptables-restore');
+        tools.add('iptables-save');
+      } else tools.add('nft');
+    }
+  }
+  return [...tools];
+}
+
+export async function findMissingTools(tools: readonly string[]): Promise<string[]> {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  const missing: string[] = [];
+  for (const tool of tools) {
+    const found = await Promise.any(dirs.map((d) => access(join(d, tool), constants.X_OK))).then(
+      () => true,
+      () => false,
+    );
+    if (!found) missing.push(tool);
+  }
+  return missing;
+}

@@ -1,0 +1,47 @@
+// What a run produces and every report renders; also the --json contract.
+
+import type { TraceStep } from '../analyse/probe-trace.ts';
+import type { CheckResult } from '../check/evaluate-checks.ts';
+
+export type Verdict = 'pass' | 'fail' | 'skip' | 'error';
+
+export interface ProbeReport {
+  name: string;
+  from: string;
+  /** "host:port" */
+  to: string;
+  expect: 'connects' | 'fails';
+  ok: boolean;
+  serverSaw?: string;
+  error?: string;
+  trace: TraceStep[];
+}
+
+export interface CaptureReport {
+  node: string;
+  iface: string;
+  file: string;
+  packets: number;
+}
+
+export interface StepTiming {
+  step: string;
+  ms: number;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  description?: string;
+  runId?: string;
+  verdict: Verdict;
+  reason?: string;
+  checks: CheckResult[];
+  probes: ProbeReport[];
+  captures: CaptureReport[];
+  rulesets: { node: string; dump: string }[];
+  outDir?: string;
+  /** Set with --keep: how to enter each node. */
+  kept?: { node: string; enter: string }[];
+  timings: StepTiming[];
+  durationMs: number;
+}

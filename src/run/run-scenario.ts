@@ -1,0 +1,226 @@
+// The run pipeline: the only module that knows the order of the stages.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { directionResolver } from '../analyse/packet-direction.ts';
+import { probeWindows, traceProbe } from '../analyse/probe-trace.ts';
+import { cleanDeadRuns } from '../backend/clean-runs.ts';
+import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
+import { startCaptures } from '../capture/start-captures.ts';
+import { evaluateChecks } from '../check/evaluate-checks.ts';
+import { readPcap } from '../decode/read-pcap.ts';
+import { NatlabError } from '../errors.ts';
+import { planTopology } from '../plan/plan-topology.ts';
+import type { TopologyPlan } from '../plan/topology-plan.ts';
+import {
+  findMissingTools,
+  hasLabCapabilities,
+  NEEDS_ROOT_MESSAGE,
+  toolsFor,
+} from '../preflight/check-environment.ts';
+import type { ScenarioResult, StepTiming } from '../report/scenario-result.ts';
+import { applyRulesets } from '../rulesets/apply-rulesets.ts';
+import type { LoadedScenario } from '../scenario/load-scenario.ts';
+import { startServices } from '../services/start-services.ts';
+import { settleAll } from '../system/settle-all.ts';
+import { TeardownStack } from '../system/teardown-stack.ts';
+import { runProbes } from '../traffic/run-probes.ts';
+
+export type StepName =
+  | 'plan'
+  | 'build'
+  | 'rules'
+  | 'services'
+  | 'capture'
+  | 'traffic'
+  | 'decode'
+  | 'analyse'
+  | 'checks'
+  | 'teardown';
+
+export interface ProgressListener {
+  stepStarted(step: StepName): void;
+  stepFinished(step: StepName, ms: number, summary: string): void;
+}
+
+export interface RunScenarioOptions {
+  scenario: LoadedScenario;
+  outDir?: string;
+  /** Leave namespaces and rules up after the run; `npm run clean` removes them. */
+  keep?: boolean;
+  signal?: AbortSignal;
+  progress?: ProgressListener;
+}
+
+export function newRunId(): string {
+  return randomBytes(4).toString('hex').slice(0, 6);
+}
+
+export async function runScenario({
+  scenario,
+  outDir,
+  keep = false,
+  signal,
+  progress,
+}: RunScenarioOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const timings: StepTiming[] = [];
+  const step: StepRunner = async (name, work, summary) => {
+    // Teardown must run even after an interrupt; every other step stops there.
+    if (name !== 'teardown') signal?.throwIfAborted();
+    progress?.stepStarted(name);
+    const t0 = performance.now();
+    const value = await work();
+    const ms = Math.round(performance.now() - t0);
+    timings.push({ step: name, ms });
+    progress?.stepFinished(name, ms, summary(value));
+    return value;
+  };
+
+  const runId = newRunId();
+  const plan = await step(
+    'plan',
+    async () => planTopology(scenario.def, { scenario: scenario.name, runId }),
+    (p) => `${p.nodes.length} nodes, ${p.links.length} links, ${p.captures.length} capture points`,
+  );
+  const base: ScenarioResult = {
+    scenario: scenario.name,
+    description: plan.description,
+    runId,
+    verdict: 'skip',
+    checks: [],
+    probes: [],
+    captures: [],
+    rulesets: [],
+    timings,
+    durationMs: 0,
+  };
+  const finish = (result: ScenarioResult) => ({
+    ...result,
+    durationMs: Math.round(performance.now() - started),
+  });
+
+  if (!(await hasLabCapabilities())) {
+    throw new NatlabError(NEEDS_ROOT_MESSAGE, { code: 'NEEDS_ROOT', stage: 'preflight' });
+  }
+  const missing = await findMissingTools(toolsFor(plan));
+  if (missing.length > 0) {
+    return finish({
+      ...base,
+      reason: `missing tools: ${missing.join(', ')} (run scripts/setup.sh)`,
+    });
+  }
+  await cleanDeadRuns({ includeKept: false });
+  const dir = outDir ? resolve(outDir) : await mkdtemp(join(tmpdir(), `natlab-${scenario.name}-`));
+  await mkdir(dir, { recursive: true });
+
+  // Processes are always stopped; the lab itself survives --keep.
+  const processes = new TeardownStack();
+  const lab = new TeardownStack();
+  try {
+    const { enter, ...result } = await runStages(plan, { processes, lab, dir, signal, step });
+    return finish({
+      ...base,
+      ...result,
+      outDir: dir,
+      kept: keep ? plan.nodes.map((n) => ({ node: n.name, enter: enter(n.name) })) : undefined,
+    });
+  } finally {
+    await step(
+      'teardown',
+      async () => [...(await processes.unwind()), ...(keep ? [] : await lab.unwind())],
+      (failures) =>
+        failures.length === 0
+          ? keep
+            ? 'processes stopped, lab kept'
+            : 'all removed'
+          : failures.map((f) => `${f.label}: ${String(f.error)}`).join('; '),
+    ).catch(() => undefined);
+  }
+}
+
+type StepRunner = <T>(
+  name: StepName,
+  work: () => Promise<T>,
+  summary: (value: T) => string,
+) => Promise<T>;
+
+interface StageContext {
+  processes: TeardownStack;
+  lab: TeardownStack;
+  dir: string;
+  signal?: AbortSignal;
+  step: StepRunner;
+}
+
+async function runStages(plan: TopologyPlan, { processes, lab, dir, signal, step }: StageContext) {
+  const topology = await step(
+    'build',
+    () => buildNetnsTopology(plan, { teardown: lab, signal }),
+    () => `${plan.nodes.length} namespaces (nl-${plan.runId}-*)`,
+  );
+  const rulesets = await step(
+    'rules',
+    () => applyRulesets(topology),
+    (r) => r.map((x) => `${x.node}: ${x.formats.join('+')}`).join(', ') || 'none',
+  );
+  await step(
+    'services',
+    () => startServices(topology, processes),
+    () =>
+      plan.nodes.flatMap((n) => n.services.map((s) => `${n.name}:${s.port}`)).join(', ') || 'none',
+  );
+  const capture = await step(
+    'capture',
+    () => startCaptures(topology, { outDir: dir, teardown: processes }),
+    (c) => `tcpdump listening on ${c.files.length} interfaces`,
+  );
+  const probes = await step(
+    'traffic',
+    () => runProbes(topology),
+    (p) => p.map((x) => `${x.name} ${x.ok ? 'connected' : 'failed'}`).join(', ') || 'no probes',
+  );
+  const files = await capture.stop();
+  const perFile = await step(
+    'decode',
+    () => settleAll(files.map((f) => readPcap(f.file, f.point.id))),
+    (all) => `${all.reduce((n, p) => n + p.length, 0)} packets from ${all.length} pcaps`,
+  );
+  const packets = perFile.flat();
+  const directionOf = directionResolver(plan);
+  const windows = probeWindows(probes);
+  const traces = await step(
+    'analyse',
+    async () => probes.map((p) => traceProbe(packets, windows.get(p.name), directionOf)),
+    (t) => `${t.reduce((n, steps) => n + steps.length, 0)} packet steps across ${t.length} probes`,
+  );
+  const checks = await step(
+    'checks',
+    async () => evaluateChecks({ plan, probes, packets, windows, directionOf }),
+    (c) => `${c.filter((x) => x.ok).length}/${c.length} held`,
+  );
+  return {
+    verdict: checks.every((c) => c.ok) ? ('pass' as const) : ('fail' as const),
+    checks,
+    probes: probes.map((p, i) => ({
+      name: p.name,
+      from: p.from,
+      to: p.to,
+      expect: p.expect,
+      ok: p.ok,
+      serverSaw: p.serverSaw,
+      error: p.error,
+      trace: traces[i] ?? [],
+    })),
+    captures: files.map((f, i) => ({
+      node: f.point.node,
+      iface: f.point.iface,
+      file: f.file,
+      packets: perFile[i]?.length ?? 0,
+    })),
+    rulesets: rulesets.map((r) => ({ node: r.node, dump: r.dump })),
+    enter: topology.enterCommand,
+  };
+}

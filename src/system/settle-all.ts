@@ -1,0 +1,9 @@
+// Like Promise.all, but waits for every promise before throwing the first failure,
+// so nothing started in parallel can register its teardown after the unwind began.
+
+export async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
