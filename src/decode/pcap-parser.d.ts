@@ -17,6 +17,7 @@ declare module 'pcap-parser' {
     originalLength: number;
   }
   export interface Parser extends EventEmitter {
+    stream: Readable;
     on(event: 'globalHeader', listener: (header: GlobalHeader) => void): this;
     on(event: 'packet', listener: (packet: { header: PacketHeader; data: Buffer }) => void): this;
     on(event: 'end', listener: () => void): this;

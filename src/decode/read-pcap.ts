@@ -24,6 +24,8 @@ export async function readPcap(file: string, point: string): Promise<Packet[]> {
     const settle = (error?: NatlabError) => {
       if (settled) return;
       settled = true;
+      // pcap-parser only pauses its stream on error; close the file.
+      parser.stream.destroy();
       if (error) reject(error);
       else resolve(packets);
     };

@@ -52,6 +52,8 @@ export interface RunScenarioOptions {
   keep?: boolean;
   signal?: AbortSignal;
   progress?: ProgressListener;
+  /** Chosen by the caller to find the run's namespaces (tests); random otherwise. */
+  runId?: string;
 }
 
 export function newRunId(): string {
@@ -64,6 +66,7 @@ export async function runScenario({
   keep = false,
   signal,
   progress,
+  runId = newRunId(),
 }: RunScenarioOptions): Promise<ScenarioResult> {
   const started = performance.now();
   const timings: StepTiming[] = [];
@@ -79,7 +82,6 @@ export async function runScenario({
     return value;
   };
 
-  const runId = newRunId();
   const plan = await step(
     'plan',
     async () => planTopology(scenario.def, { scenario: scenario.name, runId }),

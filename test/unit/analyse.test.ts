@@ -1,0 +1,285 @@
+import { describe, expect, it } from 'vitest';
+import { compileMatch } from '../../src/analyse/match-packet.ts';
+import { directionResolver } from '../../src/analyse/packet-direction.ts';
+import { probeWindows, traceProbe } from '../../src/analyse/probe-trace.ts';
+import { evaluateChecks } from '../../src/check/evaluate-checks.ts';
+import { decodeFrame } from '../../src/decode/decode-frame.ts';
+import type { Packet } from '../../src/decode/packet.ts';
+import { planTopology } from '../../src/plan/plan-topology.ts';
+import type { TopologyPlan } from '../../src/plan/topology-plan.ts';
+import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import type { ProbeResult } from '../../src/traffic/run-probes.ts';
+import { ethernet, ipv4, TCP, tcp } from '../support/frames.ts';
+
+const plan: TopologyPlan = planTopology((await loadScenario('hairpin-broken')).def, {
+  scenario: 'hairpin-broken',
+  runId: 'unit00',
+});
+const mac = (node: string, iface: string) =>
+  plan.nodes.find((n) => n.name === node)?.interfaces.find((i) => i.name === iface)?.mac ?? '';
+
+interface Seg {
+  at: string;
+  from: [string, string];
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+  flags: number;
+  timeUs: number;
+  seq?: number;
+}
+
+function packet(s: Seg, index = 1): Packet {
+  const frame = ethernet(
+    s.from[0] === '' ? '' : mac(...s.from),
+    '02:00:00:00:00:ff',
+    0x0800,
+    ipv4(s.src, s.dst, 6, tcp({ sport: s.sport, dport: s.dport, flags: s.flags, seq: s.seq })),
+  );
+  return decodeFrame(frame, { point: s.at, index, timeUs: s.timeUs, length: frame.length });
+}
+
+// The hairpin failure as the captures show it: SYN in, DNATed SYN out, SYN-ACK direct, RST.
+const T0 = 1_700_000_000_000_000;
+const hairpin: Packet[] = [
+  packet({
+    at: 'client:eth0',
+    from: ['client', 'eth0'],
+    src: '192.168.1.10',
+    dst: '203.0.113.1',
+    sport: 40000,
+    dport: 80,
+    flags: TCP.SYN,
+    timeUs: T0 + 10,
+  }),
+  packet({
+    at: 'router:lan0',
+    from: ['client', 'eth0'],
+    src: '192.168.1.10',
+    dst: '203.0.113.1',
+    sport: 40000,
+    dport: 80,
+    flags: TCP.SYN,
+    timeUs: T0 + 20,
+  }),
+  packet({
+    at: 'router:lan0',
+    from: ['router', 'lan0'],
+    src: '192.168.1.10',
+    dst: '192.168.1.2',
+    sport: 40000,
+    dport: 80,
+    flags: TCP.SYN,
+    timeUs: T0 + 30,
+  }),
+  packet({
+    at: 'server:eth0',
+    from: ['router', 'lan0'],
+    src: '192.168.1.10',
+    dst: '192.168.1.2',
+    sport: 40000,
+    dport: 80,
+    flags: TCP.SYN,
+    timeUs: T0 + 40,
+  }),
+  packet({
+    at: 'server:eth0',
+    from: ['server', 'eth0'],
+    src: '192.168.1.2',
+    dst: '192.168.1.10',
+    sport: 80,
+    dport: 40000,
+    flags: TCP.SYN | TCP.ACK,
+    timeUs: T0 + 50,
+  }),
+  packet({
+    at: 'client:eth0',
+    from: ['server', 'eth0'],
+    src: '192.168.1.2',
+    dst: '192.168.1.10',
+    sport: 80,
+    dport: 40000,
+    flags: TCP.SYN | TCP.ACK,
+    timeUs: T0 + 60,
+  }),
+  packet({
+    at: 'client:eth0',
+    from: ['client', 'eth0'],
+    src: '192.168.1.10',
+    dst: '192.168.1.2',
+    sport: 40000,
+    dport: 80,
+    flags: TCP.RST,
+    timeUs: T0 + 70,
+  }),
+];
+const directionOf = directionResolver(plan);
+
+describe('packet direction', () => {
+  it('calls a frame from the far side of the link "in" and any other "out"', () => {
+    expect(directionOf('router:lan0', mac('client', 'eth0'))).toBe('in');
+    expect(directionOf('router:lan0', mac('router', 'lan0'))).toBe('out');
+    expect(directionOf('client:eth0', mac('server', 'eth0'))).toBe('in');
+    expect(directionOf('client:eth0', mac('client', 'eth0'))).toBe('out');
+  });
+
+  it('sees through the switch: on a switch port only the attached host is "in"', () => {
+    expect(directionOf('lan:client', mac('client', 'eth0'))).toBe('in');
+    expect(directionOf('lan:client', mac('router', 'lan0'))).toBe('out');
+    expect(directionOf('lan:client', mac('server', 'eth0'))).toBe('out');
+  });
+
+  it('stops at a router: hosts behind it are not on the far side', () => {
+    expect(directionOf('router:wan0', mac('client', 'eth0'))).toBe('out');
+    expect(directionOf('router:wan0', mac('isp', 'eth1'))).toBe('in');
+  });
+});
+
+describe('compileMatch (PTF-style)', () => {
+  const synAck = hairpin[5] as Packet;
+  it("treats missing fields as don't-care", () => {
+    expect(compileMatch({})(synAck, 'in')).toBe(true);
+    expect(compileMatch({ sport: 80 })(synAck, 'in')).toBe(true);
+    expect(compileMatch({ sport: 81 })(synAck, 'in')).toBe(false);
+  });
+
+  it('matches addresses, CIDRs and negations', () => {
+    expect(compileMatch({ src: '192.168.1.2' })(synAck, 'in')).toBe(true);
+    expect(compileMatch({ src: '192.168.0.0/16' })(synAck, 'in')).toBe(true);
+    expect(compileMatch({ src: '!203.0.113.1' })(synAck, 'in')).toBe(true);
+    expect(compileMatch({ src: '!192.168.1.0/24' })(synAck, 'in')).toBe(false);
+    expect(compileMatch({ dst: '10.0.0.0/8' })(synAck, 'in')).toBe(false);
+  });
+
+  it('matches TCP flags ternarily: true set, false clear, absent ignored', () => {
+    expect(compileMatch({ tcp: { syn: true } })(synAck, 'in')).toBe(true);
+    expect(compileMatch({ tcp: { syn: true, ack: false } })(synAck, 'in')).toBe(false);
+    expect(compileMatch({ tcp: { rst: true } })(synAck, 'in')).toBe(false);
+  });
+
+  it('matches protocol and direction', () => {
+    expect(compileMatch({ proto: 'tcp', direction: 'in' })(synAck, 'in')).toBe(true);
+    expect(compileMatch({ proto: 'udp' })(synAck, 'in')).toBe(false);
+    expect(compileMatch({ direction: 'out' })(synAck, 'in')).toBe(false);
+  });
+});
+
+describe('traceProbe', () => {
+  it('merges one packet seen at several points into one step, and splits at a rewrite', () => {
+    const steps = traceProbe(hairpin, undefined, directionOf);
+    expect(steps.map((s) => `${s.kind} ${s.addresses}`)).toEqual([
+      'SYN 192.168.1.10:40000 → 203.0.113.1:80',
+      'SYN 192.168.1.10:40000 → 192.168.1.2:80',
+      'SYN-ACK 192.168.1.2:80 → 192.168.1.10:40000',
+      'RST 192.168.1.10:40000 → 192.168.1.2:80',
+    ]);
+    expect(steps[0]?.hops.map((h) => `${h.point}/${h.direction}`)).toEqual([
+      'client:eth0/out',
+      'router:lan0/in',
+    ]);
+    expect(steps[1]?.hops.map((h) => `${h.point}/${h.direction}`)).toEqual([
+      'router:lan0/out',
+      'server:eth0/in',
+    ]);
+  });
+
+  it('starts a new step when a point sees the same packet again (retransmission)', () => {
+    const again = { ...(hairpin[0] as Packet), index: 9, timeUs: T0 + 1_000_000 };
+    const steps = traceProbe([hairpin[0] as Packet, again], undefined, directionOf);
+    expect(steps).toHaveLength(2);
+  });
+
+  it('keeps only the packets inside the probe window', () => {
+    const steps = traceProbe(hairpin, { fromUs: T0 + 45, toUs: T0 + 65 }, directionOf);
+    expect(steps.map((s) => s.kind)).toEqual(['SYN-ACK']);
+    expect(steps[0]?.hops).toHaveLength(2);
+  });
+});
+
+describe('evaluateChecks', () => {
+  const probe = (over: Partial<ProbeResult>): ProbeResult => ({
+    name: 'lan-client',
+    from: 'client',
+    to: '203.0.113.1:80',
+    url: 'http://203.0.113.1/',
+    expect: 'fails',
+    ok: false,
+    curlExit: 28,
+    error: 'timeout',
+    startedAt: T0 / 1000,
+    endedAt: T0 / 1000 + 500,
+    ...over,
+  });
+  const check = (probes: ProbeResult[], packets: Packet[]) =>
+    evaluateChecks({ plan, probes, packets, windows: probeWindows(probes), directionOf });
+
+  it('holds every hairpin-broken check on the packets of the failure', () => {
+    const results = check(
+      [
+        probe({
+          name: 'remote',
+          from: 'remote',
+          expect: 'connects',
+          ok: true,
+          serverSaw: '198.51.100.10',
+          startedAt: T0 / 1000 - 100,
+        }),
+        probe({}),
+      ],
+      hairpin,
+    );
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results).toHaveLength(7);
+  });
+
+  it('fails the flow checks when the SYN-ACK comes back through the router instead', () => {
+    const fixed = hairpin.slice(0, 4).concat(
+      packet({
+        at: 'client:eth0',
+        from: ['router', 'lan0'],
+        src: '203.0.113.1',
+        dst: '192.168.1.10',
+        sport: 80,
+        dport: 40000,
+        flags: TCP.SYN | TCP.ACK,
+        timeUs: T0 + 60,
+      }),
+    );
+    const results = check(
+      [
+        probe({
+          name: 'remote',
+          from: 'remote',
+          expect: 'connects',
+          ok: true,
+          serverSaw: '198.51.100.10',
+          startedAt: T0 / 1000 - 100,
+        }),
+        probe({}),
+      ],
+      fixed,
+    );
+    const failed = results.filter((r) => !r.ok).map((r) => r.name);
+    expect(failed).toEqual([
+      'client:eth0 gets the SYN-ACK straight from 192.168.1.2:80',
+      'client:eth0 never gets a SYN-ACK from 203.0.113.1',
+      'client answers the stray SYN-ACK with RST',
+    ]);
+    expect(results.find((r) => r.name.includes('never gets'))?.detail).toMatch(
+      /1 matching packet\(s\) at client:eth0 during lan-client; first: frame 1, 203\.0\.113\.1:80 → 192\.168\.1\.10:40000 SYN-ACK/,
+    );
+  });
+
+  it('fails a probe check when the outcome is not the expected one, and the server-saw check with it', () => {
+    const results = check(
+      [
+        probe({ name: 'remote', from: 'remote', expect: 'connects', ok: false, error: 'refused' }),
+        probe({ ok: true }),
+      ],
+      [],
+    );
+    expect(results.slice(0, 3).map((r) => r.ok)).toEqual([false, false, false]);
+    expect(results[1]?.detail).toBe('the server gave no answer, so it saw nothing');
+  });
+});
