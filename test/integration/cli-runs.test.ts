@@ -1,0 +1,126 @@
+// The CLI as users and CI run it: a separate process, real exit codes, signals, parallel runs.
+
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const cli = (args: string[], options: Parameters<typeof execa>[2] = {}) =>
+  execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    reject: false,
+    timeout: 60_000,
+    ...options,
+  });
+
+let out: string;
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'natlab-cli-'));
+});
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+describeLab('the natlab CLI on the real kernel', () => {
+  it('--json prints only the result, with the contract fields, and exits 0', async () => {
+    const dir = join(out, 'json');
+    const run = await cli(['hairpin-broken', '--json', '--out', dir]);
+    expect(run.exitCode).toBe(0);
+    const result = JSON.parse(String(run.stdout));
+    expect(result).toMatchObject({
+      scenario: 'hairpin-broken',
+      verdict: 'pass',
+      durationMs: expect.any(Number),
+    });
+    expect(result.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+    expect(result.probes).toContainEqual(
+      expect.objectContaining({
+        from: 'remote',
+        to: '203.0.113.1:80',
+        ok: true,
+        serverSaw: '198.51.100.10',
+      }),
+    );
+    expect(result.probes).toContainEqual(
+      expect.objectContaining({ from: 'client', to: '203.0.113.1:80', ok: false }),
+    );
+    for (const capture of result.captures) {
+      expect(capture.file.startsWith(dir)).toBe(true);
+      await access(capture.file);
+    }
+    expect(JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')).runId).toBe(result.runId);
+    expect(String(run.stderr)).toMatch(/build .* namespaces/);
+  });
+
+  it('two runs at once do not interfere', async () => {
+    const [a, b] = await Promise.all([
+      cli(['hairpin-broken', '--json', '--out', join(out, 'par-a')]),
+      cli(['hairpin-masquerade', '--json', '--out', join(out, 'par-b')]),
+    ]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    const [ra, rb] = [JSON.parse(String(a.stdout)), JSON.parse(String(b.stdout))];
+    expect(ra.runId).not.toBe(rb.runId);
+    expect(ra.verdict).toBe('pass');
+    expect(rb.verdict).toBe('pass');
+  });
+
+  it('SIGINT mid-traffic tears the lab down and exits 130', async () => {
+    const dir = join(out, 'sigint');
+    const child = cli(['hairpin-broken', '--out', dir]);
+    // Once tcpdump listens, the probes start; the LAN probe then waits 500 ms for its timeout.
+    let stderr = '';
+    await new Promise<void>((done) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('tcpdump listening')) done();
+      });
+    });
+    child.kill('SIGINT');
+    const run = await child;
+    expect(run.exitCode).toBe(130);
+    expect(String(run.stderr)).toMatch(/interrupted; everything this run created was removed/);
+    expect(String(run.stderr)).not.toMatch(/ traffic /);
+    const runId = /nl-([0-9a-f]{6})-/.exec(String(run.stderr))?.[1] ?? 'missing';
+    expect(await namespacesOf(runId)).toEqual([]);
+    expect(await processesMentioning(runId)).toEqual([]);
+    expect(await processesMentioning(dir)).toEqual([]);
+  });
+
+  it('--keep leaves the lab up for inspection, and npm run clean removes it', async () => {
+    const run = await cli(['hairpin-masquerade', '--keep', '--json', '--out', join(out, 'keep')]);
+    expect(run.exitCode).toBe(0);
+    const result = JSON.parse(String(run.stdout));
+    expect(await namespacesOf(result.runId)).toHaveLength(6);
+    expect(result.kept).toContainEqual({
+      node: 'client',
+      enter: `ip netns exec nl-${result.runId}-client bash`,
+    });
+    const clean = await execa(process.execPath, ['--import', 'tsx', 'src/cli/clean-command.ts'], {
+      cwd: ROOT,
+    });
+    expect(clean.stdout).toMatch(new RegExp(`removed run ${result.runId}`));
+    expect(await namespacesOf(result.runId)).toEqual([]);
+  });
+
+  it('says "needs root" and exits 2 without CAP_NET_ADMIN', async () => {
+    const run = await execa(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'hairpin-broken',
+      ],
+      { cwd: ROOT, reject: false, timeout: 30_000, env: { TSX_TSCONFIG_PATH: undefined } },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(String(run.stderr)).toMatch(/needs root: CAP_NET_ADMIN and CAP_SYS_ADMIN/);
+  });
+});

@@ -1,0 +1,96 @@
+// A run that fails, at any stage, says what failed where and leaves nothing behind.
+
+import { access } from 'node:fs/promises';
+import { expect, it } from 'vitest';
+import { LEDGER_DIR } from '../../src/backend/run-ledger.ts';
+import { NatlabError } from '../../src/errors.ts';
+import { runScenario } from '../../src/run/run-scenario.ts';
+import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
+import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+
+async function runDef(def: ScenarioDef, runId: string) {
+  return runScenario({ scenario: { name: `test-${runId}`, file: '', def }, runId });
+}
+
+async function expectNothingLeft(runId: string): Promise<void> {
+  expect(await namespacesOf(runId)).toEqual([]);
+  expect(await processesMentioning(runId)).toEqual([]);
+  await expect(access(`${LEDGER_DIR}/${runId}`)).rejects.toThrow();
+}
+
+const broken = (await loadScenario('hairpin-broken')).def;
+const masquerade = (await loadScenario('hairpin-masquerade')).def;
+
+describeLab('failures on the real kernel', () => {
+  it('reports a ruleset the kernel rejects with the tool stderr, and tears everything down', async () => {
+    const def: ScenarioDef = {
+      ...broken,
+      nodes: {
+        ...broken.nodes,
+        router: {
+          ...broken.nodes.router,
+          kind: 'router',
+          rulesets: [
+            { format: 'iptables', text: '*nat\n-A PREROUTING -j NO-SUCH-TARGET\nCOMMIT\n' },
+          ],
+        },
+      },
+    };
+    const error = await runDef(def, 'fail01').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NatlabError);
+    expect(error).toMatchObject({ code: 'COMMAND_FAILED', stage: 'rules', node: 'router' });
+    expect((error as NatlabError).message).toMatch(/failed to apply iptables ruleset on router/);
+    expect((error as NatlabError).stderr).toMatch(/iptables-restore/);
+    await expectNothingLeft('fail01');
+  });
+
+  it('stops the processes it already started when a later one fails (port taken twice)', async () => {
+    const def: ScenarioDef = {
+      ...broken,
+      nodes: {
+        ...broken.nodes,
+        server: {
+          ...broken.nodes.server,
+          kind: 'host',
+          services: [
+            { kind: 'http', port: 80 },
+            { kind: 'http', port: 80 },
+          ],
+        },
+      },
+    };
+    const error = await runDef(def, 'fail02').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'COMMAND_FAILED', stage: 'services', node: 'server' });
+    expect((error as NatlabError).stderr).toMatch(/EADDRINUSE/);
+    await expectNothingLeft('fail02');
+  });
+
+  it('rejects an invalid scenario before any namespace exists', async () => {
+    const def: ScenarioDef = {
+      ...broken,
+      links: [...broken.links, { a: 'client:eth0', b: 'nowhere:eth0' }],
+    };
+    await expect(runDef(def, 'fail03')).rejects.toMatchObject({
+      code: 'INVALID_SCENARIO',
+      stage: 'plan',
+    });
+    await expectNothingLeft('fail03');
+  });
+
+  it('gives verdict fail, naming the checks, when the expectations do not hold', async () => {
+    // The fix's expectations against the broken ruleset.
+    const probes = masquerade.probes?.map((p) => ({ ...p, connectTimeoutMs: 1000 }));
+    const def: ScenarioDef = { ...masquerade, nodes: broken.nodes, probes };
+    const result = await runDef(def, 'fail04');
+    expect(result.verdict).toBe('fail');
+    expect(result.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([
+      'lan-client: client → 203.0.113.1:80 connects',
+      'lan-client: server saw 192.168.1.1',
+      'client:eth0 gets its SYN-ACK from 203.0.113.1:80',
+      'client:eth0 never receives TCP from a private address',
+      'server:eth0 gets the SYN from the router 192.168.1.1',
+    ]);
+    await expectNothingLeft('fail04');
+  });
+});

@@ -1,0 +1,68 @@
+// The CLI contract, called in-process: argv in, exit code and text out. Nothing here needs root.
+
+import { describe, expect, it } from 'vitest';
+import { EXIT, main } from '../../src/cli/main.ts';
+
+function fakeIo() {
+  const out = { stdout: '', stderr: '' };
+  const stream = (key: 'stdout' | 'stderr') =>
+    ({
+      isTTY: false,
+      write: (s: string) => ((out[key] += s), true),
+    }) as unknown as NodeJS.WriteStream;
+  return { out, io: { stdout: stream('stdout'), stderr: stream('stderr') } };
+}
+
+describe('natlab CLI', () => {
+  it('--list prints one line per scenario with its description', async () => {
+    const { out, io } = fakeIo();
+    expect(await main(['--list'], io)).toBe(EXIT.pass);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(lines.find((l) => l.startsWith('hairpin-broken '))).toMatch(/without hairpin SNAT/);
+  });
+
+  it('exits 2 for an unknown scenario and lists the known ones', async () => {
+    const { out, io } = fakeIo();
+    expect(await main(['no-such-scenario'], io)).toBe(EXIT.error);
+    expect(out.stderr).toMatch(
+      /unknown scenario "no-such-scenario"; known scenarios: .*hairpin-masquerade/,
+    );
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 for a path instead of a scenario name', async () => {
+    const { out, io } = fakeIo();
+    expect(await main(['../scenarios/hairpin-broken'], io)).toBe(EXIT.error);
+    expect(out.stderr).toMatch(/unknown scenario/);
+  });
+
+  it('exits 2 for an unknown option, with usage', async () => {
+    const { out, io } = fakeIo();
+    expect(await main(['hairpin-broken', '--frobnicate'], io)).toBe(EXIT.error);
+    expect(out.stderr).toMatch(/Unknown option '--frobnicate'/);
+    expect(out.stderr).toMatch(/usage: npm run scenario/);
+  });
+
+  it('exits 2 for --out without a value', async () => {
+    const { out, io } = fakeIo();
+    expect(await main(['hairpin-broken', '--out'], io)).toBe(EXIT.error);
+    expect(out.stderr).toMatch(/--out/);
+  });
+
+  it('exits 2 when no scenario is named', async () => {
+    const { out, io } = fakeIo();
+    expect(await main([], io)).toBe(EXIT.error);
+    expect(out.stderr).toMatch(/name one scenario/);
+  });
+
+  it('with --json, an error is JSON with verdict "error" and a reason', async () => {
+    const { out, io } = fakeIo();
+    expect(await main(['no-such-scenario', '--json'], io)).toBe(EXIT.error);
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      scenario: 'no-such-scenario',
+      verdict: 'error',
+      reason: expect.stringMatching(/unknown scenario/),
+    });
+  });
+});
