@@ -8,12 +8,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const cli = (args: string[], options: Parameters<typeof execa>[2] = {}) =>
+const cli = (args: string[]) =>
   execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     reject: false,
     timeout: 60_000,
-    ...options,
   });
 
 let out: string;
