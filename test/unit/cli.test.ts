@@ -8,7 +8,10 @@ function fakeIo() {
   const stream = (key: 'stdout' | 'stderr') =>
     ({
       isTTY: false,
-      write: (s: string) => ((out[key] += s), true),
+      write: (s: string) => {
+        out[key] += s;
+        return true;
+      },
     }) as unknown as NodeJS.WriteStream;
   return { out, io: { stdout: stream('stdout'), stderr: stream('stderr') } };
 }

@@ -197,7 +197,7 @@ describe('planTopology', () => {
     [
       'a bad node name',
       (d) => {
-        d.nodes['Bad_Name'] = { kind: 'host' };
+        d.nodes.Bad_Name = { kind: 'host' };
       },
       /node name "Bad_Name"/,
     ],
