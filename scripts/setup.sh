@@ -33,5 +33,7 @@ fi
 # node_modules, when absent or older than the lock file.
 if [[ ! -d node_modules/.bin || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "natlab setup: installing node_modules" >&2
-  if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+  # npm install, not npm ci: it keeps the lock's versions but tolerates a lock written on another
+  # platform without that platform's optional packages (biome's binaries).
+  timeout 600 npm install --no-audit --no-fund >&2
 fi
