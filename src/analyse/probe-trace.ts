@@ -20,26 +20,35 @@ export interface TraceStep {
   hops: TraceHop[];
 }
 
-export interface TimeWindow {
-  fromUs: number;
-  toUs: number;
-}
-
-/** Probes run one after another, so each owns the time from its start to the next one's start. */
-export function probeWindows(probes: readonly ProbeResult[]): Map<string, TimeWindow> {
-  const windows = new Map<string, TimeWindow>();
-  probes.forEach((probe, i) => {
-    const next = probes[i + 1];
-    windows.set(probe.name, {
-      fromUs: probe.startedAt * 1000,
-      toUs: next ? next.startedAt * 1000 : Number.POSITIVE_INFINITY,
-    });
-  });
-  return windows;
-}
-
-export function inWindow(packet: Packet, window: TimeWindow | undefined): boolean {
-  return !window || (packet.timeUs >= window.fromUs && packet.timeUs < window.toUs);
+/**
+ * Probes run one after another, so each owns the time from its start to the next one's start. A TCP
+ * packet counts at the time its connection began at that capture point, so the closing FIN exchange of
+ * one probe, which may trail into the next probe's time, stays with its own probe.
+ */
+export function packetsByProbe(
+  packets: readonly Packet[],
+  probes: readonly Pick<ProbeResult, 'name' | 'startedAt'>[],
+): Map<string, Packet[]> {
+  const byProbe = new Map<string, Packet[]>(probes.map((p) => [p.name, []]));
+  const starts = probes.map((p) => p.startedAt * 1000);
+  const connectionStart = new Map<string, number>();
+  for (const packet of [...packets].sort((a, b) => a.timeUs - b.timeUs)) {
+    let anchor = packet.timeUs;
+    if (packet.tcp && packet.ip) {
+      const ends = [
+        `${packet.ip.src}:${packet.tcp.sport}`,
+        `${packet.ip.dst}:${packet.tcp.dport}`,
+      ].sort();
+      const key = `${packet.point}|${ends.join('|')}`;
+      const opening = packet.tcp.flags.syn && !packet.tcp.flags.ack;
+      if (opening || !connectionStart.has(key)) connectionStart.set(key, packet.timeUs);
+      anchor = connectionStart.get(key) ?? packet.timeUs;
+    }
+    const index = starts.findLastIndex((start) => start <= anchor);
+    const probe = probes[index];
+    if (probe) byProbe.get(probe.name)?.push(packet);
+  }
+  return byProbe;
 }
 
 /** Header fields that a switch or a veth never changes but NAT does. */
@@ -61,14 +70,9 @@ function identity(packet: Packet): string {
   ].join('|');
 }
 
-export function traceProbe(
-  packets: readonly Packet[],
-  window: TimeWindow | undefined,
-  directionOf: DirectionOf,
-): TraceStep[] {
-  const relevant = packets
-    .filter((p) => p.ip && (p.tcp || p.udp || p.icmp) && inWindow(p, window))
-    .sort((a, b) => a.timeUs - b.timeUs);
+/** `packets` are one probe's, in time order (as packetsByProbe gives them). */
+export function traceProbe(packets: readonly Packet[], directionOf: DirectionOf): TraceStep[] {
+  const relevant = packets.filter((p) => p.ip && (p.tcp || p.udp || p.icmp));
   const steps: TraceStep[] = [];
   const open = new Map<string, TraceStep>();
   for (const packet of relevant) {

@@ -3,7 +3,6 @@
 import { describePacket } from '../analyse/describe-packet.ts';
 import { compileMatch } from '../analyse/match-packet.ts';
 import type { DirectionOf } from '../analyse/packet-direction.ts';
-import { inWindow, type TimeWindow } from '../analyse/probe-trace.ts';
 import type { Packet } from '../decode/packet.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { FlowExpectationDef, PacketMatch } from '../scenario/define-scenario.ts';
@@ -19,7 +18,8 @@ export interface CheckInput {
   plan: TopologyPlan;
   probes: readonly ProbeResult[];
   packets: readonly Packet[];
-  windows: ReadonlyMap<string, TimeWindow>;
+  /** The packets of each probe, from packetsByProbe. */
+  byProbe: ReadonlyMap<string, readonly Packet[]>;
   directionOf: DirectionOf;
 }
 
@@ -58,13 +58,10 @@ function checkProbe(probe: ProbeResult, serverSees: string | undefined): CheckRe
 }
 
 function checkFlow(flow: FlowExpectationDef, input: CheckInput): CheckResult {
-  const window = flow.during === undefined ? undefined : input.windows.get(flow.during);
+  const pool = flow.during === undefined ? input.packets : (input.byProbe.get(flow.during) ?? []);
   const predicate = compileMatch(flow.match);
-  const matches = input.packets.filter(
-    (p) =>
-      p.point === flow.at &&
-      inWindow(p, window) &&
-      predicate(p, input.directionOf(p.point, p.srcMac)),
+  const matches = pool.filter(
+    (p) => p.point === flow.at && predicate(p, input.directionOf(p.point, p.srcMac)),
   );
   const name = flow.name ?? defaultFlowName(flow);
   const first = matches[0];

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { directionResolver } from '../analyse/packet-direction.ts';
-import { probeWindows, traceProbe } from '../analyse/probe-trace.ts';
+import { packetsByProbe, traceProbe } from '../analyse/probe-trace.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
 import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
 import { startCaptures } from '../capture/start-captures.ts';
@@ -192,15 +192,21 @@ async function runStages(plan: TopologyPlan, { processes, lab, dir, signal, step
   );
   const packets = perFile.flat();
   const directionOf = directionResolver(plan);
-  const windows = probeWindows(probes);
-  const traces = await step(
+  const { byProbe, traces } = await step(
     'analyse',
-    async () => probes.map((p) => traceProbe(packets, windows.get(p.name), directionOf)),
-    (t) => `${t.reduce((n, steps) => n + steps.length, 0)} packet steps across ${t.length} probes`,
+    async () => {
+      const byProbe = packetsByProbe(packets, probes);
+      return {
+        byProbe,
+        traces: probes.map((p) => traceProbe(byProbe.get(p.name) ?? [], directionOf)),
+      };
+    },
+    ({ traces }) =>
+      `${traces.reduce((n, steps) => n + steps.length, 0)} packet steps across ${traces.length} probes`,
   );
   const checks = await step(
     'checks',
-    async () => evaluateChecks({ plan, probes, packets, windows, directionOf }),
+    async () => evaluateChecks({ plan, probes, packets, byProbe, directionOf }),
     (c) => `${c.filter((x) => x.ok).length}/${c.length} held`,
   );
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMatch } from '../../src/analyse/match-packet.ts';
 import { directionResolver } from '../../src/analyse/packet-direction.ts';
-import { probeWindows, traceProbe } from '../../src/analyse/probe-trace.ts';
+import { packetsByProbe, traceProbe } from '../../src/analyse/probe-trace.ts';
 import { evaluateChecks } from '../../src/check/evaluate-checks.ts';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
 import type { Packet } from '../../src/decode/packet.ts';
@@ -167,7 +167,7 @@ describe('compileMatch (PTF-style)', () => {
 
 describe('traceProbe', () => {
   it('merges one packet seen at several points into one step, and splits at a rewrite', () => {
-    const steps = traceProbe(hairpin, undefined, directionOf);
+    const steps = traceProbe(hairpin, directionOf);
     expect(steps.map((s) => `${s.kind} ${s.addresses}`)).toEqual([
       'SYN 192.168.1.10:40000 → 203.0.113.1:80',
       'SYN 192.168.1.10:40000 → 192.168.1.2:80',
@@ -186,14 +186,62 @@ describe('traceProbe', () => {
 
   it('starts a new step when a point sees the same packet again (retransmission)', () => {
     const again = { ...(hairpin[0] as Packet), index: 9, timeUs: T0 + 1_000_000 };
-    const steps = traceProbe([hairpin[0] as Packet, again], undefined, directionOf);
+    const steps = traceProbe([hairpin[0] as Packet, again], directionOf);
     expect(steps).toHaveLength(2);
   });
+});
 
-  it('keeps only the packets inside the probe window', () => {
-    const steps = traceProbe(hairpin, { fromUs: T0 + 45, toUs: T0 + 65 }, directionOf);
-    expect(steps.map((s) => s.kind)).toEqual(['SYN-ACK']);
-    expect(steps[0]?.hops).toHaveLength(2);
+describe('packetsByProbe', () => {
+  const ms = (us: number) => us / 1000;
+  it("gives each probe the packets from its start to the next probe's start", () => {
+    const byProbe = packetsByProbe(hairpin, [
+      { name: 'first', startedAt: ms(T0) },
+      { name: 'second', startedAt: ms(T0 + 1000) },
+    ]);
+    expect(byProbe.get('first')).toHaveLength(hairpin.length);
+    expect(byProbe.get('second')).toEqual([]);
+  });
+
+  it("keeps a connection's trailing FIN with the probe that opened it", () => {
+    const opened = packet({
+      at: 'remote:eth0',
+      from: ['remote', 'eth0'],
+      src: '198.51.100.10',
+      dst: '203.0.113.1',
+      sport: 50000,
+      dport: 80,
+      flags: TCP.SYN,
+      timeUs: T0 + 10,
+    });
+    const lateFin = packet({
+      at: 'remote:eth0',
+      from: ['isp', 'eth0'],
+      src: '203.0.113.1',
+      dst: '198.51.100.10',
+      sport: 80,
+      dport: 50000,
+      flags: TCP.FIN | TCP.ACK,
+      timeUs: T0 + 2000,
+    });
+    const nextSyn = packet({
+      at: 'client:eth0',
+      from: ['client', 'eth0'],
+      src: '192.168.1.10',
+      dst: '203.0.113.1',
+      sport: 40000,
+      dport: 80,
+      flags: TCP.SYN,
+      timeUs: T0 + 2500,
+    });
+    const byProbe = packetsByProbe(
+      [opened, lateFin, nextSyn],
+      [
+        { name: 'remote', startedAt: ms(T0) },
+        { name: 'lan-client', startedAt: ms(T0 + 1000) },
+      ],
+    );
+    expect(byProbe.get('remote')).toEqual([opened, lateFin]);
+    expect(byProbe.get('lan-client')).toEqual([nextSyn]);
   });
 });
 
@@ -212,7 +260,13 @@ describe('evaluateChecks', () => {
     ...over,
   });
   const check = (probes: ProbeResult[], packets: Packet[]) =>
-    evaluateChecks({ plan, probes, packets, windows: probeWindows(probes), directionOf });
+    evaluateChecks({
+      plan,
+      probes,
+      packets,
+      byProbe: packetsByProbe(packets, probes),
+      directionOf,
+    });
 
   it('holds every hairpin-broken check on the packets of the failure', () => {
     const results = check(
