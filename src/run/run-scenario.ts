@@ -32,7 +32,6 @@ export type StepName =
   | 'plan'
   | 'build'
   | 'rules'
-  | 'services'
   | 'capture'
   | 'traffic'
   | 'decode'
@@ -168,16 +167,18 @@ async function runStages(plan: TopologyPlan, { processes, lab, dir, signal, step
     () => applyRulesets(topology),
     (r) => r.map((x) => `${x.node}: ${x.formats.join('+')}`).join(', ') || 'none',
   );
-  await step(
-    'services',
-    () => startServices(topology, processes),
-    () =>
-      plan.nodes.flatMap((n) => n.services.map((s) => `${n.name}:${s.port}`)).join(', ') || 'none',
-  );
-  const capture = await step(
+  // The service and the captures do not depend on each other: start them together.
+  const [capture] = await step(
     'capture',
-    () => startCaptures(topology, { outDir: dir, teardown: processes }),
-    (c) => `tcpdump listening on ${c.files.length} interfaces`,
+    () =>
+      settleAll([
+        startCaptures(topology, { outDir: dir, teardown: processes }),
+        startServices(topology, processes),
+      ]),
+    ([c]) => {
+      const services = plan.nodes.flatMap((n) => n.services.map((s) => `${n.name}:${s.port}`));
+      return `tcpdump listening on ${c.files.length} interfaces; http on ${services.join(', ') || 'none'}`;
+    },
   );
   const probes = await step(
     'traffic',
