@@ -33,6 +33,13 @@ export function toolsFor(plan: TopologyPlan): string[] {
   return [...tools];
 }
 
+/** Root's tools live in sbin, which a non-login shell may leave off PATH. */
+export function ensureSbinOnPath(): void {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const dir of ['/usr/sbin', '/sbin']) if (!dirs.includes(dir)) dirs.push(dir);
+  process.env.PATH = dirs.join(delimiter);
+}
+
 export async function findMissingTools(tools: readonly string[]): Promise<string[]> {
   const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
   const missing: string[] = [];

@@ -15,6 +15,7 @@ import { NatlabError } from '../errors.ts';
 import { planTopology } from '../plan/plan-topology.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import {
+  ensureSbinOnPath,
   findMissingTools,
   hasLabCapabilities,
   NEEDS_ROOT_MESSAGE,
@@ -106,6 +107,7 @@ export async function runScenario({
   if (!(await hasLabCapabilities())) {
     throw new NatlabError(NEEDS_ROOT_MESSAGE, { code: 'NEEDS_ROOT', stage: 'preflight' });
   }
+  ensureSbinOnPath();
   const missing = await findMissingTools(toolsFor(plan));
   if (missing.length > 0) {
     return finish({
