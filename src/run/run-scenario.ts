@@ -1,6 +1,7 @@
 // The run pipeline: the only module that knows the order of the stages.
 
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,6 +71,8 @@ export async function runScenario({
 }: RunScenarioOptions): Promise<ScenarioResult> {
   const started = performance.now();
   const timings: StepTiming[] = [];
+  // Every child process listens for the abort; one per capture point at once is expected, not a leak.
+  if (signal) setMaxListeners(1000, signal);
   const step: StepRunner = async (name, work, summary) => {
     // Teardown must run even after an interrupt; every other step stops there.
     if (name !== 'teardown') signal?.throwIfAborted();
