@@ -18,102 +18,37 @@ const plan: TopologyPlan = planTopology((await loadScenario('hairpin-broken')).d
 const mac = (node: string, iface: string) =>
   plan.nodes.find((n) => n.name === node)?.interfaces.find((i) => i.name === iface)?.mac ?? '';
 
-interface Seg {
-  at: string;
-  from: [string, string];
-  src: string;
-  dst: string;
-  sport: number;
-  dport: number;
-  flags: number;
-  timeUs: number;
-  seq?: number;
-}
+/** One captured TCP segment: where, sent by which interface, "addr:port" ends, flags, time. */
+type Seg = [at: string, from: string, src: string, dst: string, flags: number, timeUs: number];
 
-function packet(s: Seg, index = 1): Packet {
+function packet([at, from, src, dst, flags, timeUs]: Seg, index = 1): Packet {
+  const [fromNode = '', fromIface = ''] = from.split(':');
+  const [srcIp = '', sport] = src.split(/:(?=\d+$)/);
+  const [dstIp = '', dport] = dst.split(/:(?=\d+$)/);
+  const segment = tcp({ sport: Number(sport), dport: Number(dport), flags });
   const frame = ethernet(
-    s.from[0] === '' ? '' : mac(...s.from),
+    mac(fromNode, fromIface),
     '02:00:00:00:00:ff',
     0x0800,
-    ipv4(s.src, s.dst, 6, tcp({ sport: s.sport, dport: s.dport, flags: s.flags, seq: s.seq })),
+    ipv4(srcIp, dstIp, 6, segment),
   );
-  return decodeFrame(frame, { point: s.at, index, timeUs: s.timeUs, length: frame.length });
+  return decodeFrame(frame, { point: at, index, timeUs, length: frame.length });
 }
 
 // The hairpin failure as the captures show it: SYN in, DNATed SYN out, SYN-ACK direct, RST.
 const T0 = 1_700_000_000_000_000;
-const hairpin: Packet[] = [
-  packet({
-    at: 'client:eth0',
-    from: ['client', 'eth0'],
-    src: '192.168.1.10',
-    dst: '203.0.113.1',
-    sport: 40000,
-    dport: 80,
-    flags: TCP.SYN,
-    timeUs: T0 + 10,
-  }),
-  packet({
-    at: 'router:lan0',
-    from: ['client', 'eth0'],
-    src: '192.168.1.10',
-    dst: '203.0.113.1',
-    sport: 40000,
-    dport: 80,
-    flags: TCP.SYN,
-    timeUs: T0 + 20,
-  }),
-  packet({
-    at: 'router:lan0',
-    from: ['router', 'lan0'],
-    src: '192.168.1.10',
-    dst: '192.168.1.2',
-    sport: 40000,
-    dport: 80,
-    flags: TCP.SYN,
-    timeUs: T0 + 30,
-  }),
-  packet({
-    at: 'server:eth0',
-    from: ['router', 'lan0'],
-    src: '192.168.1.10',
-    dst: '192.168.1.2',
-    sport: 40000,
-    dport: 80,
-    flags: TCP.SYN,
-    timeUs: T0 + 40,
-  }),
-  packet({
-    at: 'server:eth0',
-    from: ['server', 'eth0'],
-    src: '192.168.1.2',
-    dst: '192.168.1.10',
-    sport: 80,
-    dport: 40000,
-    flags: TCP.SYN | TCP.ACK,
-    timeUs: T0 + 50,
-  }),
-  packet({
-    at: 'client:eth0',
-    from: ['server', 'eth0'],
-    src: '192.168.1.2',
-    dst: '192.168.1.10',
-    sport: 80,
-    dport: 40000,
-    flags: TCP.SYN | TCP.ACK,
-    timeUs: T0 + 60,
-  }),
-  packet({
-    at: 'client:eth0',
-    from: ['client', 'eth0'],
-    src: '192.168.1.10',
-    dst: '192.168.1.2',
-    sport: 40000,
-    dport: 80,
-    flags: TCP.RST,
-    timeUs: T0 + 70,
-  }),
-];
+const CLIENT = '192.168.1.10:40000';
+const hairpin: Packet[] = (
+  [
+    ['client:eth0', 'client:eth0', CLIENT, '203.0.113.1:80', TCP.SYN, T0 + 10],
+    ['router:lan0', 'client:eth0', CLIENT, '203.0.113.1:80', TCP.SYN, T0 + 20],
+    ['router:lan0', 'router:lan0', CLIENT, '192.168.1.2:80', TCP.SYN, T0 + 30],
+    ['server:eth0', 'router:lan0', CLIENT, '192.168.1.2:80', TCP.SYN, T0 + 40],
+    ['server:eth0', 'server:eth0', '192.168.1.2:80', CLIENT, TCP.SYN | TCP.ACK, T0 + 50],
+    ['client:eth0', 'server:eth0', '192.168.1.2:80', CLIENT, TCP.SYN | TCP.ACK, T0 + 60],
+    ['client:eth0', 'client:eth0', CLIENT, '192.168.1.2:80', TCP.RST, T0 + 70],
+  ] satisfies Seg[]
+).map((seg) => packet(seg));
 const directionOf = directionResolver(plan);
 
 describe('packet direction', () => {
@@ -203,36 +138,30 @@ describe('packetsByProbe', () => {
   });
 
   it("keeps a connection's trailing FIN with the probe that opened it", () => {
-    const opened = packet({
-      at: 'remote:eth0',
-      from: ['remote', 'eth0'],
-      src: '198.51.100.10',
-      dst: '203.0.113.1',
-      sport: 50000,
-      dport: 80,
-      flags: TCP.SYN,
-      timeUs: T0 + 10,
-    });
-    const lateFin = packet({
-      at: 'remote:eth0',
-      from: ['isp', 'eth0'],
-      src: '203.0.113.1',
-      dst: '198.51.100.10',
-      sport: 80,
-      dport: 50000,
-      flags: TCP.FIN | TCP.ACK,
-      timeUs: T0 + 2000,
-    });
-    const nextSyn = packet({
-      at: 'client:eth0',
-      from: ['client', 'eth0'],
-      src: '192.168.1.10',
-      dst: '203.0.113.1',
-      sport: 40000,
-      dport: 80,
-      flags: TCP.SYN,
-      timeUs: T0 + 2500,
-    });
+    const opened = packet([
+      'remote:eth0',
+      'remote:eth0',
+      '198.51.100.10:50000',
+      '203.0.113.1:80',
+      TCP.SYN,
+      T0 + 10,
+    ]);
+    const lateFin = packet([
+      'remote:eth0',
+      'isp:eth0',
+      '203.0.113.1:80',
+      '198.51.100.10:50000',
+      TCP.FIN | TCP.ACK,
+      T0 + 2000,
+    ]);
+    const nextSyn = packet([
+      'client:eth0',
+      'client:eth0',
+      '192.168.1.10:40000',
+      '203.0.113.1:80',
+      TCP.SYN,
+      T0 + 2500,
+    ]);
     const byProbe = packetsByProbe(
       [opened, lateFin, nextSyn],
       [
@@ -268,52 +197,39 @@ describe('evaluateChecks', () => {
       directionOf,
     });
 
+  /** The remote probe connected earlier; the LAN client's probe is the one under test. */
+  const bothProbes = [
+    probe({
+      name: 'remote',
+      from: 'remote',
+      expect: 'connects',
+      ok: true,
+      serverSaw: '198.51.100.10',
+      startedAt: T0 / 1000 - 100,
+    }),
+    probe({}),
+  ];
+
   it('holds every hairpin-broken check on the packets of the failure', () => {
-    const results = check(
-      [
-        probe({
-          name: 'remote',
-          from: 'remote',
-          expect: 'connects',
-          ok: true,
-          serverSaw: '198.51.100.10',
-          startedAt: T0 / 1000 - 100,
-        }),
-        probe({}),
-      ],
-      hairpin,
-    );
+    const results = check(bothProbes, hairpin);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(7);
   });
 
   it('fails the flow checks when the SYN-ACK comes back through the router instead', () => {
-    const fixed = hairpin.slice(0, 4).concat(
-      packet({
-        at: 'client:eth0',
-        from: ['router', 'lan0'],
-        src: '203.0.113.1',
-        dst: '192.168.1.10',
-        sport: 80,
-        dport: 40000,
-        flags: TCP.SYN | TCP.ACK,
-        timeUs: T0 + 60,
-      }),
-    );
-    const results = check(
-      [
-        probe({
-          name: 'remote',
-          from: 'remote',
-          expect: 'connects',
-          ok: true,
-          serverSaw: '198.51.100.10',
-          startedAt: T0 / 1000 - 100,
-        }),
-        probe({}),
-      ],
-      fixed,
-    );
+    const fixed = hairpin
+      .slice(0, 4)
+      .concat(
+        packet([
+          'client:eth0',
+          'router:lan0',
+          '203.0.113.1:80',
+          '192.168.1.10:40000',
+          TCP.SYN | TCP.ACK,
+          T0 + 60,
+        ]),
+      );
+    const results = check(bothProbes, fixed);
     const failed = results.filter((r) => !r.ok).map((r) => r.name);
     expect(failed).toEqual([
       'client:eth0 gets the SYN-ACK straight from 192.168.1.2:80',
