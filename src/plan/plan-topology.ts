@@ -48,6 +48,7 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   }
 
   const links = planLinks(def, nodes, problems);
+  attachBridgePorts(nodeDefs, nodes, problems);
   checkInterfaces(nodes, problems);
   assignMacs(nodes);
   checkAddresses(nodes, problems);
@@ -87,20 +88,6 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
       kind: iface.bridge ? 'bridge' : ifname === 'lo' ? 'loopback' : 'veth',
       addresses: iface.addresses ?? [],
     });
-  }
-  for (const [ifname, iface] of Object.entries(node.interfaces ?? {})) {
-    for (const port of iface.bridge ?? []) {
-      const member = interfaces.find((i) => i.name === port);
-      if (member?.kind !== 'veth') {
-        problems.push(`node ${name}: bridge ${ifname} port "${port}" is not a linked interface`);
-      } else if (member.master) {
-        problems.push(
-          `node ${name}: "${port}" cannot be a port of both ${member.master} and ${ifname}`,
-        );
-      } else {
-        member.master = ifname;
-      }
-    }
   }
   if (node.kind === 'switch') {
     interfaces.push({ name: SWITCH_BRIDGE, kind: 'bridge', addresses: [] });
@@ -202,6 +189,31 @@ function attachVeth(
     node.interfaces.push(iface);
   }
   iface.peer = peer;
+}
+
+/** After the links, so ports that only a link declares exist. */
+function attachBridgePorts(
+  defs: Record<string, NodeDef>,
+  nodes: Map<string, NodePlan>,
+  problems: string[],
+): void {
+  for (const [name, def] of Object.entries(defs)) {
+    const interfaces = nodes.get(name)?.interfaces ?? [];
+    for (const [ifname, iface] of Object.entries(def.interfaces ?? {})) {
+      for (const port of iface.bridge ?? []) {
+        const member = interfaces.find((i) => i.name === port);
+        if (member?.kind !== 'veth') {
+          problems.push(`node ${name}: bridge ${ifname} port "${port}" is not a linked interface`);
+        } else if (member.master) {
+          problems.push(
+            `node ${name}: "${port}" cannot be a port of both ${member.master} and ${ifname}`,
+          );
+        } else {
+          member.master = ifname;
+        }
+      }
+    }
+  }
 }
 
 function checkInterfaces(nodes: Map<string, NodePlan>, problems: string[]): void {

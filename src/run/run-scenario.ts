@@ -125,26 +125,45 @@ export async function runScenario({
   // Processes are always stopped; the lab itself survives --keep.
   const processes = new TeardownStack();
   const lab = new TeardownStack();
+  let outcome: { ok: true; result: ScenarioResult } | { ok: false; error: unknown };
   try {
-    const { enter, ...result } = await runStages(plan, { processes, lab, dir, signal, step });
-    return finish({
-      ...base,
-      ...result,
-      outDir: dir,
-      kept: keep ? plan.nodes.map((n) => ({ node: n.name, enter: enter(n.name) })) : undefined,
-    });
-  } finally {
-    await step(
-      'teardown',
-      async () => [...(await processes.unwind()), ...(keep ? [] : await lab.unwind())],
-      (failures) =>
-        failures.length === 0
-          ? keep
-            ? 'processes stopped, lab kept'
-            : 'all removed'
-          : failures.map((f) => `${f.label}: ${String(f.error)}`).join('; '),
-    ).catch(() => undefined);
+    const { enter, ...result } = await runStages(plan, { processes, lab, dir, signal, step, keep });
+    outcome = {
+      ok: true,
+      result: {
+        ...base,
+        ...result,
+        outDir: dir,
+        kept: keep ? plan.nodes.map((n) => ({ node: n.name, enter: enter(n.name) })) : undefined,
+      },
+    };
+  } catch (error) {
+    outcome = { ok: false, error };
   }
+  const failures = await step(
+    'teardown',
+    async () => [...(await processes.unwind()), ...(keep ? [] : await lab.unwind())],
+    (f) =>
+      f.length > 0
+        ? `${f.length} step(s) failed`
+        : keep
+          ? 'processes stopped, lab kept'
+          : 'all removed',
+  );
+  // Something left behind outranks whatever else went wrong: the user must hear of it.
+  if (failures.length > 0) {
+    throw new NatlabError(
+      `failed to tear down run ${runId}: ${failures.map((f) => f.label).join(', ')}; npm run clean removes what is left`,
+      {
+        code: 'COMMAND_FAILED',
+        stage: 'teardown',
+        stderr: failures.map((f) => `${f.label}: ${String(f.error)}`).join('\n'),
+        cause: outcome.ok ? undefined : outcome.error,
+      },
+    );
+  }
+  if (!outcome.ok) throw outcome.error;
+  return finish(outcome.result);
 }
 
 type StepRunner = <T>(
@@ -159,9 +178,13 @@ interface StageContext {
   dir: string;
   signal?: AbortSignal;
   step: StepRunner;
+  keep: boolean;
 }
 
-async function runStages(plan: TopologyPlan, { processes, lab, dir, signal, step }: StageContext) {
+async function runStages(
+  plan: TopologyPlan,
+  { processes, lab, dir, signal, step, keep }: StageContext,
+) {
   const topology = await step(
     'build',
     () => buildNetnsTopology(plan, { teardown: lab, signal }),
@@ -178,7 +201,7 @@ async function runStages(plan: TopologyPlan, { processes, lab, dir, signal, step
     () =>
       settleAll([
         startCaptures(topology, { outDir: dir, teardown: processes }),
-        startServices(topology, processes),
+        startServices(topology, { teardown: processes, keep }),
       ]),
     ([c]) => {
       const services = plan.nodes.flatMap((n) => n.services.map((s) => `${n.name}:${s.port}`));

@@ -23,5 +23,8 @@ const server = createServer((request, response) => {
   response.end(`${JSON.stringify(seen)}\n`);
 });
 
+// In a --keep lab natlab exits and closes our stdout; the log is then lost, the service is not.
+process.stdout.on('error', () => {});
+
 server.listen({ port, host: '::' }, () => process.stdout.write(`ready on port ${port}\n`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -8,7 +8,11 @@ import type { TeardownStack } from '../system/teardown-stack.ts';
 
 const HTTP_SERVER = fileURLToPath(new URL('./http-echo-server.mjs', import.meta.url));
 
-export async function startServices(topology: Topology, teardown: TeardownStack): Promise<void> {
+/** With `keep`, the services run on in the kept lab until `npm run clean`. */
+export async function startServices(
+  topology: Topology,
+  { teardown, keep }: { teardown: TeardownStack; keep: boolean },
+): Promise<void> {
   const starts = topology.plan.nodes.flatMap((node) =>
     node.services.map(async (service) => {
       const running: RunningProcess = await topology.start(
@@ -25,8 +29,13 @@ export async function startServices(topology: Topology, teardown: TeardownStack)
           action: `start http service on port ${service.port}`,
           stage: 'services',
           ready: { stream: 'stdout', pattern: /^ready on port/m },
+          outlive: keep,
         },
       );
+      if (keep) {
+        running.release();
+        return;
+      }
       teardown.push(`stop http service on ${node.name}`, async () => {
         await running.stop();
       });

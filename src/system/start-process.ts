@@ -13,6 +13,8 @@ export interface StartProcessOptions {
   /** SIGTERM first; SIGKILL after this long. */
   graceMs?: number;
   signal?: AbortSignal;
+  /** Spawn it so it can outlive natlab (a --keep lab's services); see RunningProcess.release. */
+  outlive?: boolean;
 }
 
 export interface ProcessExit {
@@ -26,6 +28,8 @@ export interface RunningProcess {
   pid: number;
   /** Idempotent. Resolves once the process is gone. */
   stop(): Promise<ProcessExit>;
+  /** Lets go of it: our pipes close and natlab may exit while it runs on (needs `outlive`). */
+  release(): void;
 }
 
 export async function startProcess(
@@ -38,6 +42,7 @@ export async function startProcess(
     readyTimeoutMs = 5000,
     graceMs = 2000,
     signal,
+    outlive = false,
   }: StartProcessOptions,
 ): Promise<RunningProcess> {
   const [file, ...args] = argv;
@@ -48,6 +53,9 @@ export async function startProcess(
     buffer: false,
     reject: false,
     forceKillAfterDelay: graceMs,
+    // Otherwise execa ends it when natlab exits.
+    cleanup: !outlive,
+    detached: outlive,
   });
   subprocess.stdout?.on('data', (chunk: Buffer) => {
     output.stdout += chunk.toString();
@@ -90,7 +98,12 @@ export async function startProcess(
     if (signal?.aborted) finish('aborted');
   });
 
-  if (outcome === 'ready') return { pid: subprocess.pid ?? -1, stop };
+  const release = () => {
+    subprocess.stdout?.destroy();
+    subprocess.stderr?.destroy();
+    subprocess.unref();
+  };
+  if (outcome === 'ready') return { pid: subprocess.pid ?? -1, stop, release };
   const exit = await stop();
   if (outcome === 'exited') {
     throw fail(

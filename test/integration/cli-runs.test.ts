@@ -102,6 +102,7 @@ describeLab('the natlab CLI on the real kernel', () => {
     });
     expect(clean.stdout).toMatch(new RegExp(`removed run ${result.runId}`));
     expect(await namespacesOf(result.runId)).toEqual([]);
+    expect(await processesMentioning(result.runId)).toEqual([]);
   });
 
   it('says "needs root" and exits 2 without CAP_NET_ADMIN', async () => {

@@ -73,6 +73,27 @@ describe('planTopology', () => {
     expect(plan.nodes[1]?.sysctls['net.ipv4.ip_forward']).toBeUndefined();
   });
 
+  it('narrows captures to the named nodes and interfaces, keeping the points flows need', () => {
+    const def = { ...twoHosts(), captures: ['a', 'sw:b'] };
+    def.flows = [{ at: 'b:eth0', match: {}, expect: 'absent' }];
+    expect(planTopology(def, opts).captures.map((c) => c.id)).toEqual(['a:eth0', 'sw:b', 'b:eth0']);
+  });
+
+  it('makes linked interfaces ports of a bridge declared inside a node', () => {
+    const def = twoHosts();
+    def.nodes.a = {
+      kind: 'host',
+      interfaces: { br0: { bridge: ['eth0', 'eth1'], addresses: ['10.0.0.1/24'] } },
+    };
+    def.links.push({ a: 'a:eth1', b: 'b:eth1' });
+    const a = planTopology(def, opts).nodes[0];
+    expect(a?.interfaces.map((i) => [i.name, i.kind, i.master])).toEqual([
+      ['br0', 'bridge', undefined],
+      ['eth0', 'veth', 'br0'],
+      ['eth1', 'veth', 'br0'],
+    ]);
+  });
+
   it('gives probes expected to fail a short connect timeout, others a long one', () => {
     const def = twoHosts();
     def.probes?.push({ name: 'q', from: 'b', url: 'http://10.0.0.1:8080/x', expect: 'connects' });
@@ -82,6 +103,23 @@ describe('planTopology', () => {
   });
 
   const invalid: [string, (def: ScenarioDef) => void, RegExp][] = [
+    [
+      'a bridge port that is on no link',
+      (d) => {
+        d.nodes.a = { kind: 'host', interfaces: { br0: { bridge: ['eth0', 'wlan0'] } } };
+      },
+      /bridge br0 port "wlan0" is not a linked interface/,
+    ],
+    [
+      'a port in two bridges',
+      (d) => {
+        d.nodes.a = {
+          kind: 'host',
+          interfaces: { br0: { bridge: ['eth0'] }, br1: { bridge: ['eth0'] } },
+        };
+      },
+      /"eth0" cannot be a port of both br0 and br1/,
+    ],
     [
       'a duplicate address',
       (d) => {
