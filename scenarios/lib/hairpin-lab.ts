@@ -8,7 +8,7 @@
 // With dmz: true the server moves to its own subnet behind router dmz0 (192.168.2.1):
 //   router dmz0 192.168.2.1 ── server 192.168.2.2
 
-import type { NodeDef, ProbeDef, RulesetDef, ScenarioDef } from '../../src/index.ts';
+import type { HttpProbeDef, NodeDef, RulesetDef, ScenarioDef } from '../../src/index.ts';
 
 export const PUBLIC_IP = '203.0.113.1';
 export const REMOTE_IP = '198.51.100.10';
@@ -77,12 +77,12 @@ export function hairpinLab({
 }
 
 /** The remote client on the internet: the port forward works for it in every variant. */
-export function remoteProbe(serverSees = REMOTE_IP): ProbeDef {
+export function remoteProbe(serverSees = REMOTE_IP): HttpProbeDef {
   return { name: 'remote', from: 'remote', url: PUBLIC_URL, expect: 'connects', serverSees };
 }
 
 /** The LAN client using the public address: the probe hairpin NAT is about. */
-export function lanClientProbe(outcome: Pick<ProbeDef, 'expect' | 'serverSees'>): ProbeDef {
+export function lanClientProbe(outcome: Pick<HttpProbeDef, 'expect' | 'serverSees'>): HttpProbeDef {
   return { name: 'lan-client', from: 'client', url: PUBLIC_URL, ...outcome };
 }
 

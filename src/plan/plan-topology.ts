@@ -9,6 +9,7 @@ import {
   parseAddressPattern,
   parseCidr,
 } from './addresses.ts';
+import { parseEbtablesCommands } from './ebtables-commands.ts';
 import {
   type CapturePointPlan,
   type InterfacePlan,
@@ -25,6 +26,8 @@ const NODE_NAME = /^[a-z][a-z0-9-]{0,14}$/;
 const IFACE_NAME = /^[A-Za-z0-9_.-]+$/;
 const SWITCH_BRIDGE = 'br0';
 const FAIL_TIMEOUT_MS = 500;
+/** Far above any test's traffic (tens of packets), far below a bridge loop (10^5 packets/s). */
+const DEFAULT_STORM_PPS = 20_000;
 const CONNECT_TIMEOUT_MS = 5000;
 
 export interface PlanOptions {
@@ -53,6 +56,7 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   assignMacs(nodes);
   checkAddresses(nodes, problems);
   checkRoutes(nodes, problems);
+  resolveNeighbors(nodeDefs, nodes, problems);
 
   const probes = planProbes(def, nodes, problems);
   const captures = planCaptures(def, nodes, problems);
@@ -68,6 +72,9 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
     runId,
     scenario,
     description: def.description,
+    needs: def.needs ?? [],
+    diagnosis: def.diagnosis ?? {},
+    stormGuard: def.stormGuard ?? { maxPacketsPerSecond: DEFAULT_STORM_PPS },
     nodes: [...nodes.values()],
     links,
     captures,
@@ -83,10 +90,16 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
       problems.push(`switch ${name} takes no interfaces: its ports come from its links`);
       continue;
     }
+    const kind = iface.bridge ? 'bridge' : ifname === 'lo' ? 'loopback' : 'veth';
+    if (iface.nfCallIptables !== undefined && kind !== 'bridge') {
+      problems.push(`node ${name}: nfCallIptables is a bridge option, and ${ifname} is no bridge`);
+    }
     interfaces.push({
       name: ifname,
-      kind: iface.bridge ? 'bridge' : ifname === 'lo' ? 'loopback' : 'veth',
+      kind,
       addresses: iface.addresses ?? [],
+      nfCallIptables: iface.nfCallIptables,
+      hairpin: iface.hairpin,
     });
   }
   if (node.kind === 'switch') {
@@ -110,6 +123,10 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     }
     if (typeof ruleset.text !== 'string' || ruleset.text.trim() === '') {
       problems.push(`node ${name}: ruleset text is empty`);
+    } else if (ruleset.format === 'ebtables') {
+      problems.push(
+        ...parseEbtablesCommands(ruleset.text).problems.map((p) => `node ${name}: ${p}`),
+      );
     }
   }
   // Routers forward; IPv6 is off everywhere so router solicitations do not clutter the captures.
@@ -125,6 +142,7 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     netns: netnsName(runId, name),
     interfaces,
     routes: node.routes ?? [],
+    neighbors: [],
     sysctls,
     rulesets: node.rulesets ?? [],
     services: node.services ?? [],
@@ -220,6 +238,11 @@ function checkInterfaces(nodes: Map<string, NodePlan>, problems: string[]): void
   for (const node of nodes.values()) {
     for (const iface of node.interfaces) {
       const where = `${node.name}:${iface.name}`;
+      if (iface.hairpin !== undefined && !iface.master) {
+        problems.push(
+          `interface ${where}: hairpin is a bridge port option, and it is no bridge port`,
+        );
+      }
       if (iface.name.length > MAX_IFNAME) {
         problems.push(
           `interface name ${where} is ${iface.name.length} characters; Linux allows ${MAX_IFNAME}`,
@@ -300,6 +323,36 @@ function checkRoutes(nodes: Map<string, NodePlan>, problems: string[]): void {
   }
 }
 
+function resolveNeighbors(
+  defs: Record<string, NodeDef>,
+  nodes: Map<string, NodePlan>,
+  problems: string[],
+): void {
+  for (const [name, def] of Object.entries(defs)) {
+    const node = nodes.get(name);
+    for (const [address, ref] of Object.entries(def.neighbors ?? {})) {
+      const [peerName = '', peerIface = ''] = ref.split(':');
+      const mac = nodes.get(peerName)?.interfaces.find((i) => i.name === peerIface)?.mac;
+      const ip = parseAddress(address);
+      const dev = node?.interfaces.find((i) =>
+        i.addresses.some((a) => {
+          const cidr = parseCidr(a);
+          return ip !== undefined && cidr !== undefined && cidrContains(cidr, ip);
+        }),
+      );
+      if (!ip || !dev) {
+        problems.push(`node ${name}: neighbor ${address} is not an address on a connected subnet`);
+      } else if (!mac) {
+        problems.push(
+          `node ${name}: neighbor ${address} → "${ref}" is not a node:iface with a MAC`,
+        );
+      } else {
+        node?.neighbors.push({ address, mac, dev: dev.name });
+      }
+    }
+  }
+}
+
 function planProbes(
   def: ScenarioDef,
   nodes: Map<string, NodePlan>,
@@ -319,6 +372,25 @@ function planProbes(
     if (probe.expect !== 'connects' && probe.expect !== 'fails') {
       problems.push(`probe ${probe.name}: expect must be "connects" or "fails"`);
     }
+    const connectTimeoutMs =
+      probe.connectTimeoutMs ?? (probe.expect === 'fails' ? FAIL_TIMEOUT_MS : CONNECT_TIMEOUT_MS);
+    const common = { name: probe.name, from: probe.from, expect: probe.expect, connectTimeoutMs };
+    if ('ping' in probe) {
+      if (!parseAddress(probe.ping)) {
+        problems.push(`probe ${probe.name}: ping "${probe.ping}" is not an address`);
+        continue;
+      }
+      const target = probe.ping;
+      probes.push({
+        ...common,
+        kind: 'ping',
+        url: target,
+        host: target,
+        target,
+        broadcast: probe.broadcast,
+      });
+      continue;
+    }
     if (probe.serverSees !== undefined && !parseAddress(probe.serverSees)) {
       problems.push(`probe ${probe.name}: serverSees "${probe.serverSees}" is not an address`);
     }
@@ -328,16 +400,13 @@ function planProbes(
       continue;
     }
     probes.push({
-      name: probe.name,
-      from: probe.from,
+      ...common,
+      kind: 'http',
       url: probe.url,
       host: target.host,
       port: target.port,
       target: `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
-      expect: probe.expect,
       serverSees: probe.serverSees,
-      connectTimeoutMs:
-        probe.connectTimeoutMs ?? (probe.expect === 'fails' ? FAIL_TIMEOUT_MS : CONNECT_TIMEOUT_MS),
     });
   }
   return probes;

@@ -1,6 +1,8 @@
 // The resolved topology (stage 2 output): every name, address, MAC and route fixed and checked.
 
 import type {
+  Capability,
+  DiagnosisRule,
   FlowExpectationDef,
   NodeDef,
   RouteDef,
@@ -18,6 +20,10 @@ export interface InterfacePlan {
   master?: string;
   /** The other end of a veth. */
   peer?: { node: string; iface: string };
+  /** Bridge port option: reflect frames back out their ingress port. */
+  hairpin?: boolean;
+  /** Bridge option: per-bridge br_netfilter (the per-namespace sysctl is ORed with it). */
+  nfCallIptables?: boolean;
 }
 
 export interface NodePlan {
@@ -26,6 +32,8 @@ export interface NodePlan {
   netns: string;
   interfaces: InterfacePlan[];
   routes: RouteDef[];
+  /** Permanent neighbour entries, resolved to a MAC and the interface on that subnet. */
+  neighbors: { address: string; mac: string; dev: string }[];
   sysctls: Record<string, string>;
   rulesets: RulesetDef[];
   services: ServiceDef[];
@@ -44,13 +52,16 @@ export interface CapturePointPlan {
 }
 
 export interface ProbePlan {
+  kind: 'http' | 'ping';
   name: string;
   from: string;
+  /** The URL for http, the address for ping. */
   url: string;
-  /** "host:port", as reported in results. */
+  /** "host:port" for http, the address for ping, as reported in results. */
   target: string;
   host: string;
-  port: number;
+  port?: number;
+  broadcast?: boolean;
   expect: 'connects' | 'fails';
   serverSees?: string;
   connectTimeoutMs: number;
@@ -60,6 +71,9 @@ export interface TopologyPlan {
   runId: string;
   scenario: string;
   description: string;
+  needs: Capability[];
+  diagnosis: Partial<Record<DiagnosisRule, boolean>>;
+  stormGuard: { maxPacketsPerSecond: number };
   nodes: NodePlan[];
   links: LinkPlan[];
   captures: CapturePointPlan[];

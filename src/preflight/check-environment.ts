@@ -3,6 +3,7 @@
 import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
+import type { RulesetFormat } from '../scenario/define-scenario.ts';
 
 const CAP_NET_ADMIN = 12n;
 const CAP_SYS_ADMIN = 21n;
@@ -19,16 +20,18 @@ export async function hasLabCapabilities(): Promise<boolean> {
 export const NEEDS_ROOT_MESSAGE =
   'needs root: CAP_NET_ADMIN and CAP_SYS_ADMIN (run as root, e.g. sudo npm run scenario ...)';
 
+const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
+  iptables: ['iptables-restore', 'iptables-save'],
+  nft: ['nft'],
+  ebtables: ['ebtables'],
+};
+
 export function toolsFor(plan: TopologyPlan): string[] {
   const tools = new Set(['ip', 'sysctl', 'tcpdump']);
-  if (plan.probes.length > 0) tools.add('curl');
+  for (const probe of plan.probes) tools.add(probe.kind === 'ping' ? 'ping' : 'curl');
   for (const node of plan.nodes) {
-    for (const ruleset of node.rulesets) {
-      if (ruleset.format === 'iptables') {
-        tools.add('iptables-restore');
-        tools.add('iptables-save');
-      } else tools.add('nft');
-    }
+    for (const ruleset of node.rulesets)
+      for (const tool of RULESET_TOOLS[ruleset.format]) tools.add(tool);
   }
   return [...tools];
 }

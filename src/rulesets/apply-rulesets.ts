@@ -1,44 +1,65 @@
 // Stage 4: load each node's rulesets with the kernel's own tools, then keep the kernel's dump for the report.
 
 import type { Topology } from '../backend/topology.ts';
-import type { RulesetFormat } from '../scenario/define-scenario.ts';
+import { parseEbtablesCommands } from '../plan/ebtables-commands.ts';
+import type { RulesetDef, RulesetFormat } from '../scenario/define-scenario.ts';
 import { settleAll } from '../system/settle-all.ts';
 
 export interface AppliedRuleset {
   node: string;
   formats: RulesetFormat[];
-  /** What the kernel holds afterwards (iptables-save / nft list ruleset). */
+  /** What the kernel holds afterwards (iptables-save / nft list ruleset / ebtables -L). */
   dump: string;
 }
 
-const LOADERS: Record<RulesetFormat, string[]> = {
-  iptables: ['iptables-restore'],
-  nft: ['nft', '-f', '-'],
-};
+interface Loader {
+  /** Each argv runs in turn, with the stdin given. */
+  load(ruleset: RulesetDef): { argv: string[]; input?: string }[];
+  dump(ruleset: RulesetDef): string[][];
+}
 
-const DUMPERS: Record<RulesetFormat, string[]> = {
-  iptables: ['iptables-save'],
-  nft: ['nft', 'list', 'ruleset'],
+const LOADERS: Record<RulesetFormat, Loader> = {
+  iptables: {
+    load: (r) => [{ argv: ['iptables-restore'], input: r.text }],
+    dump: () => [['iptables-save']],
+  },
+  nft: {
+    load: (r) => [{ argv: ['nft', '-f', '-'], input: r.text }],
+    dump: () => [['nft', 'list', 'ruleset']],
+  },
+  ebtables: {
+    load: (r) => parseEbtablesCommands(r.text).commands.map((argv) => ({ argv })),
+    dump: (r) => parseEbtablesCommands(r.text).tables.map((t) => ['ebtables', '-t', t, '-L']),
+  },
 };
 
 export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[]> {
   const nodes = topology.plan.nodes.filter((n) => n.rulesets.length > 0);
   return settleAll(
     nodes.map(async (node): Promise<AppliedRuleset> => {
+      const dumps: string[][] = [];
       for (const ruleset of node.rulesets) {
-        await topology.exec(node.name, LOADERS[ruleset.format], {
-          action: `apply ${ruleset.format} ruleset`,
-          stage: 'rules',
-          input: ruleset.text,
-        });
+        const loader = LOADERS[ruleset.format];
+        for (const { argv, input } of loader.load(ruleset)) {
+          await topology.exec(node.name, argv, {
+            action: `apply ${ruleset.format} ruleset`,
+            stage: 'rules',
+            input,
+          });
+        }
+        dumps.push(...loader.dump(ruleset));
       }
-      const formats = [...new Set(node.rulesets.map((r) => r.format))];
-      const dumps = await settleAll(
-        formats.map((f) =>
-          topology.exec(node.name, DUMPERS[f], { action: `dump ${f} ruleset`, stage: 'rules' }),
+      const unique = [...new Map(dumps.map((argv) => [argv.join(' '), argv])).values()];
+      const outputs = await settleAll(
+        unique.map((argv) =>
+          topology.exec(node.name, argv, { action: `dump ${argv[0]} ruleset`, stage: 'rules' }),
         ),
       );
-      return { node: node.name, formats, dump: dumps.map((d) => d.stdout).join('\n') };
+      return {
+        node: node.name,
+        formats: [...new Set(node.rulesets.map((r) => r.format))],
+        dump: outputs.map((o) => o.stdout).join('\n'),
+      };
     }),
   );
 }

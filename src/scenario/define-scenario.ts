@@ -8,6 +8,10 @@ export interface InterfaceDef {
   addresses?: string[];
   /** Makes this interface a Linux bridge inside the node, enslaving these interfaces. */
   bridge?: string[];
+  /** On a bridge: the per-bridge br_netfilter switch (ip link ... type bridge nf_call_iptables). */
+  nfCallIptables?: boolean;
+  /** On a bridge port: reflect frames back out the port they came in on (bridge link ... hairpin on). */
+  hairpin?: boolean;
 }
 
 export interface RouteDef {
@@ -16,11 +20,11 @@ export interface RouteDef {
   via: string;
 }
 
-export type RulesetFormat = 'iptables' | 'nft';
+export type RulesetFormat = 'iptables' | 'nft' | 'ebtables';
 
 export interface RulesetDef {
   format: RulesetFormat;
-  /** iptables-restore input or an nft script, applied as given. */
+  /** iptables-restore input, an nft script, or ebtables command lines ("ebtables -t broute -A ..."). */
   text: string;
 }
 
@@ -36,6 +40,11 @@ export interface NodeDef {
   kind: 'host' | 'router' | 'switch';
   interfaces?: Record<string, InterfaceDef>;
   routes?: RouteDef[];
+  /**
+   * Permanent ARP entries, address → "node:iface" whose MAC to use: caches already warm, as on a
+   * network that was running before the change under test.
+   */
+  neighbors?: Record<string, string>;
   /** Applied inside the node's namespace, e.g. { 'net.ipv4.ip_forward': '1' }. */
   sysctls?: Record<string, string>;
   rulesets?: RulesetDef[];
@@ -47,17 +56,29 @@ export interface LinkDef {
   b: EndpointRef;
 }
 
-export interface ProbeDef {
+interface ProbeCommon {
   name: string;
   from: string;
-  /** http://ADDRESS[:PORT]/PATH */
-  url: string;
   expect: 'connects' | 'fails';
-  /** The client address the HTTP service must report having seen. */
-  serverSees?: string;
-  /** Connect timeout. Defaults: 500 ms for probes expected to fail, 5 s otherwise. */
+  /** Connect (or reply) timeout. Defaults: 500 ms for probes expected to fail, 5 s otherwise. */
   connectTimeoutMs?: number;
 }
+
+/** curl to an HTTP URL. */
+export interface HttpProbeDef extends ProbeCommon {
+  /** http://ADDRESS[:PORT]/PATH */
+  url: string;
+  /** The client address the HTTP service must report having seen. */
+  serverSees?: string;
+}
+
+/** One ICMP echo; with `broadcast`, to a broadcast address (ping -b). */
+export interface PingProbeDef extends ProbeCommon {
+  ping: string;
+  broadcast?: boolean;
+}
+
+export type ProbeDef = HttpProbeDef | PingProbeDef;
 
 /** Ternary match on TCP flags: a flag set to true must be set, false must be clear, absent is don't-care. */
 export interface TcpFlagsMatch {
@@ -93,8 +114,27 @@ export interface FlowExpectationDef {
   expect: 'seen' | 'absent';
 }
 
+/** Kernel and userland features a scenario can require; unmet needs skip it (exit 4). */
+export type Capability =
+  | 'br-netfilter'
+  | 'ebtables-broute'
+  | 'nft-bridge-broute'
+  | 'nft'
+  | 'conntrack'
+  | 'dnsmasq'
+  | 'mininet';
+
+/** Findings the analysis can make from captures (see src/analyse/diagnose-l2.ts). */
+export type DiagnosisRule = 'frame-reflected' | 'mac-flap';
+
 export interface ScenarioDef {
   description: string;
+  /** Checked in a scratch namespace before anything is built. */
+  needs?: Capability[];
+  /** Findings that must (true) or must not (false) come out of the analysis. */
+  diagnosis?: Partial<Record<DiagnosisRule, boolean>>;
+  /** Abort the run when any interface of a bridging node passes this rate. Default 20000 packets/s. */
+  stormGuard?: { maxPacketsPerSecond: number };
   nodes: Record<string, NodeDef>;
   links: LinkDef[];
   probes?: ProbeDef[];

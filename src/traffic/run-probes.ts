@@ -21,6 +21,7 @@ export interface ProbeResult {
   /** What the HTTP service said it saw as the client address. */
   serverSaw?: string;
   httpStatus?: number;
+  /** The probe tool's exit code (curl or ping). */
   curlExit: number;
   error?: string;
   startedAt: number;
@@ -57,7 +58,40 @@ export function curlArgv(probe: ProbePlan): string[] {
   ];
 }
 
+/** One echo request; -W is the reply timeout in seconds (fractions allowed). */
+export function pingArgv(probe: ProbePlan): string[] {
+  const waitS = String(probe.connectTimeoutMs / 1000);
+  return ['ping', '-n', '-c', '1', '-W', waitS, ...(probe.broadcast ? ['-b'] : []), probe.host];
+}
+
 async function runProbe(topology: Topology, probe: ProbePlan): Promise<ProbeResult> {
+  return probe.kind === 'ping' ? runPing(topology, probe) : runCurl(topology, probe);
+}
+
+async function runPing(topology: Topology, probe: ProbePlan): Promise<ProbeResult> {
+  const startedAt = Date.now();
+  const output = await topology.exec(probe.from, pingArgv(probe), {
+    action: `ping ${probe.host}`,
+    stage: 'traffic',
+    allowFailure: true,
+    timeoutMs: probe.connectTimeoutMs + 5000,
+  });
+  const ok = output.exitCode === 0;
+  return {
+    name: probe.name,
+    from: probe.from,
+    to: probe.target,
+    url: probe.url,
+    expect: probe.expect,
+    ok,
+    curlExit: output.exitCode,
+    error: ok ? undefined : output.stderr.trim() || 'no echo reply',
+    startedAt,
+    endedAt: Date.now(),
+  };
+}
+
+async function runCurl(topology: Topology, probe: ProbePlan): Promise<ProbeResult> {
   const startedAt = Date.now();
   const output = await topology.exec(probe.from, curlArgv(probe), {
     action: `run curl to ${probe.url}`,

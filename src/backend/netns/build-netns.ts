@@ -87,10 +87,20 @@ function endOf(plan: TopologyPlan, end: { node: string; iface: string }) {
 export function nodeBatch(node: NodePlan): string[] {
   const lines = ['link set lo up'];
   const bridges = node.interfaces.filter((i) => i.kind === 'bridge');
-  for (const bridge of bridges)
-    lines.push(`link add ${bridge.name} address ${bridge.mac} type bridge`);
+  for (const bridge of bridges) {
+    const nf =
+      bridge.nfCallIptables === undefined
+        ? ''
+        : ` nf_call_iptables ${bridge.nfCallIptables ? 1 : 0}`;
+    lines.push(`link add ${bridge.name} address ${bridge.mac} type bridge${nf}`);
+  }
   for (const iface of node.interfaces) {
     if (iface.master) lines.push(`link set ${iface.name} master ${iface.master}`);
+    if (iface.hairpin !== undefined) {
+      lines.push(
+        `link set ${iface.name} type bridge_slave hairpin ${iface.hairpin ? 'on' : 'off'}`,
+      );
+    }
   }
   for (const iface of node.interfaces) {
     for (const address of iface.addresses) lines.push(addressLine(iface, address));
@@ -99,6 +109,9 @@ export function nodeBatch(node: NodePlan): string[] {
     if (iface.kind !== 'loopback') lines.push(`link set ${iface.name} up`);
   }
   for (const route of node.routes) lines.push(`route add ${route.to} via ${route.via}`);
+  for (const n of node.neighbors) {
+    lines.push(`neigh replace ${n.address} lladdr ${n.mac} dev ${n.dev} nud permanent`);
+  }
   return lines;
 }
 

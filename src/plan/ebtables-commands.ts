@@ -1,0 +1,34 @@
+// ebtables rulesets are command lists ("ebtables -t broute -A BROUTING ..."), one per line.
+// Each line becomes an argv array; there is no shell, so quoting is refused rather than guessed.
+
+export interface EbtablesCommands {
+  commands: string[][];
+  /** The tables the commands touch, for the kernel dump. */
+  tables: string[];
+  problems: string[];
+}
+
+export function parseEbtablesCommands(text: string): EbtablesCommands {
+  const commands: string[][] = [];
+  const problems: string[] = [];
+  const tables = new Set<string>();
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const argv = line.split(/\s+/);
+    if (argv[0] !== 'ebtables') {
+      problems.push(`ebtables line ${index + 1} must start with "ebtables": ${line}`);
+    } else if (/["'`$\\;|&<>]/.test(line)) {
+      problems.push(
+        `ebtables line ${index + 1} holds quoting or shell syntax, which is not run: ${line}`,
+      );
+    } else {
+      const t = argv.indexOf('-t');
+      tables.add(t >= 0 ? (argv[t + 1] ?? 'filter') : 'filter');
+      commands.push(argv);
+    }
+  });
+  if (commands.length === 0 && problems.length === 0)
+    problems.push('ebtables ruleset has no command');
+  return { commands, tables: [...tables], problems };
+}
