@@ -16,12 +16,15 @@ function endpoint(address: string, port: number | undefined): string {
   return port === undefined ? host : `${host}:${port}`;
 }
 
+const IP_PROTOCOLS: Record<number, string> = { 2: 'IGMP', 47: 'GRE', 50: 'ESP', 89: 'OSPF' };
+
 export function packetKind(packet: Packet): string {
   if (packet.tcp) return tcpLabel(packet);
   if (packet.udp) return `UDP ${packet.udp.payloadLength}B`;
   if (packet.icmp)
     return `ICMP${packet.icmp.v6 ? 'v6' : ''} ${packet.icmp.type}/${packet.icmp.code}`;
   if (packet.arp) return packet.arp.op === 1 ? 'ARP who-has' : 'ARP reply';
+  if (packet.ip) return IP_PROTOCOLS[packet.ip.protocol] ?? `IP proto ${packet.ip.protocol}`;
   return `ethertype 0x${packet.ethertype.toString(16)}`;
 }
 

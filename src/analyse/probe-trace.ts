@@ -86,7 +86,7 @@ export function traceProbe(packets: readonly Packet[], directionOf: DirectionOf)
     }
     step.hops.push({
       point: packet.point,
-      direction: directionOf(packet.point, packet.srcMac),
+      direction: directionOf(packet),
       frame: packet.index,
       timeUs: packet.timeUs,
     });

@@ -33,7 +33,19 @@ export async function startCaptures(
         point.node,
         // --immediate-mode: without it, packets still in the ring buffer are lost when tcpdump stops.
         // -Z root: keep writing into the root-owned output directory.
-        ['tcpdump', '-i', point.iface, '-w', file, '-U', '--immediate-mode', '-n', '-Z', 'root'],
+        [
+          'tcpdump',
+          '-i',
+          point.iface,
+          ...(point.inboundOnly ? ['-Q', 'in'] : []),
+          '-w',
+          file,
+          '-U',
+          '--immediate-mode',
+          '-n',
+          '-Z',
+          'root',
+        ],
         {
           action: `start tcpdump on ${point.iface}`,
           stage: 'capture',

@@ -1,6 +1,7 @@
 // Stage 10: probe outcomes and flow expectations become check results. Failed checks are data.
 
 import { describePacket } from '../analyse/describe-packet.ts';
+import type { Finding } from '../analyse/diagnose-l2.ts';
 import { compileMatch } from '../analyse/match-packet.ts';
 import type { DirectionOf } from '../analyse/packet-direction.ts';
 import type { Packet } from '../decode/packet.ts';
@@ -21,6 +22,7 @@ export interface CheckInput {
   /** The packets of each probe, from packetsByProbe. */
   byProbe: ReadonlyMap<string, readonly Packet[]>;
   directionOf: DirectionOf;
+  findings: readonly Finding[];
 }
 
 export function evaluateChecks(input: CheckInput): CheckResult[] {
@@ -29,10 +31,23 @@ export function evaluateChecks(input: CheckInput): CheckResult[] {
       checkProbe(probe, input.plan.probes.find((p) => p.name === probe.name)?.serverSees),
     ),
     ...input.plan.flows.map((flow) => checkFlow(flow, input)),
+    ...Object.entries(input.plan.diagnosis).map(([rule, wanted]) =>
+      checkFinding(rule, wanted === true, input.findings),
+    ),
   ];
 }
 
+function checkFinding(rule: string, wanted: boolean, findings: readonly Finding[]): CheckResult {
+  const found = findings.filter((f) => f.rule === rule);
+  return {
+    name: `diagnosis ${wanted ? 'finds' : 'does not find'} ${rule}`,
+    ok: found.length > 0 === wanted,
+    detail: found[0]?.summary ?? `no ${rule} finding`,
+  };
+}
+
 function checkProbe(probe: ProbeResult, serverSees: string | undefined): CheckResult[] {
+  if (probe.expect === 'either') return [];
   const took = `${probe.endedAt - probe.startedAt} ms`;
   const outcome = probe.ok
     ? `connected (HTTP ${probe.httpStatus}, ${took})`
@@ -60,9 +75,7 @@ function checkProbe(probe: ProbeResult, serverSees: string | undefined): CheckRe
 function checkFlow(flow: FlowExpectationDef, input: CheckInput): CheckResult {
   const pool = flow.during === undefined ? input.packets : (input.byProbe.get(flow.during) ?? []);
   const predicate = compileMatch(flow.match);
-  const matches = pool.filter(
-    (p) => p.point === flow.at && predicate(p, input.directionOf(p.point, p.srcMac)),
-  );
+  const matches = pool.filter((p) => p.point === flow.at && predicate(p, input.directionOf(p)));
   const name = flow.name ?? defaultFlowName(flow);
   const first = matches[0];
   const evidence = first ? `; first: frame ${first.index}, ${describePacket(first)}` : '';

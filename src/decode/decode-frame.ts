@@ -24,7 +24,7 @@ export interface FrameMeta {
 
 export function decodeFrame(data: Uint8Array, meta: FrameMeta): Packet {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const packet: Packet = { ...meta, srcMac: '', dstMac: '', ethertype: 0 };
+  const packet: Packet = { ...meta, hash: fnv1a(data), srcMac: '', dstMac: '', ethertype: 0 };
   if (data.length < 14) {
     packet.truncated = 'ethernet';
     return packet;
@@ -177,6 +177,15 @@ function tcpFlags(bits: number): TcpFlags {
     ece: (bits & 0x40) !== 0,
     cwr: (bits & 0x80) !== 0,
   };
+}
+
+function fnv1a(data: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < data.length; i++) {
+    hash ^= data[i] ?? 0;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -20,6 +20,8 @@ export interface Packet {
   timeUs: number;
   /** Length on the wire; the pcap may hold less (snap length). */
   length: number;
+  /** FNV-1a of the captured bytes: the same frame seen twice at one point hashes the same. */
+  hash: number;
   srcMac: string;
   dstMac: string;
   ethertype: number;

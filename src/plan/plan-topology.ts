@@ -116,9 +116,9 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     }
   }
   for (const ruleset of node.rulesets ?? []) {
-    if (ruleset.format !== 'iptables' && ruleset.format !== 'nft') {
+    if (!['iptables', 'nft', 'ebtables'].includes(ruleset.format)) {
       problems.push(
-        `node ${name}: ruleset format must be iptables or nft, not "${ruleset.format}"`,
+        `node ${name}: ruleset format must be iptables, nft or ebtables, not "${ruleset.format}"`,
       );
     }
     if (typeof ruleset.text !== 'string' || ruleset.text.trim() === '') {
@@ -369,8 +369,8 @@ function planProbes(
         `probe ${probe.name}: "${probe.from}" is not a host or router of this scenario`,
       );
     }
-    if (probe.expect !== 'connects' && probe.expect !== 'fails') {
-      problems.push(`probe ${probe.name}: expect must be "connects" or "fails"`);
+    if (!['connects', 'fails', 'either'].includes(probe.expect)) {
+      problems.push(`probe ${probe.name}: expect must be "connects", "fails" or "either"`);
     }
     const connectTimeoutMs =
       probe.connectTimeoutMs ?? (probe.expect === 'fails' ? FAIL_TIMEOUT_MS : CONNECT_TIMEOUT_MS);
@@ -432,7 +432,7 @@ function planCaptures(
   const points: CapturePointPlan[] = [];
   const add = (node: string, iface: string) => {
     const id = `${node}:${iface}`;
-    if (!points.some((p) => p.id === id)) points.push({ node, iface, id });
+    if (!points.some((p) => p.id === id)) points.push({ node, iface, id, inboundOnly: false });
   };
   const wanted = def.captures ?? [...nodes.keys()];
   for (const ref of wanted) {
@@ -456,6 +456,14 @@ function planCaptures(
     const [nodeName, ifname] = String(flow.at).split(':');
     const node = nodeName === undefined ? undefined : nodes.get(nodeName);
     if (node && ifname && node.interfaces.some((i) => i.name === ifname)) add(node.name, ifname);
+  }
+  for (const point of points) {
+    const node = nodes.get(point.node);
+    const peer = node?.interfaces.find((i) => i.name === point.iface)?.peer;
+    point.inboundOnly =
+      node?.kind === 'switch' &&
+      peer !== undefined &&
+      points.some((p) => p.id === `${peer.node}:${peer.iface}`);
   }
   return points;
 }

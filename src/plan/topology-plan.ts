@@ -49,6 +49,11 @@ export interface CapturePointPlan {
   iface: string;
   /** "node:iface", the name checks and reports use. */
   id: string;
+  /**
+   * A switch port whose peer end is captured too records only frames entering the switch
+   * (tcpdump -Q in): nothing is lost, the peer sees the rest, and direction there is exact.
+   */
+  inboundOnly: boolean;
 }
 
 export interface ProbePlan {
@@ -62,7 +67,7 @@ export interface ProbePlan {
   host: string;
   port?: number;
   broadcast?: boolean;
-  expect: 'connects' | 'fails';
+  expect: 'connects' | 'fails' | 'either';
   serverSees?: string;
   connectTimeoutMs: number;
 }

@@ -1,5 +1,6 @@
 // What a run produces and every report renders; also the --json contract.
 
+import type { Finding } from '../analyse/diagnose-l2.ts';
 import type { TraceStep } from '../analyse/probe-trace.ts';
 import type { CheckResult } from '../check/evaluate-checks.ts';
 
@@ -10,7 +11,7 @@ export interface ProbeReport {
   from: string;
   /** "host:port" */
   to: string;
-  expect: 'connects' | 'fails';
+  expect: 'connects' | 'fails' | 'either';
   ok: boolean;
   serverSaw?: string;
   error?: string;
@@ -37,6 +38,8 @@ export interface ScenarioResult {
   reason?: string;
   checks: CheckResult[];
   probes: ProbeReport[];
+  /** What the analysis recognised in the captures, with the frames that show it. */
+  diagnosis: Finding[];
   captures: CaptureReport[];
   rulesets: { node: string; dump: string }[];
   outDir?: string;

@@ -59,6 +59,15 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
 
   for (const probe of result.probes) lines.push(...renderProbe(probe, g, ascii), '');
 
+  if (result.diagnosis.length > 0) {
+    lines.push(g.bold('Diagnosis'));
+    for (const finding of result.diagnosis) {
+      lines.push(`  ${g.red(`[${finding.rule}]`)} ${ascii(finding.summary)}`);
+      for (const line of finding.evidence) lines.push(`      ${g.dim(ascii(line))}`);
+    }
+    lines.push('');
+  }
+
   if (result.kept) {
     lines.push(g.bold('Lab kept up. Enter a node with:'));
     for (const k of result.kept) lines.push(`  ${k.node.padEnd(10)} ${k.enter}`);
@@ -69,13 +78,19 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
   return `${lines.join('\n')}\n`;
 }
 
+const EXPECTATION = {
+  connects: 'expected to connect',
+  fails: 'expected to fail',
+  either: 'outcome not checked',
+} as const;
+
 function renderProbe(probe: ProbeReport, g: Glyphs, ascii: (s: string) => string): string[] {
   const outcome = probe.ok
     ? `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}`
     : `failed${probe.error ? `: ${probe.error}` : ''}`;
   const lines = [
     g.bold(ascii(`Probe ${probe.name}: ${probe.from} → ${probe.to}`)) +
-      g.dim(` (expected to ${probe.expect === 'connects' ? 'connect' : 'fail'}) `) +
+      g.dim(` (${EXPECTATION[probe.expect]}) `) +
       outcome,
   ];
   if (probe.trace.length === 0) {

@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { diagnoseL2 } from '../analyse/diagnose-l2.ts';
 import { directionResolver } from '../analyse/packet-direction.ts';
 import { packetsByProbe, traceProbe } from '../analyse/probe-trace.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
@@ -97,6 +98,7 @@ export async function runScenario({
     verdict: 'skip',
     checks: [],
     probes: [],
+    diagnosis: [],
     captures: [],
     rulesets: [],
     timings,
@@ -220,27 +222,29 @@ async function runStages(
     (all) => `${all.reduce((n, p) => n + p.length, 0)} packets from ${all.length} pcaps`,
   );
   const packets = perFile.flat();
-  const directionOf = directionResolver(plan);
-  const { byProbe, traces } = await step(
+  const directionOf = directionResolver(plan, packets);
+  const { byProbe, traces, findings } = await step(
     'analyse',
     async () => {
       const byProbe = packetsByProbe(packets, probes);
       return {
         byProbe,
         traces: probes.map((p) => traceProbe(byProbe.get(p.name) ?? [], directionOf)),
+        findings: diagnoseL2(plan, packets, directionOf),
       };
     },
-    ({ traces }) =>
-      `${traces.reduce((n, steps) => n + steps.length, 0)} packet steps across ${traces.length} probes`,
+    ({ traces, findings }) =>
+      `${traces.reduce((n, steps) => n + steps.length, 0)} packet steps across ${traces.length} probes; ${findings.length} finding(s)`,
   );
   const checks = await step(
     'checks',
-    async () => evaluateChecks({ plan, probes, packets, byProbe, directionOf }),
+    async () => evaluateChecks({ plan, probes, packets, byProbe, directionOf, findings }),
     (c) => `${c.filter((x) => x.ok).length}/${c.length} held`,
   );
   return {
     verdict: checks.every((c) => c.ok) ? ('pass' as const) : ('fail' as const),
     checks,
+    diagnosis: findings,
     probes: probes.map((p, i) => ({
       name: p.name,
       from: p.from,

@@ -59,7 +59,8 @@ export interface LinkDef {
 interface ProbeCommon {
   name: string;
   from: string;
-  expect: 'connects' | 'fails';
+  /** "either": the outcome is recorded and shown but not checked, for traffic whose fate is a race. */
+  expect: 'connects' | 'fails' | 'either';
   /** Connect (or reply) timeout. Defaults: 500 ms for probes expected to fail, 5 s otherwise. */
   connectTimeoutMs?: number;
 }

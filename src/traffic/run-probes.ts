@@ -28,8 +28,10 @@ export interface ProbeResult {
   endedAt: number;
 }
 
-/** curl answers after the connect timeout plus this much for the HTTP exchange. */
-const TRANSFER_MARGIN_S = 5;
+/** Time for the HTTP exchange after connecting: generous where success is expected. */
+function transferMarginS(probe: ProbePlan): number {
+  return probe.expect === 'connects' ? 5 : 1;
+}
 
 export async function runProbes(topology: Topology): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
@@ -49,7 +51,7 @@ export function curlArgv(probe: ProbePlan): string[] {
     '--connect-timeout',
     String(connectS),
     '--max-time',
-    String(connectS + TRANSFER_MARGIN_S),
+    String(connectS + transferMarginS(probe)),
     '--output',
     '-',
     '--write-out',
@@ -97,7 +99,7 @@ async function runCurl(topology: Topology, probe: ProbePlan): Promise<ProbeResul
     action: `run curl to ${probe.url}`,
     stage: 'traffic',
     allowFailure: true,
-    timeoutMs: probe.connectTimeoutMs + (TRANSFER_MARGIN_S + 5) * 1000,
+    timeoutMs: probe.connectTimeoutMs + (transferMarginS(probe) + 5) * 1000,
   });
   const endedAt = Date.now();
   const parsed = parseCurlOutput(output.stdout);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { diagnoseL2 } from '../../src/analyse/diagnose-l2.ts';
 import { compileMatch } from '../../src/analyse/match-packet.ts';
 import { directionResolver } from '../../src/analyse/packet-direction.ts';
 import { packetsByProbe, traceProbe } from '../../src/analyse/probe-trace.ts';
@@ -38,41 +39,106 @@ function packet([at, from, src, dst, flags, timeUs]: Seg, index = 1): Packet {
 // The hairpin failure as the captures show it: SYN in, DNATed SYN out, SYN-ACK direct, RST.
 const T0 = 1_700_000_000_000_000;
 const CLIENT = '192.168.1.10:40000';
+// Switch ports record only frames entering the switch.
 const hairpin: Packet[] = (
   [
     ['client:eth0', 'client:eth0', CLIENT, '203.0.113.1:80', TCP.SYN, T0 + 10],
+    ['lan:client', 'client:eth0', CLIENT, '203.0.113.1:80', TCP.SYN, T0 + 15],
     ['router:lan0', 'client:eth0', CLIENT, '203.0.113.1:80', TCP.SYN, T0 + 20],
     ['router:lan0', 'router:lan0', CLIENT, '192.168.1.2:80', TCP.SYN, T0 + 30],
+    ['lan:router', 'router:lan0', CLIENT, '192.168.1.2:80', TCP.SYN, T0 + 35],
     ['server:eth0', 'router:lan0', CLIENT, '192.168.1.2:80', TCP.SYN, T0 + 40],
     ['server:eth0', 'server:eth0', '192.168.1.2:80', CLIENT, TCP.SYN | TCP.ACK, T0 + 50],
+    ['lan:server', 'server:eth0', '192.168.1.2:80', CLIENT, TCP.SYN | TCP.ACK, T0 + 55],
     ['client:eth0', 'server:eth0', '192.168.1.2:80', CLIENT, TCP.SYN | TCP.ACK, T0 + 60],
     ['client:eth0', 'client:eth0', CLIENT, '192.168.1.2:80', TCP.RST, T0 + 70],
+    ['lan:client', 'client:eth0', CLIENT, '192.168.1.2:80', TCP.RST, T0 + 75],
   ] satisfies Seg[]
 ).map((seg) => packet(seg));
-const directionOf = directionResolver(plan);
+const directionOf = directionResolver(plan, hairpin);
 
 describe('packet direction', () => {
-  it('calls a frame from the far side of the link "in" and any other "out"', () => {
-    expect(directionOf('router:lan0', mac('client', 'eth0'))).toBe('in');
-    expect(directionOf('router:lan0', mac('router', 'lan0'))).toBe('out');
-    expect(directionOf('client:eth0', mac('server', 'eth0'))).toBe('in');
-    expect(directionOf('client:eth0', mac('client', 'eth0'))).toBe('out');
+  const syn = (at: string, from: string, timeUs: number) =>
+    packet([at, from, CLIENT, '203.0.113.1:80', TCP.SYN, timeUs]);
+
+  it('takes every frame at an inbound-only switch port as entering the switch', () => {
+    expect(plan.captures.find((c) => c.id === 'lan:client')?.inboundOnly).toBe(true);
+    const frame = syn('lan:client', 'router:lan0', T0);
+    expect(directionResolver(plan, [frame])(frame)).toBe('in');
   });
 
-  it('sees through the switch: on a switch port only the attached host is "in"', () => {
-    expect(directionOf('lan:client', mac('client', 'eth0'))).toBe('in');
-    expect(directionOf('lan:client', mac('router', 'lan0'))).toBe('out');
-    expect(directionOf('lan:client', mac('server', 'eth0'))).toBe('out');
+  it('next to a switch: a frame left iff the switch recorded it entering', () => {
+    const sent = syn('client:eth0', 'client:eth0', T0);
+    const entering = { ...syn('lan:client', 'client:eth0', T0 + 5) };
+    const received = syn('client:eth0', 'router:lan0', T0 + 100);
+    const dir = directionResolver(plan, [sent, entering, received]);
+    expect(dir(sent)).toBe('out');
+    expect(dir(received)).toBe('in');
   });
 
-  it('stops at a router: hosts behind it are not on the far side', () => {
-    expect(directionOf('router:wan0', mac('client', 'eth0'))).toBe('out');
-    expect(directionOf('router:wan0', mac('isp', 'eth1'))).toBe('in');
+  it('between routers, by source MAC: the far side of the link is "in"', () => {
+    const fromIsp = syn('router:wan0', 'isp:eth1', T0);
+    const fromRouter = syn('router:wan0', 'router:wan0', T0);
+    const dir = directionResolver(plan, [fromIsp, fromRouter]);
+    expect(dir(fromIsp)).toBe('in');
+    expect(dir(fromRouter)).toBe('out');
+  });
+
+  it('sees through the switch when only its ports are captured', async () => {
+    const def = { ...(await loadScenario('hairpin-broken')).def, captures: ['lan'], flows: [] };
+    const narrowed = planTopology(def, { scenario: 's', runId: 'unit01' });
+    expect(narrowed.captures.every((c) => !c.inboundOnly)).toBe(true);
+    const fromClient = syn('lan:client', 'client:eth0', T0);
+    const fromRouter = syn('lan:client', 'router:lan0', T0);
+    const dir = directionResolver(narrowed, [fromClient, fromRouter]);
+    expect(dir(fromClient)).toBe('in');
+    expect(dir(fromRouter)).toBe('out');
+  });
+});
+
+describe('diagnoseL2', () => {
+  const arpFromRouter = (at: string, timeUs: number, index: number) =>
+    packet([at, 'router:lan0', '192.168.1.1:1', '192.168.1.255:1', TCP.ACK, timeUs], index);
+
+  it('finds a frame sent back out the port it came in on', () => {
+    // client:eth0 receives the frame, then it enters the switch from client:eth0 again.
+    const packets = [
+      arpFromRouter('client:eth0', T0, 1),
+      arpFromRouter('client:eth0', T0 + 20, 2),
+      arpFromRouter('lan:client', T0 + 25, 1),
+    ];
+    const findings = diagnoseL2(plan, packets, directionResolver(plan, packets));
+    expect(findings.map((f) => f.rule)).toEqual(['frame-reflected']);
+    expect(findings[0]?.evidence[0]).toMatch(/^client:eth0 frame 1 in, frame 2 back out/);
+  });
+
+  it('does not call a frame delivered twice a reflection when it never went back', () => {
+    const packets = [arpFromRouter('client:eth0', T0, 1), arpFromRouter('client:eth0', T0 + 20, 2)];
+    expect(diagnoseL2(plan, packets, directionResolver(plan, packets))).toEqual([]);
+  });
+
+  it('finds one source MAC entering a switch through two ports', () => {
+    const packets = [
+      packet(['lan:router', 'router:lan0', '192.168.1.1:1', '192.168.1.2:2', TCP.ACK, T0], 1),
+      packet(['lan:server', 'router:lan0', '192.168.1.1:1', '192.168.1.2:2', TCP.ACK, T0 + 10], 4),
+    ];
+    const [finding, ...rest] = diagnoseL2(plan, packets, directionResolver(plan, packets));
+    expect(rest).toEqual([]);
+    expect(finding?.rule).toBe('mac-flap');
+    expect(finding?.summary).toMatch(
+      /saw router:lan0's MAC .* enter through ports router and server/,
+    );
+  });
+
+  it('finds nothing in the hairpin failure itself', () => {
+    expect(diagnoseL2(plan, hairpin, directionOf)).toEqual([]);
   });
 });
 
 describe('compileMatch (PTF-style)', () => {
-  const synAck = hairpin[5] as Packet;
+  const synAck = hairpin.find(
+    (p) => p.point === 'client:eth0' && p.tcp?.flags.syn && p.tcp.flags.ack,
+  ) as Packet;
   it("treats missing fields as don't-care", () => {
     expect(compileMatch({})(synAck, 'in')).toBe(true);
     expect(compileMatch({ sport: 80 })(synAck, 'in')).toBe(true);
@@ -111,10 +177,12 @@ describe('traceProbe', () => {
     ]);
     expect(steps[0]?.hops.map((h) => `${h.point}/${h.direction}`)).toEqual([
       'client:eth0/out',
+      'lan:client/in',
       'router:lan0/in',
     ]);
     expect(steps[1]?.hops.map((h) => `${h.point}/${h.direction}`)).toEqual([
       'router:lan0/out',
+      'lan:router/in',
       'server:eth0/in',
     ]);
   });
@@ -194,6 +262,7 @@ describe('evaluateChecks', () => {
       probes,
       packets,
       byProbe: packetsByProbe(packets, probes),
+      findings: [],
       directionOf,
     });
 
@@ -217,8 +286,9 @@ describe('evaluateChecks', () => {
   });
 
   it('fails the flow checks when the SYN-ACK comes back through the router instead', () => {
+    // Up to the SYN reaching the server, then a SYN-ACK from the public address instead.
     const fixed = hairpin
-      .slice(0, 4)
+      .slice(0, 6)
       .concat(
         packet([
           'client:eth0',

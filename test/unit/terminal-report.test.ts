@@ -33,6 +33,7 @@ const result: ScenarioResult = {
       ],
     },
   ],
+  diagnosis: [],
   captures: [],
   rulesets: [],
   outDir: '/tmp/out',
