@@ -6,9 +6,20 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isUserError, NatlabError } from '../errors.ts';
+import {
+  ensureSbinOnPath,
+  hasLabCapabilities,
+  NEEDS_ROOT_MESSAGE,
+} from '../preflight/check-environment.ts';
+import {
+  ALL_CAPABILITIES,
+  kernelRelease,
+  probeCapabilities,
+} from '../preflight/probe-capabilities.ts';
+import { renderCapabilityTable } from '../report/capability-table.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
-import { runScenario } from '../run/run-scenario.ts';
+import { newRunId, runScenario } from '../run/run-scenario.ts';
 import { listScenarioNames, loadScenario } from '../scenario/load-scenario.ts';
 import { progressPrinter } from './progress-printer.ts';
 
@@ -16,11 +27,13 @@ export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as
 
 const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
        npm run scenario -- --list
+       npm run scenario -- --doctor
 
   --json       print the result as JSON on stdout, and nothing else there
   --out DIR    keep pcaps and result.json in DIR (default: a fresh directory, printed)
   --keep       leave the lab up after the run; remove it with npm run clean
   --list       list the scenarios
+  --doctor     test which kernel and userland features this machine has
 `;
 
 export interface Io {
@@ -42,6 +55,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     return EXIT.pass;
   }
   if (values.list) return listScenarios(io);
+  if (values.doctor) return doctor(values.json === true, io);
   if (positionals.length !== 1) {
     io.stderr.write(`natlab: name one scenario (got ${positionals.length})\n\n${USAGE}`);
     return EXIT.error;
@@ -93,6 +107,7 @@ function parse(argv: string[]) {
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
+      doctor: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -105,6 +120,19 @@ async function listScenarios(io: Io): Promise<number> {
     const { def } = await loadScenario(name);
     io.stdout.write(`${name.padEnd(width)}  ${def.description}\n`);
   }
+  return EXIT.pass;
+}
+
+async function doctor(json: boolean, io: Io): Promise<number> {
+  if (!(await hasLabCapabilities())) {
+    io.stderr.write(`natlab: ${NEEDS_ROOT_MESSAGE}\n`);
+    return EXIT.error;
+  }
+  ensureSbinOnPath();
+  const results = await probeCapabilities(ALL_CAPABILITIES, { runId: newRunId() });
+  const kernel = kernelRelease();
+  if (json) io.stdout.write(`${JSON.stringify({ kernel, capabilities: results }, null, 2)}\n`);
+  else io.stdout.write(renderCapabilityTable(kernel, results, glyphsFor(io.stdout.isTTY === true)));
   return EXIT.pass;
 }
 

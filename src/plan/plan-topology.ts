@@ -1,7 +1,13 @@
 // Stage 2: ScenarioDef -> TopologyPlan. Pure: every problem is found here, before anything exists.
 
 import { NatlabError } from '../errors.ts';
-import type { NodeDef, PacketMatch, ScenarioDef } from '../scenario/define-scenario.ts';
+import {
+  CAPABILITIES,
+  DIAGNOSIS_RULES,
+  type NodeDef,
+  type PacketMatch,
+  type ScenarioDef,
+} from '../scenario/define-scenario.ts';
 import {
   type Cidr,
   cidrContains,
@@ -26,6 +32,8 @@ const NODE_NAME = /^[a-z][a-z0-9-]{0,14}$/;
 const IFACE_NAME = /^[A-Za-z0-9_.-]+$/;
 const SWITCH_BRIDGE = 'br0';
 const FAIL_TIMEOUT_MS = 500;
+/** Above the few links a new namespace starts with. */
+const FIRST_IFINDEX = 100;
 /** Far above any test's traffic (tens of packets), far below a bridge loop (10^5 packets/s). */
 const DEFAULT_STORM_PPS = 20_000;
 const CONNECT_TIMEOUT_MS = 5000;
@@ -53,11 +61,12 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   const links = planLinks(def, nodes, problems);
   attachBridgePorts(nodeDefs, nodes, problems);
   checkInterfaces(nodes, problems);
-  assignMacs(nodes);
+  assignMacsAndIndexes(nodes);
   checkAddresses(nodes, problems);
   checkRoutes(nodes, problems);
   resolveNeighbors(nodeDefs, nodes, problems);
 
+  checkScenarioOptions(def, problems);
   const probes = planProbes(def, nodes, problems);
   const captures = planCaptures(def, nodes, problems);
   checkFlows(def, captures, probes, problems);
@@ -81,6 +90,23 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
     probes,
     flows: def.flows ?? [],
   };
+}
+
+function checkScenarioOptions(def: ScenarioDef, problems: string[]): void {
+  for (const need of def.needs ?? []) {
+    if (!(CAPABILITIES as readonly string[]).includes(need)) {
+      problems.push(`needs: "${need}" is not one of ${CAPABILITIES.join(', ')}`);
+    }
+  }
+  for (const rule of Object.keys(def.diagnosis ?? {})) {
+    if (!(DIAGNOSIS_RULES as readonly string[]).includes(rule)) {
+      problems.push(`diagnosis: "${rule}" is not one of ${DIAGNOSIS_RULES.join(', ')}`);
+    }
+  }
+  const pps = def.stormGuard?.maxPacketsPerSecond;
+  if (pps !== undefined && !(Number.isFinite(pps) && pps > 0)) {
+    problems.push(`stormGuard.maxPacketsPerSecond must be a positive number, not ${pps}`);
+  }
 }
 
 function planNode(name: string, node: NodeDef, runId: string, problems: string[]): NodePlan {
@@ -261,7 +287,7 @@ function checkInterfaces(nodes: Map<string, NodePlan>, problems: string[]): void
   }
 }
 
-function assignMacs(nodes: Map<string, NodePlan>): void {
+function assignMacsAndIndexes(nodes: Map<string, NodePlan>): void {
   let counter = 0;
   for (const node of nodes.values()) {
     for (const iface of node.interfaces) {
@@ -269,6 +295,7 @@ function assignMacs(nodes: Map<string, NodePlan>): void {
       counter += 1;
       // 02: locally administered; 6e:6c is "nl".
       iface.mac = `02:6e:6c:00:${hex(counter >> 8)}:${hex(counter & 0xff)}`;
+      if (iface.kind === 'veth') iface.ifindex = FIRST_IFINDEX + counter;
     }
   }
 }

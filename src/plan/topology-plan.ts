@@ -15,6 +15,11 @@ export interface InterfacePlan {
   kind: 'veth' | 'bridge' | 'loopback';
   /** Locally administered and unique in the run, so a frame's source MAC names its sender. */
   mac?: string;
+  /**
+   * Unique in the run. The kernel defers a link event by up to a second unless the device's ifindex
+   * differs from its peer's, and in fresh namespaces both veth ends are often number 2.
+   */
+  ifindex?: number;
   addresses: string[];
   /** The bridge this interface is a port of. */
   master?: string;

@@ -3,6 +3,7 @@
 import type { Finding } from '../analyse/diagnose-l2.ts';
 import type { TraceStep } from '../analyse/probe-trace.ts';
 import type { CheckResult } from '../check/evaluate-checks.ts';
+import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -36,6 +37,10 @@ export interface ScenarioResult {
   runId?: string;
   verdict: Verdict;
   reason?: string;
+  /** uname -r of the kernel the run used. */
+  kernel: string;
+  /** The capabilities the scenario needs, as probed before the build. */
+  capabilities: CapabilityResult[];
   checks: CheckResult[];
   probes: ProbeReport[];
   /** What the analysis recognised in the captures, with the frames that show it. */

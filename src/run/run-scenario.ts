@@ -23,6 +23,7 @@ import {
   NEEDS_ROOT_MESSAGE,
   toolsFor,
 } from '../preflight/check-environment.ts';
+import { kernelRelease, probeCapabilities, unmetNeeds } from '../preflight/probe-capabilities.ts';
 import type { ScenarioResult, StepTiming } from '../report/scenario-result.ts';
 import { applyRulesets } from '../rulesets/apply-rulesets.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
@@ -30,6 +31,7 @@ import { startServices } from '../services/start-services.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { TeardownStack } from '../system/teardown-stack.ts';
 import { runProbes } from '../traffic/run-probes.ts';
+import { type Storm, type StormGuard, startStormGuard } from '../traffic/storm-guard.ts';
 
 export type StepName =
   | 'plan'
@@ -72,11 +74,14 @@ export async function runScenario({
 }: RunScenarioOptions): Promise<ScenarioResult> {
   const started = performance.now();
   const timings: StepTiming[] = [];
+  // The run stops on the caller's signal (SIGINT) or on its own storm guard.
+  const stormStop = new AbortController();
+  const runSignal = signal ? AbortSignal.any([signal, stormStop.signal]) : stormStop.signal;
   // Every child process listens for the abort; one per capture point at once is expected, not a leak.
-  if (signal) setMaxListeners(1000, signal);
+  setMaxListeners(1000, runSignal);
   const step: StepRunner = async (name, work, summary) => {
     // Teardown must run even after an interrupt; every other step stops there.
-    if (name !== 'teardown') signal?.throwIfAborted();
+    if (name !== 'teardown') runSignal.throwIfAborted();
     progress?.stepStarted(name);
     const t0 = performance.now();
     const value = await work();
@@ -96,6 +101,8 @@ export async function runScenario({
     description: plan.description,
     runId,
     verdict: 'skip',
+    kernel: kernelRelease(),
+    capabilities: [],
     checks: [],
     probes: [],
     diagnosis: [],
@@ -121,15 +128,29 @@ export async function runScenario({
     });
   }
   await cleanDeadRuns({ includeKept: false });
+  const capabilities = await probeCapabilities(plan.needs, { runId });
+  const unmet = unmetNeeds(capabilities);
+  if (unmet) return finish({ ...base, capabilities, reason: unmet });
+  base.capabilities = capabilities;
   const dir = outDir ? resolve(outDir) : await mkdtemp(join(tmpdir(), `natlab-${scenario.name}-`));
   await mkdir(dir, { recursive: true });
 
+  const guard: { current?: StormGuard } = {};
   // Processes are always stopped; the lab itself survives --keep.
   const processes = new TeardownStack();
   const lab = new TeardownStack();
   let outcome: { ok: true; result: ScenarioResult } | { ok: false; error: unknown };
   try {
-    const { enter, ...result } = await runStages(plan, { processes, lab, dir, signal, step, keep });
+    const { enter, ...result } = await runStages(plan, {
+      processes,
+      lab,
+      dir,
+      signal: runSignal,
+      step,
+      keep,
+      guard,
+      onStorm: (storm) => stormStop.abort(storm),
+    });
     outcome = {
       ok: true,
       result: {
@@ -142,6 +163,9 @@ export async function runScenario({
   } catch (error) {
     outcome = { ok: false, error };
   }
+  const storm = guard.current?.storm();
+  if (storm)
+    outcome = { ok: true, result: stormResult(base, storm, plan.stormGuard.maxPacketsPerSecond) };
   const failures = await step(
     'teardown',
     async () => [...(await processes.unwind()), ...(keep ? [] : await lab.unwind())],
@@ -168,6 +192,28 @@ export async function runScenario({
   return finish(outcome.result);
 }
 
+function stormResult(base: ScenarioResult, storm: Storm, bound: number): ScenarioResult {
+  const where = `storm on ${storm.point}: ${storm.packetsPerSecond} packets/s, stopped ${storm.stoppedAfterMs} ms after the lab came up`;
+  return {
+    ...base,
+    verdict: 'fail',
+    checks: [
+      {
+        name: `storm guard: no link above ${bound} packets/s`,
+        ok: false,
+        detail: `${where}; its bridges were set down and everything torn down`,
+      },
+    ],
+    diagnosis: [
+      {
+        rule: 'storm',
+        summary: `${where}. Frames are circling: a loop between bridges, or ports reflecting frames back, with nothing (STP) to break it. natlab stopped the run before it could load the machine`,
+        evidence: [`packet counters of ${storm.point} (/proc/net/dev), sampled every 100 ms`],
+      },
+    ],
+  };
+}
+
 type StepRunner = <T>(
   name: StepName,
   work: () => Promise<T>,
@@ -181,17 +227,27 @@ interface StageContext {
   signal?: AbortSignal;
   step: StepRunner;
   keep: boolean;
+  /** Set once the lab exists, so the caller can ask it about a storm after a failure. */
+  guard: { current?: StormGuard };
+  onStorm: (storm: Storm) => void;
 }
 
 async function runStages(
   plan: TopologyPlan,
-  { processes, lab, dir, signal, step, keep }: StageContext,
+  { processes, lab, dir, signal, step, keep, guard, onStorm }: StageContext,
 ) {
   const topology = await step(
     'build',
     () => buildNetnsTopology(plan, { teardown: lab, signal }),
     () => `${plan.nodes.length} namespaces (nl-${plan.runId}-*)`,
   );
+  // From the moment links are up, a bridge loop can storm: watch until the traffic ends.
+  const stormGuard = await startStormGuard(topology, {
+    maxPacketsPerSecond: plan.stormGuard.maxPacketsPerSecond,
+    onStorm,
+  });
+  guard.current = stormGuard;
+  processes.push('stop the storm guard', () => stormGuard.stop());
   const rulesets = await step(
     'rules',
     () => applyRulesets(topology),
@@ -215,6 +271,7 @@ async function runStages(
     () => runProbes(topology),
     (p) => p.map((x) => `${x.name} ${x.ok ? 'connected' : 'failed'}`).join(', ') || 'no probes',
   );
+  await stormGuard.stop();
   const files = await capture.stop();
   const perFile = await step(
     'decode',

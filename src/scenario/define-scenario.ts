@@ -116,17 +116,23 @@ export interface FlowExpectationDef {
 }
 
 /** Kernel and userland features a scenario can require; unmet needs skip it (exit 4). */
-export type Capability =
-  | 'br-netfilter'
-  | 'ebtables-broute'
-  | 'nft-bridge-broute'
-  | 'nft'
-  | 'conntrack'
-  | 'dnsmasq'
-  | 'mininet';
+export const CAPABILITIES = [
+  'br-netfilter',
+  'ebtables-broute',
+  'nft-bridge-broute',
+  'iptables',
+  'nft',
+  'conntrack',
+  'dnsmasq',
+  'mininet',
+] as const;
+
+export type Capability = (typeof CAPABILITIES)[number];
 
 /** Findings the analysis can make from captures (see src/analyse/diagnose-l2.ts). */
-export type DiagnosisRule = 'frame-reflected' | 'mac-flap';
+export const DIAGNOSIS_RULES = ['frame-reflected', 'mac-flap', 'storm'] as const;
+
+export type DiagnosisRule = (typeof DIAGNOSIS_RULES)[number];
 
 export interface ScenarioDef {
   description: string;

@@ -1,5 +1,6 @@
 // Long-running children (tcpdump, servers): started, awaited until they say they are ready, stopped by pid.
 
+import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { NatlabError, type Stage } from '../errors.ts';
 
@@ -7,8 +8,13 @@ export interface StartProcessOptions {
   action: string;
   stage: Stage;
   node?: string;
-  /** The line that proves readiness, and which stream prints it. */
-  ready: { stream: 'stdout' | 'stderr'; pattern: RegExp };
+  /**
+   * What proves readiness: a line on stdout or stderr, or (for a silent program) the process having
+   * become that command line, which /proc/PID/cmdline shows once a wrapper (ip netns exec) exec'd it.
+   */
+  ready: { stream: 'stdout' | 'stderr'; pattern: RegExp } | { cmdline: readonly string[] };
+  /** Keep stdin open for RunningProcess.write. */
+  stdin?: boolean;
   readyTimeoutMs?: number;
   /** SIGTERM first; SIGKILL after this long. */
   graceMs?: number;
@@ -30,6 +36,8 @@ export interface RunningProcess {
   stop(): Promise<ProcessExit>;
   /** Lets go of it: our pipes close and natlab may exit while it runs on (needs `outlive`). */
   release(): void;
+  /** Writes to its stdin (needs `stdin`). */
+  write(text: string): void;
 }
 
 export async function startProcess(
@@ -43,13 +51,14 @@ export async function startProcess(
     graceMs = 2000,
     signal,
     outlive = false,
+    stdin = false,
   }: StartProcessOptions,
 ): Promise<RunningProcess> {
   const [file, ...args] = argv;
   if (!file) throw new Error('startProcess needs a command');
   const output = { stdout: '', stderr: '' };
   const subprocess: ResultPromise = execa(file, args, {
-    stdin: 'ignore',
+    stdin: stdin ? 'pipe' : 'ignore',
     buffer: false,
     reject: false,
     forceKillAfterDelay: graceMs,
@@ -67,6 +76,7 @@ export async function startProcess(
     (r): ProcessExit => ({ ...output, exitCode: r.exitCode, signal: r.signal }),
   );
   const stop = once(async () => {
+    subprocess.stdin?.end();
     subprocess.kill('SIGTERM');
     return exited;
   });
@@ -79,12 +89,18 @@ export async function startProcess(
       stderr: output.stderr,
     });
 
-  const isReady = () => ready.pattern.test(output[ready.stream]);
+  const wanted = 'cmdline' in ready ? `${ready.cmdline.join('\0')}\0` : '';
+  const isReady =
+    'cmdline' in ready
+      ? () => readCmdline(subprocess.pid) === wanted
+      : () => ready.pattern.test(output[ready.stream]);
   const outcome = await new Promise<'ready' | 'exited' | 'timeout' | 'aborted'>((resolve) => {
     const finish = (value: 'ready' | 'exited' | 'timeout' | 'aborted') => {
       clearTimeout(timer);
+      clearInterval(poll);
       signal?.removeEventListener('abort', onAbort);
-      subprocess[ready.stream]?.off('data', onData);
+      subprocess.stdout?.off('data', onData);
+      subprocess.stderr?.off('data', onData);
       resolve(value);
     };
     const onAbort = () => finish('aborted');
@@ -92,8 +108,11 @@ export async function startProcess(
       if (isReady()) finish('ready');
     };
     const timer = setTimeout(() => finish('timeout'), readyTimeoutMs);
+    // A silent program says nothing: look at it until it has become itself.
+    const poll = 'cmdline' in ready ? setInterval(onData, 5) : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
-    subprocess[ready.stream]?.on('data', onData);
+    subprocess.stdout?.on('data', onData);
+    subprocess.stderr?.on('data', onData);
     void exited.then(() => finish(isReady() ? 'ready' : 'exited'));
     if (signal?.aborted) finish('aborted');
   });
@@ -103,7 +122,10 @@ export async function startProcess(
     subprocess.stderr?.destroy();
     subprocess.unref();
   };
-  if (outcome === 'ready') return { pid: subprocess.pid ?? -1, stop, release };
+  const write = (text: string) => {
+    subprocess.stdin?.write(text);
+  };
+  if (outcome === 'ready') return { pid: subprocess.pid ?? -1, stop, release, write };
   const exit = await stop();
   if (outcome === 'exited') {
     throw fail(
@@ -113,6 +135,15 @@ export async function startProcess(
   }
   if (outcome === 'aborted') throw fail('interrupted', 'INTERRUPTED');
   throw fail(`not ready after ${readyTimeoutMs} ms`, 'TIMEOUT');
+}
+
+function readCmdline(pid: number | undefined): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {

@@ -7,6 +7,8 @@ const result: ScenarioResult = {
   description: 'Port forward without hairpin SNAT',
   runId: 'abc123',
   verdict: 'fail',
+  kernel: '6.1.0-test',
+  capabilities: [],
   checks: [
     { name: 'lan-client: client → 203.0.113.1:80 fails', ok: true, detail: 'failed: timeout' },
     { name: 'client answers with RST', ok: false, detail: 'no matching packet at client:eth0' },

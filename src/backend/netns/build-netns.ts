@@ -8,6 +8,7 @@ import type { TeardownStack } from '../../system/teardown-stack.ts';
 import { processStartTime, removeManifest, writeManifest } from '../run-ledger.ts';
 import { makeTopology, type Topology } from '../topology.ts';
 import { existingNamespaces, killProcessesIn } from './namespace-processes.ts';
+import { waitForLinks } from './wait-links-up.ts';
 
 export interface BuildOptions {
   teardown: TeardownStack;
@@ -34,16 +35,19 @@ export async function buildNetnsTopology(
   teardown.push('delete namespaces', () => deleteNamespaces(namespaces));
 
   await ipBatch(rootBatch(plan), { action: 'create namespaces and links', signal });
-  await settleAll(
-    plan.nodes.map((node) =>
-      ipBatch(nodeBatch(node), {
-        action: 'configure interfaces and routes',
-        node: node.name,
-        netns: node.netns,
-        signal,
-      }),
-    ),
-  );
+  const inEachNode = (batch: (node: NodePlan) => string[], action: string) =>
+    settleAll(
+      plan.nodes
+        .map((node) => ({ node, lines: batch(node) }))
+        .filter(({ lines }) => lines.length > 0)
+        .map(({ node, lines }) =>
+          ipBatch(lines, { action, node: node.name, netns: node.netns, signal }),
+        ),
+    );
+  await inEachNode(nodeLinksBatch, 'configure interfaces');
+  await waitForLinks(plan, 'veths-up', { signal });
+  await inEachNode(nodeBridgesBatch, 'bring bridges up and add routes');
+  await waitForLinks(plan, 'ports-forwarding', { signal });
   return makeTopology(
     plan,
     (node, argv) => ['ip', 'netns', 'exec', nsOf(plan, node), ...argv],
@@ -64,7 +68,7 @@ export function rootBatch(plan: TopologyPlan): string[] {
     const a = endOf(plan, link.a);
     const b = endOf(plan, link.b);
     lines.push(
-      `link add ${a.iface.name} netns ${a.node.netns} address ${a.iface.mac} type veth peer name ${b.iface.name} netns ${b.node.netns} address ${b.iface.mac}`,
+      `link add ${a.iface.name} netns ${a.node.netns} index ${a.iface.ifindex} address ${a.iface.mac} type veth peer name ${b.iface.name} netns ${b.node.netns} index ${b.iface.ifindex} address ${b.iface.mac}`,
     );
   }
   // Set before any interface is up, so nothing (e.g. IPv6 router solicitations) leaks out early.
@@ -83,11 +87,13 @@ function endOf(plan: TopologyPlan, end: { node: string; iface: string }) {
   return { node, iface };
 }
 
-/** Everything inside one namespace: bridges, addresses, links up, routes. */
-export function nodeBatch(node: NodePlan): string[] {
+/**
+ * Inside one namespace, first pass: bridges made (still down), ports enslaved, addresses, veths up.
+ * Bridges wait for the second pass, so that their ports have carrier by the time they open.
+ */
+export function nodeLinksBatch(node: NodePlan): string[] {
   const lines = ['link set lo up'];
-  const bridges = node.interfaces.filter((i) => i.kind === 'bridge');
-  for (const bridge of bridges) {
+  for (const bridge of node.interfaces.filter((i) => i.kind === 'bridge')) {
     const nf =
       bridge.nfCallIptables === undefined
         ? ''
@@ -105,9 +111,20 @@ export function nodeBatch(node: NodePlan): string[] {
   for (const iface of node.interfaces) {
     for (const address of iface.addresses) lines.push(addressLine(iface, address));
   }
-  for (const iface of node.interfaces) {
-    if (iface.kind !== 'loopback') lines.push(`link set ${iface.name} up`);
-  }
+  for (const iface of node.interfaces)
+    if (iface.kind === 'veth') lines.push(`link set ${iface.name} up`);
+  return lines;
+}
+
+/**
+ * Second pass, once every veth is up: bridges up, then routes and neighbours, which need their
+ * devices up. A bridge that opens with carrier on its ports starts forwarding at once; one that gets
+ * carrier later waits for the kernel's next linkwatch run, up to a second.
+ */
+export function nodeBridgesBatch(node: NodePlan): string[] {
+  const lines = node.interfaces
+    .filter((i) => i.kind === 'bridge')
+    .map((b) => `link set ${b.name} up`);
   for (const route of node.routes) lines.push(`route add ${route.to} via ${route.via}`);
   for (const n of node.neighbors) {
     lines.push(`neigh replace ${n.address} lladdr ${n.mac} dev ${n.dev} nud permanent`);
