@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# command -> Debian package
+# command -> Debian package (dnsmasq-base: the binary without a system service on port 53)
 declare -A PACKAGES=(
   [ip]=iproute2 [iptables]=iptables [nft]=nftables [ebtables]=ebtables [tcpdump]=tcpdump
-  [curl]=curl [conntrack]=conntrack [ping]=iputils-ping [sysctl]=procps
+  [curl]=curl [conntrack]=conntrack [ping]=iputils-ping [sysctl]=procps [dnsmasq]=dnsmasq-base
 )
 
 find_tool() { PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; }

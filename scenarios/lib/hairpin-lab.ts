@@ -122,3 +122,30 @@ export function portForwardRules(extra: string[] = []): RulesetDef {
     ].join('\n'),
   };
 }
+
+type Lab = Pick<ScenarioDef, 'nodes' | 'links'>;
+
+/** Adds to the catalog's nodes: interfaces and their addresses merge, routes append, the rest is set. */
+export function withNodes(lab: Lab, additions: Record<string, Partial<NodeDef>>): Lab {
+  const nodes = { ...lab.nodes };
+  for (const [name, add] of Object.entries(additions)) {
+    const node = nodes[name];
+    if (!node) throw new Error(`withNodes: the catalog has no node ${name}`);
+    const interfaces = { ...node.interfaces };
+    for (const [ifname, iface] of Object.entries(add.interfaces ?? {})) {
+      const addresses = [...(interfaces[ifname]?.addresses ?? []), ...(iface.addresses ?? [])];
+      interfaces[ifname] = { ...interfaces[ifname], ...iface, addresses };
+    }
+    nodes[name] = {
+      ...node,
+      ...add,
+      interfaces,
+      routes: [...(node.routes ?? []), ...(add.routes ?? [])],
+    };
+  }
+  return { ...lab, nodes };
+}
+
+/** The name the alternatives publish the server under. */
+export const SERVER_NAME = 'www.example.test';
+export const SERVER_URL = `http://${SERVER_NAME}/`;

@@ -16,13 +16,32 @@ function endpoint(address: string, port: number | undefined): string {
   return port === undefined ? host : `${host}:${port}`;
 }
 
+const ICMP_TYPES: Record<number, string> = {
+  0: 'echo reply',
+  3: 'unreachable',
+  8: 'echo request',
+  11: 'time exceeded',
+};
+const ICMP6_TYPES: Record<number, string> = {
+  1: 'unreachable',
+  128: 'echo request',
+  129: 'echo reply',
+  133: 'router solicitation',
+  134: 'router advertisement',
+  135: 'neighbor solicitation',
+  136: 'neighbor advertisement',
+};
+
 const IP_PROTOCOLS: Record<number, string> = { 2: 'IGMP', 47: 'GRE', 50: 'ESP', 89: 'OSPF' };
 
 export function packetKind(packet: Packet): string {
   if (packet.tcp) return tcpLabel(packet);
   if (packet.udp) return `UDP ${packet.udp.payloadLength}B`;
-  if (packet.icmp)
-    return `ICMP${packet.icmp.v6 ? 'v6' : ''} ${packet.icmp.type}/${packet.icmp.code}`;
+  if (packet.icmp) {
+    const { v6, type, code } = packet.icmp;
+    const name = (v6 ? ICMP6_TYPES : ICMP_TYPES)[type];
+    return `ICMP${v6 ? 'v6' : ''} ${name ?? `${type}/${code}`}`;
+  }
   if (packet.arp) return packet.arp.op === 1 ? 'ARP who-has' : 'ARP reply';
   if (packet.ip) return IP_PROTOCOLS[packet.ip.protocol] ?? `IP proto ${packet.ip.protocol}`;
   return `ethertype 0x${packet.ethertype.toString(16)}`;

@@ -17,6 +17,9 @@ export interface TraceHop {
 export interface TraceStep {
   kind: string;
   addresses: string;
+  proto: 'tcp' | 'udp' | 'icmp';
+  sport?: number;
+  dport?: number;
   hops: TraceHop[];
 }
 
@@ -80,7 +83,15 @@ export function traceProbe(packets: readonly Packet[], directionOf: DirectionOf)
     let step = open.get(key);
     // The same point seeing it again means a retransmission: a new step.
     if (!step || step.hops.some((h) => h.point === packet.point)) {
-      step = { kind: packetKind(packet), addresses: packetAddresses(packet), hops: [] };
+      const l4 = packet.tcp ?? packet.udp;
+      step = {
+        kind: packetKind(packet),
+        addresses: packetAddresses(packet),
+        proto: packet.tcp ? 'tcp' : packet.udp ? 'udp' : 'icmp',
+        sport: l4?.sport,
+        dport: l4?.dport,
+        hops: [],
+      };
       steps.push(step);
       open.set(key, step);
     }

@@ -60,6 +60,14 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
 
   const links = planLinks(def, nodes, problems);
   attachBridgePorts(nodeDefs, nodes, problems);
+  for (const [name, def] of Object.entries(nodeDefs)) {
+    const node = nodes.get(name);
+    if (!def.ipv6 || !node) continue;
+    // The per-interface value counts too, and veths exist before these sysctls are applied.
+    for (const iface of node.interfaces) {
+      if (iface.kind === 'veth') node.sysctls[`net.ipv6.conf.${iface.name}.accept_dad`] = '0';
+    }
+  }
   checkInterfaces(nodes, problems);
   assignMacsAndIndexes(nodes);
   checkAddresses(nodes, problems);
@@ -109,6 +117,45 @@ function checkScenarioOptions(def: ScenarioDef, problems: string[]): void {
   }
 }
 
+const IPV6_OFF = {
+  'net.ipv6.conf.all.disable_ipv6': '1',
+  'net.ipv6.conf.default.disable_ipv6': '1',
+};
+// Duplicate address detection holds addresses back for a second or more; no lab needs it.
+const IPV6_ON = { 'net.ipv6.conf.all.accept_dad': '0', 'net.ipv6.conf.default.accept_dad': '0' };
+
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+export function addressList(value: string | string[]): string[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function checkNameTable(label: string, table: Record<string, string | string[]>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(table)) {
+    if (!HOSTNAME.test(name)) problems.push(`${label} "${name}" is not a host name`);
+    for (const address of addressList(value)) {
+      if (!parseAddress(address)) problems.push(`${label} ${name}: "${address}" is not an address`);
+    }
+  }
+  return problems;
+}
+
+/** The node's own /etc/hosts and /etc/resolv.conf, when it has any. */
+function etcFiles(node: NodeDef): NodePlan['etc'] {
+  const etc: NodePlan['etc'] = {};
+  if (node.hosts) {
+    const lines = ['127.0.0.1 localhost', '::1 localhost'];
+    for (const [name, value] of Object.entries(node.hosts)) {
+      for (const address of addressList(value)) lines.push(`${address} ${name}`);
+    }
+    etc.hosts = `${lines.join('\n')}\n`;
+  }
+  if (node.nameserver) etc['resolv.conf'] = `nameserver ${node.nameserver}\n`;
+  return etc;
+}
+
 function planNode(name: string, node: NodeDef, runId: string, problems: string[]): NodePlan {
   const interfaces: InterfacePlan[] = [];
   for (const [ifname, iface] of Object.entries(node.interfaces ?? {})) {
@@ -135,11 +182,19 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     }
   }
   for (const service of node.services ?? []) {
-    if (service.kind !== 'http')
-      problems.push(`node ${name}: unknown service kind "${service.kind}"`);
-    if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
-      problems.push(`node ${name}: service port ${service.port} is not 1-65535`);
+    if (service.kind === 'http') {
+      if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
+        problems.push(`node ${name}: service port ${service.port} is not 1-65535`);
+      }
+    } else if (service.kind === 'dns') {
+      problems.push(...checkNameTable(`node ${name}: dns record`, service.records));
+    } else {
+      problems.push(`node ${name}: unknown service kind "${(service as { kind: string }).kind}"`);
     }
+  }
+  problems.push(...checkNameTable(`node ${name}: hosts entry`, node.hosts ?? {}));
+  if (node.nameserver !== undefined && !parseAddress(node.nameserver)) {
+    problems.push(`node ${name}: nameserver "${node.nameserver}" is not an address`);
   }
   for (const ruleset of node.rulesets ?? []) {
     if (!['iptables', 'nft', 'ebtables'].includes(ruleset.format)) {
@@ -155,11 +210,11 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
       );
     }
   }
-  // Routers forward; IPv6 is off everywhere so router solicitations do not clutter the captures.
+  // Routers forward; IPv6 is off unless asked for, so router solicitations stay out of the captures.
   const sysctls: Record<string, string> = {
-    'net.ipv6.conf.all.disable_ipv6': '1',
-    'net.ipv6.conf.default.disable_ipv6': '1',
+    ...(node.ipv6 ? IPV6_ON : IPV6_OFF),
     ...(node.kind === 'router' ? { 'net.ipv4.ip_forward': '1' } : {}),
+    ...(node.kind === 'router' && node.ipv6 ? { 'net.ipv6.conf.all.forwarding': '1' } : {}),
     ...node.sysctls,
   };
   return {
@@ -170,6 +225,7 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     routes: node.routes ?? [],
     neighbors: [],
     sysctls,
+    etc: etcFiles(node),
     rulesets: node.rulesets ?? [],
     services: node.services ?? [],
   };
@@ -315,6 +371,8 @@ function checkAddresses(nodes: Map<string, NodePlan>, problems: string[]): void 
           problems.push(`address "${text}" on ${where} is not a valid CIDR (e.g. 192.168.1.10/24)`);
           continue;
         }
+        // An address on lo is local to its node by design (seed 003's secondary /32 on the server).
+        if (iface.kind === 'loopback') continue;
         const key = cidr.address.toString();
         const owner = owners.get(key);
         if (owner) problems.push(`address ${key} is on both ${owner} and ${where}`);
@@ -423,7 +481,9 @@ function planProbes(
     }
     const target = parseHttpUrl(probe.url);
     if (!target) {
-      problems.push(`probe ${probe.name}: url "${probe.url}" must be http:// with an IP address`);
+      problems.push(
+        `probe ${probe.name}: url "${probe.url}" must be http:// with an address or a host name`,
+      );
       continue;
     }
     probes.push({
@@ -447,7 +507,7 @@ function parseHttpUrl(text: string): { host: string; port: number } | undefined 
     return undefined;
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (url.protocol !== 'http:' || !parseAddress(host)) return undefined;
+  if (url.protocol !== 'http:' || !(parseAddress(host) || HOSTNAME.test(host))) return undefined;
   return { host, port: url.port ? Number(url.port) : 80 };
 }
 

@@ -40,6 +40,8 @@ export interface NodePlan {
   /** Permanent neighbour entries, resolved to a MAC and the interface on that subnet. */
   neighbors: { address: string; mac: string; dev: string }[];
   sysctls: Record<string, string>;
+  /** Files the node sees in place of the host's /etc/hosts and /etc/resolv.conf. */
+  etc: { hosts?: string; 'resolv.conf'?: string };
   rulesets: RulesetDef[];
   services: ServiceDef[];
 }

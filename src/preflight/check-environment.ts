@@ -29,6 +29,7 @@ const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
 export function toolsFor(plan: TopologyPlan): string[] {
   const tools = new Set(['ip', 'sysctl', 'tcpdump']);
   for (const probe of plan.probes) tools.add(probe.kind === 'ping' ? 'ping' : 'curl');
+  if (plan.nodes.some((n) => n.services.some((s) => s.kind === 'dns'))) tools.add('dnsmasq');
   for (const node of plan.nodes) {
     for (const ruleset of node.rulesets)
       for (const tool of RULESET_TOOLS[ruleset.format]) tools.add(tool);

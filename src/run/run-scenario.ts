@@ -262,8 +262,10 @@ async function runStages(
         startServices(topology, { teardown: processes, keep }),
       ]),
     ([c]) => {
-      const services = plan.nodes.flatMap((n) => n.services.map((s) => `${n.name}:${s.port}`));
-      return `tcpdump listening on ${c.files.length} interfaces; http on ${services.join(', ') || 'none'}`;
+      const services = plan.nodes.flatMap((n) =>
+        n.services.map((s) => (s.kind === 'http' ? `http ${n.name}:${s.port}` : `dns ${n.name}`)),
+      );
+      return `tcpdump listening on ${c.files.length} interfaces; services: ${services.join(', ') || 'none'}`;
     },
   );
   const probes = await step(

@@ -33,7 +33,13 @@ export interface HttpServiceDef {
   port: number;
 }
 
-export type ServiceDef = HttpServiceDef;
+/** dnsmasq answering the given names (A and AAAA records by address family), nothing else. */
+export interface DnsServiceDef {
+  kind: 'dns';
+  records: Record<string, string | string[]>;
+}
+
+export type ServiceDef = HttpServiceDef | DnsServiceDef;
 
 export interface NodeDef {
   /** host: an end system. router: forwards IPv4. switch: a bridge in its own namespace. */
@@ -45,6 +51,12 @@ export interface NodeDef {
    * network that was running before the change under test.
    */
   neighbors?: Record<string, string>;
+  /** Keep IPv6 on (it is off by default, so router solicitations stay out of the captures). */
+  ipv6?: boolean;
+  /** The node's own /etc/hosts: name → address(es). */
+  hosts?: Record<string, string | string[]>;
+  /** The node's own resolver (its /etc/resolv.conf). */
+  nameserver?: string;
   /** Applied inside the node's namespace, e.g. { 'net.ipv4.ip_forward': '1' }. */
   sysctls?: Record<string, string>;
   rulesets?: RulesetDef[];
@@ -67,7 +79,7 @@ interface ProbeCommon {
 
 /** curl to an HTTP URL. */
 export interface HttpProbeDef extends ProbeCommon {
-  /** http://ADDRESS[:PORT]/PATH */
+  /** http://HOST[:PORT]/PATH; a name is resolved by the node's own hosts file or resolver. */
   url: string;
   /** The client address the HTTP service must report having seen. */
   serverSees?: string;

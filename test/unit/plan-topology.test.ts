@@ -205,11 +205,11 @@ describe('planTopology', () => {
       /"nobody" is not a host or router/,
     ],
     [
-      'a probe URL by name',
+      'a probe URL that is not http',
       (d) => {
-        d.probes = [{ name: 'p', from: 'a', url: 'http://www.example.test/', expect: 'fails' }];
+        d.probes = [{ name: 'p', from: 'a', url: 'https://10.0.0.2/', expect: 'fails' }];
       },
-      /must be http:\/\/ with an IP address/,
+      /must be http:\/\/ with an address or a host name/,
     ],
     [
       'a flow at an unknown capture point',

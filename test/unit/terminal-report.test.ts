@@ -25,6 +25,9 @@ const result: ScenarioResult = {
         {
           kind: 'SYN',
           addresses: '192.168.1.10:40000 → 203.0.113.1:80',
+          proto: 'tcp',
+          sport: 40000,
+          dport: 80,
           hops: [
             { point: 'client:eth0', direction: 'out', frame: 1, timeUs: 1 },
             { point: 'lan:client', direction: 'in', frame: 1, timeUs: 2 },

@@ -1,5 +1,8 @@
 // Stage 3, netns backend: one namespace per node, veths born inside their namespaces, ip -batch throughout.
 
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
 import type { InterfacePlan, NodePlan, TopologyPlan } from '../../plan/topology-plan.ts';
 import { runCommand } from '../../system/run-command.ts';
@@ -9,6 +12,8 @@ import { processStartTime, removeManifest, writeManifest } from '../run-ledger.t
 import { makeTopology, type Topology } from '../topology.ts';
 import { existingNamespaces, killProcessesIn } from './namespace-processes.ts';
 import { waitForLinks } from './wait-links-up.ts';
+
+const ETC_NETNS = '/etc/netns';
 
 export interface BuildOptions {
   teardown: TeardownStack;
@@ -33,6 +38,7 @@ export async function buildNetnsTopology(
   });
   teardown.push('remove run manifest', () => removeManifest(plan.runId));
   teardown.push('delete namespaces', () => deleteNamespaces(namespaces));
+  await writeEtcFiles(plan);
 
   await ipBatch(rootBatch(plan), { action: 'create namespaces and links', signal });
   const inEachNode = (batch: (node: NodePlan) => string[], action: string) =>
@@ -175,6 +181,7 @@ async function ipBatch(
 export async function deleteNamespaces(names: readonly string[]): Promise<void> {
   // Processes would keep a deleted namespace alive, unnamed: end them first.
   await killProcessesIn(names);
+  await removeEtcFiles(names);
   const present = await existingNamespaces(names);
   if (present.length === 0) return;
   await runCommand(['ip', '-batch', '-'], {
@@ -182,4 +189,29 @@ export async function deleteNamespaces(names: readonly string[]): Promise<void> 
     stage: 'teardown',
     input: `${present.map((n) => `netns del ${n}`).join('\n')}\n`,
   });
+}
+
+/**
+ * `ip netns exec NS` shows a process /etc/netns/NS/hosts and resolv.conf in place of the host's
+ * files: that is how a node gets its own names and resolver, with the host's left untouched.
+ */
+async function writeEtcFiles(plan: TopologyPlan): Promise<void> {
+  for (const node of plan.nodes) {
+    const files = Object.entries(node.etc);
+    if (files.length === 0) continue;
+    const dir = join(ETC_NETNS, node.netns);
+    await mkdir(dir, { recursive: true });
+    for (const [name, text] of files) {
+      // Tools look up the machine's own name (curl does, after a transfer); without it here, that
+      // lookup would go to a resolver the lab cannot reach and wait out its timeout.
+      const own = name === 'hosts' ? `127.0.1.1 ${hostname()}\n` : '';
+      await writeFile(join(dir, name), `${text ?? ''}${own}`);
+    }
+  }
+}
+
+async function removeEtcFiles(names: readonly string[]): Promise<void> {
+  for (const name of names) await rm(join(ETC_NETNS, name), { recursive: true, force: true });
+  // The directory itself only if nothing else lives there.
+  await rmdir(ETC_NETNS).catch(() => undefined);
 }
