@@ -9,6 +9,7 @@
 import { defineScenario } from '../src/index.ts';
 import {
   hairpinLab,
+  lanTcpBypassesRouter,
   portForwardRules,
   SERVER_NAME,
   SERVER_URL,
@@ -68,13 +69,7 @@ export default defineScenario({
     },
   ],
   flows: [
-    {
-      name: 'the LAN client reaches the server without the router',
-      at: 'router:lan0',
-      during: 'lan-client',
-      match: { proto: 'tcp' },
-      expect: 'absent',
-    },
+    lanTcpBypassesRouter,
     {
       name: 'the remote SYN crosses the router unrewritten',
       at: 'router:lan0',

@@ -149,3 +149,12 @@ export function withNodes(lab: Lab, additions: Record<string, Partial<NodeDef>>)
 /** The name the alternatives publish the server under. */
 export const SERVER_NAME = 'www.example.test';
 export const SERVER_URL = `http://${SERVER_NAME}/`;
+
+/** The alternatives' point: the LAN client's connection never touches the router. */
+export const lanTcpBypassesRouter = {
+  name: 'no TCP of the LAN client passes through the router',
+  at: 'router:lan0',
+  during: 'lan-client',
+  match: { proto: 'tcp' },
+  expect: 'absent',
+} satisfies NonNullable<ScenarioDef['flows']>[number];

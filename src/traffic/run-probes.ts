@@ -2,6 +2,7 @@
 
 import type { Topology } from '../backend/topology.ts';
 import type { ProbePlan } from '../plan/topology-plan.ts';
+import type { CommandOutput } from '../system/run-command.ts';
 
 export interface ServerView {
   clientAddress?: string;
@@ -22,7 +23,7 @@ export interface ProbeResult {
   serverSaw?: string;
   httpStatus?: number;
   /** The probe tool's exit code (curl or ping). */
-  curlExit: number;
+  exitCode: number;
   error?: string;
   startedAt: number;
   endedAt: number;
@@ -66,59 +67,64 @@ export function pingArgv(probe: ProbePlan): string[] {
   return ['ping', '-n', '-c', '1', '-W', waitS, ...(probe.broadcast ? ['-b'] : []), probe.host];
 }
 
-async function runProbe(topology: Topology, probe: ProbePlan): Promise<ProbeResult> {
-  return probe.kind === 'ping' ? runPing(topology, probe) : runCurl(topology, probe);
+interface ProbeTool {
+  argv: string[];
+  action: string;
+  timeoutMs: number;
+  /** What the tool's output says about the probe. */
+  read(output: CommandOutput): Pick<ProbeResult, 'ok' | 'error' | 'serverSaw' | 'httpStatus'>;
 }
 
-async function runPing(topology: Topology, probe: ProbePlan): Promise<ProbeResult> {
-  const startedAt = Date.now();
-  const output = await topology.exec(probe.from, pingArgv(probe), {
-    action: `ping ${probe.host}`,
-    stage: 'traffic',
-    allowFailure: true,
-    timeoutMs: probe.connectTimeoutMs + 5000,
-  });
-  const ok = output.exitCode === 0;
+function probeTool(probe: ProbePlan): ProbeTool {
+  if (probe.kind === 'ping') {
+    return {
+      argv: pingArgv(probe),
+      action: `ping ${probe.host}`,
+      timeoutMs: probe.connectTimeoutMs + 5000,
+      read: (output) => ({
+        ok: output.exitCode === 0,
+        error: output.exitCode === 0 ? undefined : output.stderr.trim() || 'no echo reply',
+      }),
+    };
+  }
   return {
-    name: probe.name,
-    from: probe.from,
-    to: probe.target,
-    url: probe.url,
-    expect: probe.expect,
-    ok,
-    curlExit: output.exitCode,
-    error: ok ? undefined : output.stderr.trim() || 'no echo reply',
-    startedAt,
-    endedAt: Date.now(),
+    argv: curlArgv(probe),
+    action: `run curl to ${probe.url}`,
+    timeoutMs: probe.connectTimeoutMs + (transferMarginS(probe) + 5) * 1000,
+    read: (output) => {
+      const parsed = parseCurlOutput(output.stdout);
+      const ok =
+        output.exitCode === 0 && parsed.httpStatus !== undefined && parsed.httpStatus < 400;
+      const error = output.stderr.trim() || parsed.errorMessage || `curl exit ${output.exitCode}`;
+      return {
+        ok,
+        serverSaw: parsed.server?.clientAddress,
+        httpStatus: parsed.httpStatus || undefined,
+        error: ok ? undefined : error,
+      };
+    },
   };
 }
 
-async function runCurl(topology: Topology, probe: ProbePlan): Promise<ProbeResult> {
+async function runProbe(topology: Topology, probe: ProbePlan): Promise<ProbeResult> {
+  const tool = probeTool(probe);
   const startedAt = Date.now();
-  const output = await topology.exec(probe.from, curlArgv(probe), {
-    action: `run curl to ${probe.url}`,
+  const output = await topology.exec(probe.from, tool.argv, {
+    action: tool.action,
     stage: 'traffic',
     allowFailure: true,
-    timeoutMs: probe.connectTimeoutMs + (transferMarginS(probe) + 5) * 1000,
+    timeoutMs: tool.timeoutMs,
   });
-  const endedAt = Date.now();
-  const parsed = parseCurlOutput(output.stdout);
-  const ok = output.exitCode === 0 && parsed.httpStatus !== undefined && parsed.httpStatus < 400;
   return {
     name: probe.name,
     from: probe.from,
     to: probe.target,
     url: probe.url,
     expect: probe.expect,
-    ok,
-    serverSaw: parsed.server?.clientAddress,
-    httpStatus: parsed.httpStatus || undefined,
-    curlExit: output.exitCode,
-    error: ok
-      ? undefined
-      : output.stderr.trim() || parsed.errorMessage || `curl exit ${output.exitCode}`,
+    exitCode: output.exitCode,
     startedAt,
-    endedAt,
+    endedAt: Date.now(),
+    ...tool.read(output),
   };
 }
 

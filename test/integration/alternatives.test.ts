@@ -9,6 +9,7 @@ import type { ComparisonRow } from '../../src/report/comparison.ts';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { fakeIo } from '../support/fake-io.ts';
 import { describeLab, namespacesOf } from '../support/lab.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -20,19 +21,6 @@ async function run(name: string): Promise<ScenarioResult> {
 }
 
 const probe = (result: ScenarioResult, name: string) => result.probes.find((p) => p.name === name);
-
-function collect() {
-  const out = { stdout: '', stderr: '' };
-  const stream = (key: 'stdout' | 'stderr') =>
-    ({
-      isTTY: false,
-      write: (s: string) => {
-        out[key] += s;
-        return true;
-      },
-    }) as unknown as NodeJS.WriteStream;
-  return { out, io: { stdout: stream('stdout'), stderr: stream('stderr') } };
-}
 
 describeLab('alternatives to hairpin NAT on the real kernel', () => {
   it('split-horizon-dns: LAN clients resolve to 192.168.1.2, the server sees 192.168.1.10', async () => {
@@ -61,7 +49,7 @@ describeLab('alternatives to hairpin NAT on the real kernel', () => {
   });
 
   it('compare: one table, measured from the captures', async () => {
-    const { out, io } = collect();
+    const { out, io } = fakeIo();
     const code = await compare(
       ['hairpin-masquerade', 'split-horizon-dns', 'ipv6-direct', '--json'],
       io,

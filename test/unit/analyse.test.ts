@@ -250,7 +250,7 @@ describe('evaluateChecks', () => {
     url: 'http://203.0.113.1/',
     expect: 'fails',
     ok: false,
-    curlExit: 28,
+    exitCode: 28,
     error: 'timeout',
     startedAt: T0 / 1000,
     endedAt: T0 / 1000 + 500,

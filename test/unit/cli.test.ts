@@ -2,19 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../src/cli/main.ts';
-
-function fakeIo() {
-  const out = { stdout: '', stderr: '' };
-  const stream = (key: 'stdout' | 'stderr') =>
-    ({
-      isTTY: false,
-      write: (s: string) => {
-        out[key] += s;
-        return true;
-      },
-    }) as unknown as NodeJS.WriteStream;
-  return { out, io: { stdout: stream('stdout'), stderr: stream('stderr') } };
-}
+import { fakeIo } from '../support/fake-io.ts';
 
 describe('natlab CLI', () => {
   it('--list prints one line per scenario with its description', async () => {
