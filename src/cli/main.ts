@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseIfaceMap } from '../candidates/load-candidate.ts';
 import { isUserError, NatlabError } from '../errors.ts';
 import {
   ensureSbinOnPath,
@@ -16,11 +17,13 @@ import {
   kernelRelease,
   probeCapabilities,
 } from '../preflight/probe-capabilities.ts';
+import { renderCandidateMatrix } from '../report/candidate-matrix.ts';
 import { renderCapabilityTable } from '../report/capability-table.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
+import { runCandidates } from '../run/run-candidates.ts';
 import { newRunId, runScenario } from '../run/run-scenario.ts';
-import { listScenarioNames, loadScenario } from '../scenario/load-scenario.ts';
+import { type LoadedScenario, listScenarioNames, loadScenario } from '../scenario/load-scenario.ts';
 import { progressPrinter } from './progress-printer.ts';
 
 export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as const;
@@ -34,6 +37,10 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
   --keep       leave the lab up after the run; remove it with npm run clean
   --list       list the scenarios
   --doctor     test which kernel and userland features this machine has
+  --ruleset F  run once per candidate ruleset file (repeat it), in place of the NAT node's own;
+               iptables-restore, nft, RouterOS export (.rsc), iptables or ebtables command lines
+  --iface-map WAN=wan0,LAN=lan0   RouterOS interface names for RouterOS candidates
+  --require-all  with --ruleset: exit 0 only when every candidate passes (default: any one)
 `;
 
 export interface Io {
@@ -73,6 +80,9 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const scenario = await loadScenario(name);
+    if (values.ruleset) {
+      return await candidates(scenario, values, controller.signal, io);
+    }
     const result = await runScenario({
       scenario,
       outDir:
@@ -97,6 +107,47 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   }
 }
 
+type Values = ReturnType<typeof parse>['values'];
+
+async function candidates(
+  scenario: LoadedScenario,
+  values: Values,
+  signal: AbortSignal,
+  io: Io,
+): Promise<number> {
+  const runs = await runCandidates({
+    scenario,
+    files: (values.ruleset ?? []).map((f) => resolve(process.env.INIT_CWD ?? '.', f)),
+    ifaceMap: parseIfaceMap(values['iface-map']),
+    outDir: values.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? '.', values.out),
+    signal,
+    progress: progressPrinter(io.stderr),
+    onCandidate: (c, i, n) => io.stderr.write(`candidate ${i + 1}/${n}: ${c.name} (${c.format})\n`),
+  });
+  const passed = runs.filter((r) => r.result.verdict === 'pass').length;
+  const ok = values['require-all'] ? passed === runs.length : passed > 0;
+  if (values.json) {
+    const candidates = runs.map(({ candidate, result }) => ({
+      ruleset: candidate.file,
+      format: candidate.format,
+      ...(candidate.format === 'routeros' ? { translated: candidate.ruleset.text } : {}),
+      verdict: result.verdict,
+      checks: result.checks,
+      probes: result.probes,
+      diagnosis: result.diagnosis,
+      outDir: result.outDir,
+    }));
+    io.stdout.write(
+      `${JSON.stringify({ scenario: scenario.name, verdict: ok ? 'pass' : 'fail', candidates }, null, 2)}\n`,
+    );
+  } else {
+    io.stdout.write(
+      renderCandidateMatrix(scenario.name, runs, glyphsFor(io.stdout.isTTY === true)),
+    );
+  }
+  return ok ? EXIT.pass : EXIT.fail;
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -108,6 +159,9 @@ function parse(argv: string[]) {
       keep: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       doctor: { type: 'boolean', default: false },
+      ruleset: { type: 'string', multiple: true },
+      'iface-map': { type: 'string' },
+      'require-all': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -6,6 +6,7 @@ import {
   DIAGNOSIS_RULES,
   type NodeDef,
   type PacketMatch,
+  RULESET_FORMATS,
   type ScenarioDef,
 } from '../scenario/define-scenario.ts';
 import {
@@ -15,7 +16,7 @@ import {
   parseAddressPattern,
   parseCidr,
 } from './addresses.ts';
-import { parseEbtablesCommands } from './ebtables-commands.ts';
+import { parseCommandList } from './command-lists.ts';
 import {
   type CapturePointPlan,
   type InterfacePlan,
@@ -197,16 +198,17 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     problems.push(`node ${name}: nameserver "${node.nameserver}" is not an address`);
   }
   for (const ruleset of node.rulesets ?? []) {
-    if (!['iptables', 'nft', 'ebtables'].includes(ruleset.format)) {
+    if (!RULESET_FORMATS.includes(ruleset.format)) {
       problems.push(
-        `node ${name}: ruleset format must be iptables, nft or ebtables, not "${ruleset.format}"`,
+        `node ${name}: ruleset format must be one of ${RULESET_FORMATS.join(', ')}, not "${ruleset.format}"`,
       );
     }
     if (typeof ruleset.text !== 'string' || ruleset.text.trim() === '') {
       problems.push(`node ${name}: ruleset text is empty`);
-    } else if (ruleset.format === 'ebtables') {
+    } else if (ruleset.format === 'ebtables' || ruleset.format === 'iptables-commands') {
+      const tool = ruleset.format === 'ebtables' ? 'ebtables' : 'iptables';
       problems.push(
-        ...parseEbtablesCommands(ruleset.text).problems.map((p) => `node ${name}: ${p}`),
+        ...parseCommandList(ruleset.text, tool).problems.map((p) => `node ${name}: ${p}`),
       );
     }
   }

@@ -22,6 +22,7 @@ export const NEEDS_ROOT_MESSAGE =
 
 const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
   iptables: ['iptables-restore', 'iptables-save'],
+  'iptables-commands': ['iptables', 'iptables-save'],
   nft: ['nft'],
   ebtables: ['ebtables'],
 };

@@ -1,7 +1,7 @@
 // Stage 4: load each node's rulesets with the kernel's own tools, then keep the kernel's dump for the report.
 
 import type { Topology } from '../backend/topology.ts';
-import { parseEbtablesCommands } from '../plan/ebtables-commands.ts';
+import { type CommandTool, parseCommandList } from '../plan/command-lists.ts';
 import type { RulesetDef, RulesetFormat } from '../scenario/define-scenario.ts';
 import { settleAll } from '../system/settle-all.ts';
 
@@ -27,11 +27,16 @@ const LOADERS: Record<RulesetFormat, Loader> = {
     load: (r) => [{ argv: ['nft', '-f', '-'], input: r.text }],
     dump: () => [['nft', 'list', 'ruleset']],
   },
-  ebtables: {
-    load: (r) => parseEbtablesCommands(r.text).commands.map((argv) => ({ argv })),
-    dump: (r) => parseEbtablesCommands(r.text).tables.map((t) => ['ebtables', '-t', t, '-L']),
-  },
+  'iptables-commands': commandList('iptables', (t) => ['iptables-save', '-t', t]),
+  ebtables: commandList('ebtables', (t) => ['ebtables', '-t', t, '-L']),
 };
+
+function commandList(tool: CommandTool, dump: (table: string) => string[]): Loader {
+  return {
+    load: (r) => parseCommandList(r.text, tool).commands.map((argv) => ({ argv })),
+    dump: (r) => parseCommandList(r.text, tool).tables.map(dump),
+  };
+}
 
 export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[]> {
   const nodes = topology.plan.nodes.filter((n) => n.rulesets.length > 0);

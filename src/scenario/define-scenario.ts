@@ -20,11 +20,16 @@ export interface RouteDef {
   via: string;
 }
 
-export type RulesetFormat = 'iptables' | 'nft' | 'ebtables';
+export const RULESET_FORMATS = ['iptables', 'iptables-commands', 'nft', 'ebtables'] as const;
+
+export type RulesetFormat = (typeof RULESET_FORMATS)[number];
 
 export interface RulesetDef {
   format: RulesetFormat;
-  /** iptables-restore input, an nft script, or ebtables command lines ("ebtables -t broute -A ..."). */
+  /**
+   * iptables-restore input, an nft script, or command lines, one per line: "iptables -t nat -A ..."
+   * (iptables-commands) or "ebtables -t broute -A ..." (ebtables).
+   */
   text: string;
 }
 
@@ -146,8 +151,18 @@ export const DIAGNOSIS_RULES = ['frame-reflected', 'mac-flap', 'storm'] as const
 
 export type DiagnosisRule = (typeof DIAGNOSIS_RULES)[number];
 
+/** The node whose ruleset `--ruleset` candidates replace, and how RouterOS names map onto it. */
+export interface NatNodeDef {
+  node: string;
+  /** RouterOS interface names (ether1, WAN, bridge...) → the node's interfaces. */
+  ifaceMap?: Record<string, string>;
+  /** RouterOS interface lists → the node's interfaces. */
+  interfaceLists?: Record<string, string[]>;
+}
+
 export interface ScenarioDef {
   description: string;
+  nat?: NatNodeDef;
   /** Checked in a scratch namespace before anything is built. */
   needs?: Capability[];
   /** Findings that must (true) or must not (false) come out of the analysis. */

@@ -4,7 +4,7 @@ import {
   nodeLinksBatch,
   rootBatch,
 } from '../../src/backend/netns/build-netns.ts';
-import { parseEbtablesCommands } from '../../src/plan/ebtables-commands.ts';
+import { parseCommandList } from '../../src/plan/command-lists.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import { unmetNeeds } from '../../src/preflight/probe-capabilities.ts';
 import { renderCapabilityTable } from '../../src/report/capability-table.ts';
@@ -16,8 +16,9 @@ const opts = { scenario: 't', runId: 'abc123' };
 
 describe('ebtables command lists', () => {
   it('turns each line into an argv and notes the tables', () => {
-    const parsed = parseEbtablesCommands(
+    const parsed = parseCommandList(
       '# the seed, fixed\nebtables -t broute -A BROUTING -p IPv4 -j DROP\n\nebtables -A FORWARD -j ACCEPT\n',
+      'ebtables',
     );
     expect(parsed.problems).toEqual([]);
     expect(parsed.commands).toEqual([
@@ -28,13 +29,13 @@ describe('ebtables command lists', () => {
   });
 
   it('refuses other commands and shell syntax instead of guessing', () => {
-    expect(parseEbtablesCommands('iptables -A INPUT -j DROP').problems[0]).toMatch(
+    expect(parseCommandList('iptables -A INPUT -j DROP', 'ebtables').problems[0]).toMatch(
       /line 1 must start with "ebtables"/,
     );
-    expect(parseEbtablesCommands('ebtables -A FORWARD -j DROP; reboot').problems[0]).toMatch(
+    expect(parseCommandList('ebtables -A FORWARD -j DROP; reboot', 'ebtables').problems[0]).toMatch(
       /shell syntax/,
     );
-    expect(parseEbtablesCommands('# nothing\n').problems).toEqual([
+    expect(parseCommandList('# nothing\n', 'ebtables').problems).toEqual([
       'ebtables ruleset has no command',
     ]);
   });

@@ -1,14 +1,16 @@
-// ebtables rulesets are command lists ("ebtables -t broute -A BROUTING ..."), one per line.
-// Each line becomes an argv array; there is no shell, so quoting is refused rather than guessed.
+// Rulesets written as command lists ("ebtables -t broute -A ...", "iptables -t nat -A ..."), one per
+// line. Each line becomes an argv array; there is no shell, so quoting is refused rather than guessed.
 
-export interface EbtablesCommands {
+export type CommandTool = 'ebtables' | 'iptables';
+
+export interface CommandList {
   commands: string[][];
   /** The tables the commands touch, for the kernel dump. */
   tables: string[];
   problems: string[];
 }
 
-export function parseEbtablesCommands(text: string): EbtablesCommands {
+export function parseCommandList(text: string, tool: CommandTool): CommandList {
   const commands: string[][] = [];
   const problems: string[] = [];
   const tables = new Set<string>();
@@ -16,11 +18,11 @@ export function parseEbtablesCommands(text: string): EbtablesCommands {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const argv = line.split(/\s+/);
-    if (argv[0] !== 'ebtables') {
-      problems.push(`ebtables line ${index + 1} must start with "ebtables": ${line}`);
+    if (argv[0] !== tool) {
+      problems.push(`${tool} line ${index + 1} must start with "${tool}": ${line}`);
     } else if (/["'`$\\;|&<>]/.test(line)) {
       problems.push(
-        `ebtables line ${index + 1} holds quoting or shell syntax, which is not run: ${line}`,
+        `${tool} line ${index + 1} holds quoting or shell syntax, which is not run: ${line}`,
       );
     } else {
       const t = argv.indexOf('-t');
@@ -29,6 +31,6 @@ export function parseEbtablesCommands(text: string): EbtablesCommands {
     }
   });
   if (commands.length === 0 && problems.length === 0)
-    problems.push('ebtables ruleset has no command');
+    problems.push(`${tool} ruleset has no command`);
   return { commands, tables: [...tables], problems };
 }

@@ -1,0 +1,102 @@
+// A candidate ruleset file: read, its format found from the content (the extension only breaks
+// ties), RouterOS translated to nft. Everything here fails before any namespace exists.
+
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { NatlabError } from '../errors.ts';
+import { parseCommandList } from '../plan/command-lists.ts';
+import type { RulesetDef } from '../scenario/define-scenario.ts';
+import { RouterOsError, type RouterOsMaps, routerOsToNft } from './routeros.ts';
+
+export type CandidateFormat = RulesetDef['format'] | 'routeros';
+
+export interface Candidate {
+  /** The file as given. */
+  file: string;
+  /** Its base name, the column title. */
+  name: string;
+  format: CandidateFormat;
+  original: string;
+  /** What is applied: the file itself, or its translation. */
+  ruleset: RulesetDef;
+}
+
+const HINTS: Record<string, CandidateFormat> = {
+  '.rsc': 'routeros',
+  '.nft': 'nft',
+  '.rules': 'iptables',
+  '.v4': 'iptables',
+  '.sh': 'iptables-commands',
+};
+
+/** The format the content shows; undefined when it shows none (the caller may use the extension). */
+export function detectFormat(text: string): CandidateFormat | undefined {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.some((l) => l.startsWith('/ip firewall'))) return 'routeros';
+  if (lines.some((l) => /^\*(nat|filter|mangle|raw)\b/.test(l)) && lines.includes('COMMIT'))
+    return 'iptables';
+  if (lines.some((l) => /^(table|flush ruleset)\b/.test(l))) return 'nft';
+  if (lines.length > 0 && lines.every((l) => l.startsWith('iptables '))) return 'iptables-commands';
+  if (lines.length > 0 && lines.every((l) => l.startsWith('ebtables '))) return 'ebtables';
+  return undefined;
+}
+
+export async function loadCandidate(file: string, maps: RouterOsMaps): Promise<Candidate> {
+  const bad = (reason: string) =>
+    new NatlabError(`candidate ruleset ${file}: ${reason}`, { code: 'BAD_INPUT', stage: 'load' });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw bad(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (bytes.length === 0) throw bad('is empty');
+  if (bytes.includes(0)) throw bad('is not text (it holds NUL bytes)');
+  const original = bytes.toString('utf8');
+  const format = detectFormat(original) ?? HINTS[extname(file).toLowerCase()];
+  if (!format) {
+    throw bad(
+      'is in no format natlab knows: expected iptables-restore (*nat ... COMMIT), nft (table ...), a RouterOS export (/ip firewall nat), or iptables/ebtables command lines',
+    );
+  }
+  const name = basename(file);
+  if (format === 'routeros') {
+    try {
+      return {
+        file,
+        name,
+        format,
+        original,
+        ruleset: { format: 'nft', text: routerOsToNft(original, maps) },
+      };
+    } catch (error) {
+      if (error instanceof RouterOsError) throw bad(`RouterOS ${error.message}`);
+      throw error;
+    }
+  }
+  if (format === 'iptables-commands' || format === 'ebtables') {
+    const tool = format === 'ebtables' ? 'ebtables' : 'iptables';
+    const problems = parseCommandList(original, tool).problems;
+    if (problems.length > 0) throw bad(problems.join('; '));
+  }
+  return { file, name, format, original, ruleset: { format, text: original } };
+}
+
+/** `--iface-map WAN=wan0,LAN=lan0` on top of what the scenario declares. */
+export function parseIfaceMap(text: string | undefined): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',').filter(Boolean)) {
+    const [from, to, ...rest] = pair.split('=');
+    if (!from || !to || rest.length > 0) {
+      throw new NatlabError(`--iface-map: "${pair}" is not NAME=iface`, {
+        code: 'BAD_INPUT',
+        stage: 'cli',
+      });
+    }
+    map[from] = to;
+  }
+  return map;
+}

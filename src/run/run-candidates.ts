@@ -1,0 +1,59 @@
+// `--ruleset FILE ...`: the same scenario once per candidate, each replacing the ruleset of the
+// scenario's NAT node. Every file is read and translated before the first lab is built.
+
+import { join } from 'node:path';
+import { type Candidate, loadCandidate } from '../candidates/load-candidate.ts';
+import { NatlabError } from '../errors.ts';
+import type { CandidateRun } from '../report/candidate-matrix.ts';
+import type { LoadedScenario } from '../scenario/load-scenario.ts';
+import { type RunScenarioOptions, runScenario } from './run-scenario.ts';
+
+export interface RunCandidatesOptions extends Omit<RunScenarioOptions, 'keep' | 'runId'> {
+  files: string[];
+  /** From --iface-map, over the scenario's own map. */
+  ifaceMap: Record<string, string>;
+  onCandidate?: (candidate: Candidate, index: number, total: number) => void;
+}
+
+export async function runCandidates({
+  scenario,
+  files,
+  ifaceMap,
+  outDir,
+  onCandidate,
+  ...options
+}: RunCandidatesOptions): Promise<CandidateRun[]> {
+  const nat = scenario.def.nat;
+  const node = nat ? scenario.def.nodes[nat.node] : undefined;
+  if (!nat || !node) {
+    throw new NatlabError(
+      `scenario "${scenario.name}" names no NAT node (nat: { node }), so it takes no --ruleset`,
+      {
+        code: 'BAD_INPUT',
+        stage: 'load',
+      },
+    );
+  }
+  const maps = {
+    interfaces: { ...nat.ifaceMap, ...ifaceMap },
+    interfaceLists: nat.interfaceLists ?? {},
+  };
+  const candidates: Candidate[] = [];
+  for (const file of files) candidates.push(await loadCandidate(file, maps));
+
+  const runs: CandidateRun[] = [];
+  for (const [index, candidate] of candidates.entries()) {
+    onCandidate?.(candidate, index, candidates.length);
+    const def = {
+      ...scenario.def,
+      nodes: { ...scenario.def.nodes, [nat.node]: { ...node, rulesets: [candidate.ruleset] } },
+    };
+    const variant: LoadedScenario = { ...scenario, def };
+    const dir = outDir ? join(outDir, `${index + 1}-${candidate.name}`) : undefined;
+    runs.push({
+      candidate,
+      result: await runScenario({ ...options, scenario: variant, outDir: dir }),
+    });
+  }
+  return runs;
+}
