@@ -22,6 +22,7 @@ export default defineScenario({
     'Port forward without hairpin SNAT: the LAN client is answered from the wrong address',
   ...hairpinLab({ router: [portForwardRules()] }),
   probes: [remoteProbe(), lanClientProbe({ expect: 'fails' })],
+  diagnosis: { 'asymmetric-reply': true },
   flows: [
     {
       name: 'server:eth0 gets the SYN with the real client source 192.168.1.10',

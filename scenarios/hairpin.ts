@@ -20,7 +20,8 @@ export default defineScenario({
     interfaceLists: { WAN: ['wan0'], LAN: ['lan0'] },
   },
   ...hairpinLab({ router: [] }),
-  probes: [remoteProbe(), lanClientProbe({ expect: 'connects' })],
+  // A handshake in the lab takes milliseconds; 2 s keeps a broken candidate from costing 5.
+  probes: [remoteProbe(), { ...lanClientProbe({ expect: 'connects' }), connectTimeoutMs: 2000 }],
   flows: [
     ...clientSeesOnlyPublicPeer,
     {

@@ -1,7 +1,7 @@
 // PTF-style matching: every field the pattern gives must match; the rest is don't-care.
 
 import type { Packet } from '../decode/packet.ts';
-import { addressMatches, parseAddressPattern } from '../plan/addresses.ts';
+import { addressMatches, parseAddressPattern } from '../net/addresses.ts';
 import type { PacketMatch } from '../scenario/define-scenario.ts';
 import type { Direction } from './packet-direction.ts';
 

@@ -1,6 +1,8 @@
 // MikroTik RouterOS `/ip firewall nat` exports, translated to an nft ruleset with the same meaning.
 // Pure. Every property is either translated or refused with its line and column: nothing is dropped.
 
+import { parseAddress, parseCidr } from '../net/addresses.ts';
+
 export interface RouterOsMaps {
   /** RouterOS interface name (ether1, WAN, bridge...) → scenario interface. */
   interfaces: Record<string, string>;
@@ -164,7 +166,14 @@ function negatable(value: string): { not: boolean; value: string } {
 
 const op = (not: boolean) => (not ? '!= ' : '');
 
-const ADDRESS = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2}|-\d{1,3}(\.\d{1,3}){3})?$/;
+/** An IPv4 address, a CIDR, or a range "a-b", as RouterOS takes them. */
+function isAddress(text: string): boolean {
+  const [from = '', to, ...more] = text.split('-');
+  const v4 = (a: string) => parseAddress(a)?.kind() === 'ipv4';
+  if (more.length > 0) return false;
+  if (to !== undefined) return v4(from) && v4(to);
+  return v4(from) || parseCidr(from)?.address.kind() === 'ipv4';
+}
 const PORTS = /^\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*$/;
 const ADDRESS_TYPES = new Set(['local', 'unicast', 'broadcast', 'multicast']);
 const PROTOCOLS = new Set(['tcp', 'udp', 'icmp', 'gre', 'sctp', 'udp-lite']);
@@ -227,7 +236,7 @@ function translateRule(
     const p = take(key);
     if (!p) continue;
     const { not, value } = negatable(p.value);
-    if (!ADDRESS.test(value)) throw fail(p, `"${value}" is not an IPv4 address, CIDR or range`);
+    if (!isAddress(value)) throw fail(p, `"${value}" is not an IPv4 address, CIDR or range`);
     matches.push(`ip ${field} ${op(not)}${value}`);
   }
   for (const [key, field] of [
@@ -322,7 +331,7 @@ function translateAction(
   actionProp: Property | undefined,
   fail: (p: Property, reason: string) => Error,
 ): string {
-  if (toAddresses && !ADDRESS.test(toAddresses.value)) {
+  if (toAddresses && !isAddress(toAddresses.value)) {
     throw fail(toAddresses, `"${toAddresses.value}" is not an IPv4 address, CIDR or range`);
   }
   if (toPorts) {

@@ -2,6 +2,13 @@
 
 import { NatlabError } from '../errors.ts';
 import {
+  type Cidr,
+  cidrContains,
+  parseAddress,
+  parseAddressPattern,
+  parseCidr,
+} from '../net/addresses.ts';
+import {
   CAPABILITIES,
   DIAGNOSIS_RULES,
   type NodeDef,
@@ -9,13 +16,6 @@ import {
   RULESET_FORMATS,
   type ScenarioDef,
 } from '../scenario/define-scenario.ts';
-import {
-  type Cidr,
-  cidrContains,
-  parseAddress,
-  parseAddressPattern,
-  parseCidr,
-} from './addresses.ts';
 import { parseCommandList } from './command-lists.ts';
 import {
   type CapturePointPlan,

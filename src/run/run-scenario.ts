@@ -6,6 +6,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { diagnoseL2 } from '../analyse/diagnose-l2.ts';
+import { diagnoseTcp } from '../analyse/diagnose-tcp.ts';
 import { directionResolver } from '../analyse/packet-direction.ts';
 import { packetsByProbe, traceProbe } from '../analyse/probe-trace.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
@@ -289,7 +290,10 @@ async function runStages(
       return {
         byProbe,
         traces: probes.map((p) => traceProbe(byProbe.get(p.name) ?? [], directionOf)),
-        findings: diagnoseL2(plan, packets, directionOf),
+        findings: [
+          ...diagnoseTcp(probes, byProbe, directionOf),
+          ...diagnoseL2(plan, packets, directionOf),
+        ],
       };
     },
     ({ traces, findings }) =>

@@ -147,7 +147,12 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** Findings the analysis can make from captures (see src/analyse/diagnose-l2.ts). */
-export const DIAGNOSIS_RULES = ['frame-reflected', 'mac-flap', 'storm'] as const;
+export const DIAGNOSIS_RULES = [
+  'asymmetric-reply',
+  'frame-reflected',
+  'mac-flap',
+  'storm',
+] as const;
 
 export type DiagnosisRule = (typeof DIAGNOSIS_RULES)[number];
 

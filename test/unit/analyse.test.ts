@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseL2 } from '../../src/analyse/diagnose-l2.ts';
+import { diagnoseTcp } from '../../src/analyse/diagnose-tcp.ts';
 import { compileMatch } from '../../src/analyse/match-packet.ts';
 import { directionResolver } from '../../src/analyse/packet-direction.ts';
 import { packetsByProbe, traceProbe } from '../../src/analyse/probe-trace.ts';
@@ -22,11 +23,21 @@ const mac = (node: string, iface: string) =>
 /** One captured TCP segment: where, sent by which interface, "addr:port" ends, flags, time. */
 type Seg = [at: string, from: string, src: string, dst: string, flags: number, timeUs: number];
 
+/** Every SYN here has sequence number 1000; a SYN-ACK acknowledges it. */
+const SYN_SEQ = 1000;
+
 function packet([at, from, src, dst, flags, timeUs]: Seg, index = 1): Packet {
   const [fromNode = '', fromIface = ''] = from.split(':');
   const [srcIp = '', sport] = src.split(/:(?=\d+$)/);
   const [dstIp = '', dport] = dst.split(/:(?=\d+$)/);
-  const segment = tcp({ sport: Number(sport), dport: Number(dport), flags });
+  const synAck = (flags & TCP.SYN) !== 0 && (flags & TCP.ACK) !== 0;
+  const segment = tcp({
+    sport: Number(sport),
+    dport: Number(dport),
+    flags,
+    seq: SYN_SEQ,
+    ack: synAck ? SYN_SEQ + 1 : 0,
+  });
   const frame = ethernet(
     mac(fromNode, fromIface),
     '02:00:00:00:00:ff',
@@ -262,7 +273,7 @@ describe('evaluateChecks', () => {
       probes,
       packets,
       byProbe: packetsByProbe(packets, probes),
-      findings: [],
+      findings: diagnoseTcp(probes, packetsByProbe(packets, probes), directionOf),
       directionOf,
     });
 
@@ -282,7 +293,7 @@ describe('evaluateChecks', () => {
   it('holds every hairpin-broken check on the packets of the failure', () => {
     const results = check(bothProbes, hairpin);
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results).toHaveLength(7);
+    expect(results).toHaveLength(8);
   });
 
   it('fails the flow checks when the SYN-ACK comes back through the router instead', () => {
@@ -305,6 +316,7 @@ describe('evaluateChecks', () => {
       'client:eth0 gets the SYN-ACK straight from 192.168.1.2:80',
       'client:eth0 never gets a SYN-ACK from 203.0.113.1',
       'client answers the stray SYN-ACK with RST',
+      'diagnosis finds asymmetric-reply',
     ]);
     expect(results.find((r) => r.name.includes('never gets'))?.detail).toMatch(
       /1 matching packet\(s\) at client:eth0 during lan-client; first: frame 1, 203\.0\.113\.1:80 → 192\.168\.1\.10:40000 SYN-ACK/,
@@ -321,5 +333,41 @@ describe('evaluateChecks', () => {
     );
     expect(results.slice(0, 3).map((r) => r.ok)).toEqual([false, false, false]);
     expect(results[1]?.detail).toBe('the server gave no answer, so it saw nothing');
+  });
+});
+
+describe('diagnoseTcp', () => {
+  const probes = [{ name: 'lan-client', from: 'client' }];
+  const byProbe = (packets: Packet[]) => new Map([['lan-client', packets]]);
+
+  it('names the asymmetric reply of the hairpin failure, with its three frames', () => {
+    const [finding, ...rest] = diagnoseTcp(probes, byProbe(hairpin), directionOf);
+    expect(rest).toEqual([]);
+    expect(finding?.rule).toBe('asymmetric-reply');
+    expect(finding?.summary).toMatch(
+      /client sent its SYN to 203\.0\.113\.1:80, but the SYN-ACK came from 192\.168\.1\.2:80, so it reset/,
+    );
+    expect(finding?.evidence.map((e) => e.split(':')[0])).toEqual(['client', 'client', 'client']);
+  });
+
+  it('finds nothing when the SYN-ACK comes from the address the client asked', () => {
+    const fixed = hairpin
+      .filter((p) => !(p.tcp?.flags.syn && p.tcp.flags.ack) && !p.tcp?.flags.rst)
+      .concat(
+        packet([
+          'client:eth0',
+          'router:lan0',
+          '203.0.113.1:80',
+          CLIENT,
+          TCP.SYN | TCP.ACK,
+          T0 + 60,
+        ]),
+      );
+    expect(diagnoseTcp(probes, byProbe(fixed), directionResolver(plan, fixed))).toEqual([]);
+  });
+
+  it('does not blame a stray SYN-ACK the client never reset', () => {
+    const noReset = hairpin.filter((p) => !p.tcp?.flags.rst);
+    expect(diagnoseTcp(probes, byProbe(noReset), directionResolver(plan, noReset))).toEqual([]);
   });
 });

@@ -114,7 +114,9 @@ describe('validation of the new options', () => {
       stormGuard: { maxPacketsPerSecond: -1 },
     });
     expect(message).toMatch(/needs: "teleport" is not one of br-netfilter/);
-    expect(message).toMatch(/diagnosis: "nope" is not one of frame-reflected, mac-flap, storm/);
+    expect(message).toMatch(
+      /diagnosis: "nope" is not one of asymmetric-reply, frame-reflected, mac-flap, storm/,
+    );
     expect(message).toMatch(/maxPacketsPerSecond must be a positive number/);
   });
 
