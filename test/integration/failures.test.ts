@@ -90,6 +90,7 @@ describeLab('failures on the real kernel', () => {
       'client:eth0 gets its SYN-ACK from 203.0.113.1:80',
       'client:eth0 never receives TCP from a private address',
       'server:eth0 gets the SYN from the router 192.168.1.1',
+      'diagnosis does not find asymmetric-reply',
     ]);
     await expectNothingLeft('fail04');
   });
