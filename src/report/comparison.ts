@@ -34,18 +34,18 @@ export function compareRow(result: ScenarioResult): ComparisonRow {
   };
 }
 
-/** Steps that left the node by one interface after entering by another, or by the same one. */
+/**
+ * TCP steps that left the node after entering it: in one step when it only routed the packet, or in
+ * two (the same kind of segment entering, then leaving rewritten) when it NATed it.
+ */
 export function forwardedBy(trace: readonly TraceStep[], node: string): number {
-  let count = 0;
-  for (let i = 0; i < trace.length; i++) {
-    const step = trace[i];
-    const at = (s: TraceStep | undefined, direction: string) =>
-      s?.hops.some((h) => h.point.startsWith(`${node}:`) && h.direction === direction) ?? false;
-    // A NAT rewrite splits one packet into two steps: the one entering and the one leaving.
-    const leaves = at(step, 'out') && (at(step, 'in') || at(trace[i - 1], 'in'));
-    if (step?.proto !== 'udp' && leaves) count += 1;
-  }
-  return count;
+  const at = (s: TraceStep | undefined, direction: string) =>
+    s?.hops.some((h) => h.point.startsWith(`${node}:`) && h.direction === direction) ?? false;
+  return trace.filter((step, i) => {
+    const before = trace[i - 1];
+    const rewritten = before?.proto === 'tcp' && before.kind === step.kind && at(before, 'in');
+    return step.proto === 'tcp' && at(step, 'out') && (at(step, 'in') || rewritten);
+  }).length;
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { diagnoseL2 } from '../analyse/diagnose-l2.ts';
@@ -135,6 +135,7 @@ export async function runScenario({
   base.capabilities = capabilities;
   const dir = outDir ? resolve(outDir) : await mkdtemp(join(tmpdir(), `natlab-${scenario.name}-`));
   await mkdir(dir, { recursive: true });
+  base.outDir = dir;
 
   const guard: { current?: StormGuard } = {};
   // Processes are always stopped; the lab itself survives --keep.
@@ -157,7 +158,6 @@ export async function runScenario({
       result: {
         ...base,
         ...result,
-        outDir: dir,
         kept: keep ? plan.nodes.map((n) => ({ node: n.name, enter: enter(n.name) })) : undefined,
       },
     };
@@ -189,7 +189,11 @@ export async function runScenario({
       },
     );
   }
-  if (!outcome.ok) throw outcome.error;
+  if (!outcome.ok) {
+    // A directory natlab chose is only ever named in a result; without one, nobody would find it.
+    if (!outDir) await rm(dir, { recursive: true, force: true });
+    throw outcome.error;
+  }
   return finish(outcome.result);
 }
 

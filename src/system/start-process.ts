@@ -40,6 +40,8 @@ export interface RunningProcess {
   write(text: string): void;
 }
 
+const KEPT_OUTPUT = 64 * 1024;
+
 export async function startProcess(
   argv: readonly string[],
   {
@@ -66,12 +68,12 @@ export async function startProcess(
     cleanup: !outlive,
     detached: outlive,
   });
-  subprocess.stdout?.on('data', (chunk: Buffer) => {
-    output.stdout += chunk.toString();
-  });
-  subprocess.stderr?.on('data', (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
+  // Readiness lines come first and errors last: the tail of each stream is all that is kept.
+  const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    output[stream] = (output[stream] + chunk.toString()).slice(-KEPT_OUTPUT);
+  };
+  subprocess.stdout?.on('data', keep('stdout'));
+  subprocess.stderr?.on('data', keep('stderr'));
   const exited = subprocess.then(
     (r): ProcessExit => ({ ...output, exitCode: r.exitCode, signal: r.signal }),
   );

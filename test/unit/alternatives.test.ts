@@ -166,6 +166,20 @@ describe('comparison metrics', () => {
     ...over,
   });
 
+  it('does not count what the router only answers (neighbour discovery, DNS)', () => {
+    const asked = step({
+      kind: 'ICMPv6 neighbor solicitation',
+      proto: 'icmp',
+      hops: [hop('client:eth0', 'out'), hop('router:lan0', 'in')],
+    });
+    const answered = step({
+      kind: 'ICMPv6 neighbor advertisement',
+      proto: 'icmp',
+      hops: [hop('router:lan0', 'out'), hop('client:eth0', 'in')],
+    });
+    expect(forwardedBy([asked, answered], 'router')).toBe(0);
+  });
+
   it('counts a packet through the router once, NATed (two steps) or not (one step)', () => {
     const nat = [
       step({ hops: [hop('client:eth0', 'out'), hop('router:lan0', 'in')] }),
