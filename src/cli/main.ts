@@ -85,8 +85,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     }
     const result = await runScenario({
       scenario,
-      outDir:
-        values.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? '.', values.out),
+      outDir: values.out === undefined ? undefined : fromUserDir(values.out),
       keep: values.keep,
       signal: controller.signal,
       progress: progressPrinter(io.stderr),
@@ -109,6 +108,11 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 
 type Values = ReturnType<typeof parse>['values'];
 
+/** npm runs scripts from the package root; paths the user typed are relative to where they were. */
+function fromUserDir(path: string): string {
+  return resolve(process.env.INIT_CWD ?? '.', path);
+}
+
 async function candidates(
   scenario: LoadedScenario,
   values: Values,
@@ -117,9 +121,9 @@ async function candidates(
 ): Promise<number> {
   const runs = await runCandidates({
     scenario,
-    files: (values.ruleset ?? []).map((f) => resolve(process.env.INIT_CWD ?? '.', f)),
+    files: (values.ruleset ?? []).map((f) => fromUserDir(f)),
     ifaceMap: parseIfaceMap(values['iface-map']),
-    outDir: values.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? '.', values.out),
+    outDir: values.out === undefined ? undefined : fromUserDir(values.out),
     signal,
     progress: progressPrinter(io.stderr),
     onCandidate: (c, i, n) => io.stderr.write(`candidate ${i + 1}/${n}: ${c.name} (${c.format})\n`),
