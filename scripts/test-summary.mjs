@@ -1,6 +1,6 @@
 // Prints "N passed, N failed, N skipped" from vitest's JSON report; exits 1 when anything failed
 // or when there is no report (setup, lint or typecheck stopped the run before vitest).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? 'test-results/vitest.json';
 let report;
@@ -13,7 +13,9 @@ try {
 const passed = report.numPassedTests ?? 0;
 // A suite that fails with no failing test (an import error) still counts, once.
 const failedTests = report.numFailedTests ?? 0;
-const failed = failedTests > 0 ? failedTests : (report.numFailedTestSuites ?? 0);
+// The global teardown's root-namespace check is one more test, failed when its marker exists.
+const rootChanged = existsSync('test-results/root-namespace-changed.txt') ? 1 : 0;
+const failed = (failedTests > 0 ? failedTests : (report.numFailedTestSuites ?? 0)) + rootChanged;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || report.success === false || passed === 0 ? 1 : 0);

@@ -88,6 +88,50 @@ describeLab('the natlab CLI on the real kernel', () => {
     expect(await processesMentioning(dir)).toEqual([]);
   });
 
+  it('SIGTERM is handled like SIGINT: torn down, exit 130', async () => {
+    const child = cli(['hairpin-broken', '--out', join(out, 'sigterm')]);
+    let stderr = '';
+    await new Promise<void>((done) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('tcpdump listening')) done();
+      });
+    });
+    child.kill('SIGTERM');
+    const run = await child;
+    expect(run.exitCode).toBe(130);
+    const runId = /nl-([0-9a-f]{6})-/.exec(String(run.stderr))?.[1] ?? 'missing';
+    expect(await namespacesOf(runId)).toEqual([]);
+    expect(await processesMentioning(runId)).toEqual([]);
+  });
+
+  it('after SIGKILL, npm run clean removes what the dead run recorded, and only that', async () => {
+    const dir = join(out, 'sigkill');
+    const child = cli(['hairpin-broken', '--out', dir]);
+    let stderr = '';
+    await new Promise<void>((done) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('tcpdump listening')) done();
+      });
+    });
+    child.kill('SIGKILL');
+    await child;
+    const runId = /nl-([0-9a-f]{6})-/.exec(stderr)?.[1] ?? 'missing';
+    // Nothing ran the teardown: the lab and its processes are still there.
+    expect(await namespacesOf(runId)).toHaveLength(6);
+    expect((await processesMentioning(dir)).length).toBeGreaterThan(0);
+    const clean = await execa(process.execPath, ['--import', 'tsx', 'src/cli/clean-command.ts'], {
+      cwd: ROOT,
+    });
+    expect(clean.stdout).toMatch(
+      new RegExp(`removed run ${runId} \\(hairpin-broken\\): 6 namespaces`),
+    );
+    expect(await namespacesOf(runId)).toEqual([]);
+    expect(await processesMentioning(dir)).toEqual([]);
+    expect(await processesMentioning(runId)).toEqual([]);
+  });
+
   it('--keep leaves the lab up for inspection, and npm run clean removes it', async () => {
     const run = await cli(['hairpin-masquerade', '--keep', '--json', '--out', join(out, 'keep')]);
     expect(run.exitCode).toBe(0);

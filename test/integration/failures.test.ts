@@ -1,6 +1,8 @@
 // A run that fails, at any stage, says what failed where and leaves nothing behind.
 
-import { access } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { LEDGER_DIR } from '../../src/backend/run-ledger.ts';
 import { NatlabError } from '../../src/errors.ts';
@@ -64,6 +66,25 @@ describeLab('failures on the real kernel', () => {
     expect(error).toMatchObject({ code: 'COMMAND_FAILED', stage: 'services', node: 'server' });
     expect((error as NatlabError).stderr).toMatch(/EADDRINUSE/);
     await expectNothingLeft('fail02');
+  });
+
+  it('reports a tcpdump that cannot start, and stops what already started', async () => {
+    // A directory where the pcap should go: tcpdump cannot open its output file.
+    const outDir = await mkdtemp(join(tmpdir(), 'natlab-tcpdump-'));
+    await mkdir(join(outDir, 'client-eth0.pcap'));
+    const error = await runScenario({
+      scenario: { name: 'tcpdump-fails', file: '', def: broken },
+      runId: 'fail05',
+      outDir,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'COMMAND_FAILED', stage: 'capture', node: 'client' });
+    expect((error as NatlabError).message).toMatch(
+      /failed to start tcpdump on eth0 on client: exited before it was ready/,
+    );
+    expect((error as NatlabError).stderr).toMatch(/client-eth0\.pcap/);
+    await expectNothingLeft('fail05');
+    expect(await processesMentioning(outDir)).toEqual([]);
+    await rm(outDir, { recursive: true, force: true });
   });
 
   it('rejects an invalid scenario before any namespace exists', async () => {
