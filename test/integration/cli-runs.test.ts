@@ -66,6 +66,24 @@ describeLab('the natlab CLI on the real kernel', () => {
     expect(rb.verdict).toBe('pass');
   });
 
+  it('six runs at once all give their normal verdicts', async () => {
+    const names = [
+      'hairpin-broken',
+      'hairpin-masquerade',
+      'hairpin-nft',
+      'dmz-subnet',
+      'split-horizon-dns',
+      'bridge-nat-bug',
+    ];
+    const runs = await Promise.all(
+      names.map((name) => cli([name, '--json', '--out', join(out, `six-${name}`)])),
+    );
+    const results = runs.map((r) => JSON.parse(String(r.stdout)));
+    expect(results.map((r) => [r.scenario, r.verdict])).toEqual(names.map((n) => [n, 'pass']));
+    expect(runs.map((r) => r.exitCode)).toEqual(names.map(() => 0));
+    expect(new Set(results.map((r) => r.runId)).size).toBe(6);
+  });
+
   it('SIGINT mid-traffic tears the lab down and exits 130', async () => {
     const dir = join(out, 'sigint');
     const child = cli(['hairpin-broken', '--out', dir]);
