@@ -12,7 +12,7 @@ export interface Storm {
   /** "node:iface" */
   point: string;
   packetsPerSecond: number;
-  /** From the guard's start (the lab coming up) to the bridges being set down. */
+  /** From the guard's start (the lab coming up) to the order that sets the bridges down. */
   stoppedAfterMs: number;
 }
 
@@ -77,15 +77,14 @@ export async function startStormGuard(
         worst = { point, packetsPerSecond: rate };
     }
     if (worst && !seen) {
-      seen = { ...worst, stoppedAfterMs: 0 };
-      await breakLoops();
-      seen.stoppedAfterMs = Date.now() - started;
+      breakLoops();
+      seen = { ...worst, stoppedAfterMs: Date.now() - started };
       onStorm(seen);
     }
   };
 
   // Circuit breaker: with the bridges down nothing circles any more, and teardown is quick.
-  const breakLoops = async () => {
+  const breakLoops = () => {
     watched.forEach((node, i) => {
       const bridges = node.interfaces.filter((x) => x.kind === 'bridge');
       anchors[i]?.write(bridges.map((b) => `link set ${b.name} down\n`).join(''));
