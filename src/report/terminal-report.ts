@@ -42,6 +42,25 @@ export function glyphsFor(tty: boolean): Glyphs {
       };
 }
 
+/** Prose is wrapped to fit a 100-column terminal; packet lines are not, they line up in columns. */
+const WIDTH = 100;
+
+/** Words into lines: the first up to `firstWidth`, the others up to `width`. */
+export function wrap(text: string, width: number, firstWidth = width): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const limit = lines.length === 0 ? firstWidth : width;
+    if (line && line.length + 1 + word.length > limit) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
 export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string {
   const lines: string[] = [];
   const ascii = (text: string) => (g.arrow === '→' ? text : text.replaceAll('→', g.arrow));
@@ -62,7 +81,9 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
   if (result.diagnosis.length > 0) {
     lines.push(g.bold('Diagnosis'));
     for (const finding of result.diagnosis) {
-      lines.push(`  ${g.red(`[${finding.rule}]`)} ${ascii(finding.summary)}`);
+      const label = `  [${finding.rule}] `;
+      const [first = '', ...rest] = wrap(ascii(finding.summary), WIDTH - 4, WIDTH - label.length);
+      lines.push(`  ${g.red(`[${finding.rule}]`)} ${first}`, ...rest.map((l) => `    ${l}`));
       for (const line of finding.evidence) lines.push(`      ${g.dim(ascii(line))}`);
     }
     lines.push('');

@@ -66,6 +66,21 @@ describe('renderTerminalReport', () => {
     expect(text).toContain('  FAIL client answers with RST');
   });
 
+  it('wraps a diagnosis to fit 100 columns', () => {
+    const summary = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    const text = renderTerminalReport(
+      {
+        ...result,
+        diagnosis: [{ rule: 'asymmetric-reply', summary, evidence: ['client:eth0 frame 4'] }],
+      },
+      glyphsFor(false),
+    );
+    const block = text.slice(text.indexOf('Diagnosis'));
+    expect(block).toContain('[asymmetric-reply] word0 word1');
+    for (const line of block.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    expect(block).toContain('word39');
+  });
+
   it('shows the reason of a skip', () => {
     const text = renderTerminalReport(
       { ...result, verdict: 'skip', reason: 'missing tools: nft', checks: [], probes: [] },
