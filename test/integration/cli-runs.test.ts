@@ -15,6 +15,19 @@ const cli = (args: string[]) =>
     timeout: 60_000,
   });
 
+/** Starts a run and resolves once its tcpdumps listen: the probes start right after. */
+async function startUntilCapturing(args: string[]) {
+  const child = cli(args);
+  let seen = '';
+  await new Promise<void>((done) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('tcpdump listening')) done();
+    });
+  });
+  return { child, stderr: seen };
+}
+
 let out: string;
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'natlab-cli-'));
@@ -86,15 +99,7 @@ describeLab('the natlab CLI on the real kernel', () => {
 
   it('SIGINT mid-traffic tears the lab down and exits 130', async () => {
     const dir = join(out, 'sigint');
-    const child = cli(['hairpin-broken', '--out', dir]);
-    // Once tcpdump listens, the probes start; the LAN probe then waits 500 ms for its timeout.
-    let stderr = '';
-    await new Promise<void>((done) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('tcpdump listening')) done();
-      });
-    });
+    const { child } = await startUntilCapturing(['hairpin-broken', '--out', dir]);
     child.kill('SIGINT');
     const run = await child;
     expect(run.exitCode).toBe(130);
@@ -107,14 +112,7 @@ describeLab('the natlab CLI on the real kernel', () => {
   });
 
   it('SIGTERM is handled like SIGINT: torn down, exit 130', async () => {
-    const child = cli(['hairpin-broken', '--out', join(out, 'sigterm')]);
-    let stderr = '';
-    await new Promise<void>((done) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('tcpdump listening')) done();
-      });
-    });
+    const { child } = await startUntilCapturing(['hairpin-broken', '--out', join(out, 'sigterm')]);
     child.kill('SIGTERM');
     const run = await child;
     expect(run.exitCode).toBe(130);
@@ -125,14 +123,7 @@ describeLab('the natlab CLI on the real kernel', () => {
 
   it('after SIGKILL, npm run clean removes what the dead run recorded, and only that', async () => {
     const dir = join(out, 'sigkill');
-    const child = cli(['hairpin-broken', '--out', dir]);
-    let stderr = '';
-    await new Promise<void>((done) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('tcpdump listening')) done();
-      });
-    });
+    const { child, stderr } = await startUntilCapturing(['hairpin-broken', '--out', dir]);
     child.kill('SIGKILL');
     await child;
     const runId = /nl-([0-9a-f]{6})-/.exec(stderr)?.[1] ?? 'missing';
