@@ -19,6 +19,7 @@ import {
 } from '../preflight/probe-capabilities.ts';
 import { renderCandidateMatrix } from '../report/candidate-matrix.ts';
 import { renderCapabilityTable } from '../report/capability-table.ts';
+import { renderJunit } from '../report/junit-report.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
 import { runCandidates } from '../run/run-candidates.ts';
@@ -41,6 +42,7 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
                iptables-restore, nft, RouterOS export (.rsc), iptables or ebtables command lines
   --iface-map WAN=wan0,LAN=lan0   RouterOS interface names for RouterOS candidates
   --require-all  with --ruleset: exit 0 only when every candidate passes (default: any one)
+  --junit FILE write a JUnit XML report, one testcase per check
 `;
 
 export interface Io {
@@ -91,6 +93,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       progress: progressPrinter(io.stderr),
     });
     await writeResultFile(result);
+    if (values.junit) await writeFile(fromUserDir(values.junit), renderJunit(result));
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else io.stdout.write(renderTerminalReport(result, glyphsFor(io.stdout.isTTY === true)));
     return EXIT[result.verdict];
@@ -98,6 +101,17 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     if (controller.signal.aborted) {
       io.stderr.write('natlab: interrupted; everything this run created was removed\n');
       return EXIT.interrupted;
+    }
+    if (values.junit) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const failed = {
+        scenario: name,
+        verdict: 'error' as const,
+        reason,
+        checks: [],
+        durationMs: 0,
+      };
+      await writeFile(fromUserDir(values.junit), renderJunit(failed)).catch(() => undefined);
     }
     return reportError(error, name, values.json === true, io);
   } finally {
@@ -166,6 +180,7 @@ function parse(argv: string[]) {
       ruleset: { type: 'string', multiple: true },
       'iface-map': { type: 'string' },
       'require-all': { type: 'boolean', default: false },
+      junit: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -39,7 +39,14 @@ afterAll(async () => {
 describeLab('the natlab CLI on the real kernel', () => {
   it('--json prints only the result, with the contract fields, and exits 0', async () => {
     const dir = join(out, 'json');
-    const run = await cli(['hairpin-broken', '--json', '--out', dir]);
+    const run = await cli([
+      'hairpin-broken',
+      '--json',
+      '--out',
+      dir,
+      '--junit',
+      join(dir, 'junit.xml'),
+    ]);
     expect(run.exitCode).toBe(0);
     const result = JSON.parse(String(run.stdout));
     expect(result).toMatchObject({
@@ -64,6 +71,9 @@ describeLab('the natlab CLI on the real kernel', () => {
       await access(capture.file);
     }
     expect(JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')).runId).toBe(result.runId);
+    const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain(`tests="${result.checks.length}" failures="0"`);
+    expect(junit.match(/<testcase /g)).toHaveLength(result.checks.length);
     expect(String(run.stderr)).toMatch(/build .* namespaces/);
   });
 
