@@ -3,6 +3,7 @@
 import type { Finding } from '../analyse/diagnose-l2.ts';
 import type { TraceStep } from '../analyse/probe-trace.ts';
 import type { CheckResult } from '../check/evaluate-checks.ts';
+import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skip' | 'error';
@@ -45,6 +46,8 @@ export interface ScenarioResult {
   probes: ProbeReport[];
   /** What the analysis recognised in the captures, with the frames that show it. */
   diagnosis: Finding[];
+  /** After the traffic, per node with rules: its conntrack table and rule counters. */
+  kernelState: KernelState[];
   captures: CaptureReport[];
   rulesets: { node: string; dump: string }[];
   outDir?: string;

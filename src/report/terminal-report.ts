@@ -89,6 +89,8 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
     lines.push('');
   }
 
+  lines.push(...renderKernelState(result, g, ascii));
+
   if (result.kept) {
     lines.push(g.bold('Lab kept up. Enter a node with:'));
     for (const k of result.kept) lines.push(`  ${k.node.padEnd(10)} ${k.enter}`);
@@ -97,6 +99,32 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
   lines.push(verdictLine(result, g));
   if (result.outDir) lines.push(g.dim(`pcaps and result: ${result.outDir}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** A few conntrack flows per node: enough to see the NAT, short enough to read. */
+const CONNTRACK_SHOWN = 4;
+
+function renderKernelState(
+  result: ScenarioResult,
+  g: Glyphs,
+  ascii: (s: string) => string,
+): string[] {
+  if (result.kernelState.length === 0) return [];
+  const lines = [g.bold('Kernel state after the traffic')];
+  for (const state of result.kernelState) {
+    lines.push(`  ${state.node}: ${state.conntrack.length} conntrack flow(s)`);
+    for (const flow of state.conntrack.slice(0, CONNTRACK_SHOWN))
+      lines.push(`    ${g.dim(flow.replace(/\s+/g, ' '))}`);
+    if (state.conntrack.length > CONNTRACK_SHOWN)
+      lines.push(
+        `    ${g.dim(`... ${state.conntrack.length - CONNTRACK_SHOWN} more in the JSON result`)}`,
+      );
+    for (const c of state.counters) {
+      lines.push(`    ${String(c.packets).padStart(6)} pkts  ${ascii(`${c.table}: ${c.rule}`)}`);
+    }
+  }
+  lines.push('');
+  return lines;
 }
 
 const EXPECTATION = {

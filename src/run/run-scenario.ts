@@ -15,6 +15,7 @@ import { startCaptures } from '../capture/start-captures.ts';
 import { evaluateChecks } from '../check/evaluate-checks.ts';
 import { readPcap } from '../decode/read-pcap.ts';
 import { NatlabError } from '../errors.ts';
+import { readKernelState } from '../kernel-state/read-kernel-state.ts';
 import { planTopology } from '../plan/plan-topology.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import {
@@ -40,6 +41,7 @@ export type StepName =
   | 'rules'
   | 'capture'
   | 'traffic'
+  | 'kernel'
   | 'decode'
   | 'analyse'
   | 'checks'
@@ -107,6 +109,7 @@ export async function runScenario({
     checks: [],
     probes: [],
     diagnosis: [],
+    kernelState: [],
     captures: [],
     rulesets: [],
     timings,
@@ -279,6 +282,17 @@ async function runStages(
     (p) => p.map((x) => `${x.name} ${x.ok ? 'connected' : 'failed'}`).join(', ') || 'no probes',
   );
   await stormGuard.stop();
+  const kernelState = await step(
+    'kernel',
+    () => readKernelState(topology),
+    (k) =>
+      k
+        .map(
+          (n) =>
+            `${n.node}: ${n.conntrack.length} conntrack entries, ${n.counters.length} rule counters`,
+        )
+        .join('; ') || 'no rules',
+  );
   const files = await capture.stop();
   const perFile = await step(
     'decode',
@@ -312,6 +326,7 @@ async function runStages(
     verdict: checks.every((c) => c.ok) ? ('pass' as const) : ('fail' as const),
     checks,
     diagnosis: findings,
+    kernelState,
     probes: probes.map((p, i) => ({
       name: p.name,
       from: p.from,

@@ -60,6 +60,20 @@ describeLab('catalog scenarios on the real kernel', () => {
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(probe(result, 'lan-client')).toMatchObject({ ok: true, serverSaw: '192.168.1.1' });
     expect(probe(result, 'remote')).toMatchObject({ ok: true, serverSaw: '198.51.100.10' });
+    // The kernel's side: the LAN connection NATed both ways, and which rules matched.
+    const router = result.kernelState.find((k) => k.node === 'router');
+    expect(
+      router?.conntrack.some((flow) =>
+        /src=192\.168\.1\.10 dst=203\.0\.113\.1 .* src=192\.168\.1\.2 dst=192\.168\.1\.1 /.test(
+          flow,
+        ),
+      ),
+    ).toBe(true);
+    const matched = (pattern: RegExp) =>
+      router?.counters.find((c) => pattern.test(c.rule))?.packets;
+    expect(matched(/-j DNAT/)).toBe(2);
+    expect(matched(/-o lan0 .*-j MASQUERADE/)).toBe(1);
+    expect(matched(/-o wan0 -j MASQUERADE/)).toBe(0);
   });
 
   it('hairpin-snat-public: the server sees the public address 203.0.113.1', async () => {

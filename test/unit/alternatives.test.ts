@@ -47,6 +47,7 @@ describe('IPv6 in flows, traces and the terminal', () => {
         capabilities: [],
         checks: [],
         diagnosis: [],
+        kernelState: [],
         probes: [
           {
             name: 'lan-client',

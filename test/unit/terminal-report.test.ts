@@ -39,6 +39,7 @@ const result: ScenarioResult = {
     },
   ],
   diagnosis: [],
+  kernelState: [],
   captures: [],
   rulesets: [],
   outDir: '/tmp/out',
