@@ -1,8 +1,8 @@
 // Removes what the manifests of dead runs list, and nothing else.
 
+import { isOwnerAlive, readManifests, removeManifest } from '../system/run-ledger.ts';
 import { deleteNamespaces } from './netns/build-netns.ts';
 import { listNamespacesWithPrefix } from './netns/namespace-processes.ts';
-import { isOwnerAlive, readManifests, removeManifest } from './run-ledger.ts';
 
 export interface CleanedRun {
   runId: string;

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { NatlabError } from '../errors.ts';
-import { parseCommandList } from '../plan/command-lists.ts';
+import { parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef } from '../scenario/define-scenario.ts';
 import { RouterOsError, type RouterOsMaps, routerOsToNft } from './routeros.ts';
 

@@ -159,6 +159,17 @@ export function parseRouterOs(source: string, maps: RouterOsMaps): TranslatedRul
   return rules;
 }
 
+/** Each property of the pairs that the rule has, taken out of it, with its "!" split off. */
+function* present<F>(
+  pairs: readonly (readonly [string, F])[],
+  take: (key: string) => Property | undefined,
+): Generator<{ p: Property; field: F; not: boolean; value: string }> {
+  for (const [key, field] of pairs) {
+    const p = take(key);
+    if (p) yield { p, field, ...negatable(p.value) };
+  }
+}
+
 /** Values that may start with "!" (RouterOS negation). */
 function negatable(value: string): { not: boolean; value: string } {
   return value.startsWith('!') ? { not: true, value: value.slice(1) } : { not: false, value };
@@ -229,36 +240,36 @@ function translateRule(
   if (protocolProp && protocol && !PROTOCOLS.has(protocol.value)) {
     throw fail(protocolProp, `protocol "${protocol.value}" is not supported`);
   }
-  for (const [key, field] of [
-    ['src-address', 'saddr'],
-    ['dst-address', 'daddr'],
-  ] as const) {
-    const p = take(key);
-    if (!p) continue;
-    const { not, value } = negatable(p.value);
+  for (const { p, field, not, value } of present(
+    [
+      ['src-address', 'saddr'],
+      ['dst-address', 'daddr'],
+    ] as const,
+    take,
+  )) {
     if (!isAddress(value)) throw fail(p, `"${value}" is not an IPv4 address, CIDR or range`);
     matches.push(`ip ${field} ${op(not)}${value}`);
   }
-  for (const [key, field] of [
-    ['src-address-type', 'saddr'],
-    ['dst-address-type', 'daddr'],
-  ] as const) {
-    const p = take(key);
-    if (!p) continue;
-    const { not, value } = negatable(p.value);
+  for (const { p, field, not, value } of present(
+    [
+      ['src-address-type', 'saddr'],
+      ['dst-address-type', 'daddr'],
+    ] as const,
+    take,
+  )) {
     if (!ADDRESS_TYPES.has(value)) throw fail(p, `address type "${value}" is not supported`);
     matches.push(`fib ${field} type ${op(not)}${value}`);
   }
   if (protocol) {
     matches.push(`meta l4proto ${op(protocol.not)}${protocol.value}`);
   }
-  for (const [key, field] of [
-    ['src-port', 'sport'],
-    ['dst-port', 'dport'],
-  ] as const) {
-    const p = take(key);
-    if (!p) continue;
-    const { not, value } = negatable(p.value);
+  for (const { p, field, not, value } of present(
+    [
+      ['src-port', 'sport'],
+      ['dst-port', 'dport'],
+    ] as const,
+    take,
+  )) {
     if (!PORTS.test(value)) throw fail(p, `"${value}" is not a port, list or range`);
     if (!protocol || protocol.not || !['tcp', 'udp', 'sctp', 'udp-lite'].includes(protocol.value)) {
       throw fail(p, 'ports need protocol=tcp or udp');
@@ -266,13 +277,13 @@ function translateRule(
     const set = value.includes(',') ? `{ ${value.split(',').join(', ')} }` : value;
     matches.push(`th ${field} ${op(not)}${set}`);
   }
-  for (const [key, field] of [
-    ['in-interface', 'iifname'],
-    ['out-interface', 'oifname'],
-  ] as const) {
-    const p = take(key);
-    if (!p) continue;
-    const { not, value } = negatable(p.value);
+  for (const { p, field, not, value } of present(
+    [
+      ['in-interface', 'iifname'],
+      ['out-interface', 'oifname'],
+    ] as const,
+    take,
+  )) {
     const mapped = maps.interfaces[value];
     if (!mapped)
       throw fail(
@@ -281,13 +292,13 @@ function translateRule(
       );
     matches.push(`${field} ${op(not)}"${mapped}"`);
   }
-  for (const [key, field] of [
-    ['in-interface-list', 'iifname'],
-    ['out-interface-list', 'oifname'],
-  ] as const) {
-    const p = take(key);
-    if (!p) continue;
-    const { not, value } = negatable(p.value);
+  for (const { p, field, not, value } of present(
+    [
+      ['in-interface-list', 'iifname'],
+      ['out-interface-list', 'oifname'],
+    ] as const,
+    take,
+  )) {
     const members = maps.interfaceLists[value];
     if (!members?.length)
       throw fail(p, `interface list "${value}" is not declared by the scenario`);

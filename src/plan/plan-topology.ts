@@ -8,6 +8,7 @@ import {
   parseAddressPattern,
   parseCidr,
 } from '../net/addresses.ts';
+import { parseCommandList } from '../scenario/command-lists.ts';
 import {
   CAPABILITIES,
   DIAGNOSIS_RULES,
@@ -16,7 +17,6 @@ import {
   RULESET_FORMATS,
   type ScenarioDef,
 } from '../scenario/define-scenario.ts';
-import { parseCommandList } from './command-lists.ts';
 import {
   type CapturePointPlan,
   type InterfacePlan,

@@ -2,10 +2,10 @@
 // namespace rather than by reading version numbers.
 
 import { release } from 'node:os';
-import { processStartTime, removeManifest, writeManifest } from '../backend/run-ledger.ts';
 import { NatlabError } from '../errors.ts';
 import { CAPABILITIES, type Capability } from '../scenario/define-scenario.ts';
 import { runCommand } from '../system/run-command.ts';
+import { processStartTime, removeManifest, writeManifest } from '../system/run-ledger.ts';
 
 export interface CapabilityResult {
   name: Capability;

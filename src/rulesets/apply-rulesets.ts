@@ -1,7 +1,7 @@
 // Stage 4: load each node's rulesets with the kernel's own tools, then keep the kernel's dump for the report.
 
 import type { Topology } from '../backend/topology.ts';
-import { type CommandTool, parseCommandList } from '../plan/command-lists.ts';
+import { type CommandTool, parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef, RulesetFormat } from '../scenario/define-scenario.ts';
 import { settleAll } from '../system/settle-all.ts';
 

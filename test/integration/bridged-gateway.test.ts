@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
+import { CAPABILITIES } from '../../src/scenario/define-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
 
@@ -97,16 +98,7 @@ describeLab('--doctor on the real kernel', () => {
     );
     const report = JSON.parse(String(cli.stdout));
     const names = report.capabilities.map((c: { name: string }) => c.name);
-    expect(names).toEqual([
-      'br-netfilter',
-      'ebtables-broute',
-      'nft-bridge-broute',
-      'iptables',
-      'nft',
-      'conntrack',
-      'dnsmasq',
-      'mininet',
-    ]);
+    expect(names).toEqual([...CAPABILITIES]);
     expect(report.capabilities.find((c: { name: string }) => c.name === 'nft')).toMatchObject({
       available: true,
       how: 'nft list ruleset',

@@ -4,11 +4,11 @@ import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { LEDGER_DIR } from '../../src/backend/run-ledger.ts';
 import { NatlabError } from '../../src/errors.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
 import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
 
 async function runDef(def: ScenarioDef, runId: string) {

@@ -4,11 +4,11 @@ import {
   nodeLinksBatch,
   rootBatch,
 } from '../../src/backend/netns/build-netns.ts';
-import { parseCommandList } from '../../src/plan/command-lists.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import { unmetNeeds } from '../../src/preflight/probe-capabilities.ts';
 import { renderCapabilityTable } from '../../src/report/capability-table.ts';
 import { glyphsFor } from '../../src/report/terminal-report.ts';
+import { parseCommandList } from '../../src/scenario/command-lists.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 
