@@ -1,12 +1,17 @@
 // `npm run clean`: removes the labs of runs whose process is gone (crashed, killed, or --keep).
 
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
-import { hasLabCapabilities, NEEDS_ROOT_MESSAGE } from '../preflight/check-environment.ts';
+import {
+  ensureSbinOnPath,
+  hasLabCapabilities,
+  NEEDS_ROOT_MESSAGE,
+} from '../preflight/check-environment.ts';
 
 if (!(await hasLabCapabilities())) {
   process.stderr.write(`natlab clean: ${NEEDS_ROOT_MESSAGE}\n`);
   process.exit(2);
 }
+ensureSbinOnPath();
 const cleaned = await cleanDeadRuns({ includeKept: true });
 for (const run of cleaned) {
   process.stdout.write(

@@ -7,6 +7,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { ensureSbinOnPath } from '../../src/preflight/check-environment.ts';
 
 const COMMANDS: string[][] = [
   ['ip', '-o', 'link', 'show'],
@@ -46,6 +47,7 @@ export async function rootFingerprint(): Promise<string> {
 const ROOT_CHANGED = 'test-results/root-namespace-changed.txt';
 
 export default async function setup(): Promise<() => Promise<void>> {
+  ensureSbinOnPath();
   await rm(ROOT_CHANGED, { force: true });
   const dir = await mkdtemp(join(tmpdir(), 'natlab-tests-'));
   // Like /tmp itself: the test that runs natlab as nobody needs a place of its own here too.

@@ -3,11 +3,17 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, it } from 'vitest';
-import { findMissingTools, hasLabCapabilities } from '../../src/preflight/check-environment.ts';
+import {
+  ensureSbinOnPath,
+  findMissingTools,
+  hasLabCapabilities,
+} from '../../src/preflight/check-environment.ts';
 
 const TOOLS = ['ip', 'sysctl', 'tcpdump', 'curl', 'iptables-restore', 'iptables-save', 'nft'];
 
 async function labProblem(): Promise<string | undefined> {
+  // As natlab itself does: the lab tools live in sbin, which a CI environment may leave off PATH.
+  ensureSbinOnPath();
   if (!(await hasLabCapabilities())) return 'needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN)';
   const missing = await findMissingTools(TOOLS);
   return missing.length > 0 ? `missing tools: ${missing.join(', ')}` : undefined;
