@@ -16,13 +16,12 @@ if (!Number.isInteger(rounds) || rounds < 1 || rounds > 1000) {
 }
 
 const names = await listScenarioNames();
-/** scenario → the distinct outcomes seen, each "verdict | failed checks". */
+/** scenario → the distinct outcomes seen, each "verdict | failed checks", with how often. */
 const outcomes = new Map<string, Map<string, number>>(names.map((n) => [n, new Map()]));
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(0);
 const started = performance.now();
-// Every run's pcaps go here, and go away at the end.
-const out = await mkdtemp(join(tmpdir(), 'natlab-determinism-'));
-try {
-for (let round = 1; round <= rounds; round++) {
+
+async function runRound(round: number, out: string): Promise<void> {
   for (const name of names) {
     const outDir = join(out, `${round}-${name}`);
     const result = await runScenario({ scenario: await loadScenario(name), outDir });
@@ -33,9 +32,15 @@ for (let round = 1; round <= rounds; round++) {
     seen.set(key, (seen.get(key) ?? 0) + 1);
     outcomes.set(name, seen);
   }
-  process.stderr.write(
-    `round ${round}/${rounds} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
-  );
+  process.stderr.write(`round ${round}/${rounds} done (${seconds(started)} s)\n`);
+}
+
+// Every run's pcaps go here, and go away at the end.
+const out = await mkdtemp(join(tmpdir(), 'natlab-determinism-'));
+try {
+  for (let round = 1; round <= rounds; round++) await runRound(round, out);
+} finally {
+  await rm(out, { recursive: true, force: true });
 }
 
 let identical = true;
@@ -43,9 +48,10 @@ for (const [name, seen] of outcomes) {
   const stable = seen.size === 1;
   identical &&= stable;
   const summary = [...seen].map(([key, count]) => `${count}× ${key}`).join(' / ');
-  process.stdout.write(`${stable ? 'same ' : 'DIFFERS'}  ${name.padEnd(24)} ${summary}\n`);
+  process.stdout.write(`${stable ? 'same   ' : 'DIFFERS'}  ${name.padEnd(24)} ${summary}\n`);
 }
+const verdict = identical ? 'every verdict identical' : 'verdicts differ';
 process.stdout.write(
-  `${identical ? 'every verdict identical' : 'verdicts differ'} across ${rounds} rounds of ${names.length} scenarios (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+  `${verdict} across ${rounds} rounds of ${names.length} scenarios (${seconds(started)} s)\n`,
 );
 process.exitCode = identical ? 0 : 1;
