@@ -97,7 +97,8 @@ export async function runScenario({
   const plan = await step(
     'plan',
     async () => planTopology(scenario.def, { scenario: scenario.name, runId }),
-    (p) => `${p.nodes.length} nodes, ${p.links.length} links, ${p.captures.length} capture points`,
+    (p) =>
+      `run ${runId}: ${p.nodes.length} nodes, ${p.links.length} links, ${p.captures.length} capture points`,
   );
   const base: ScenarioResult = {
     scenario: scenario.name,

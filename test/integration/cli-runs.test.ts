@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
 import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,18 +16,21 @@ const cli = (args: string[]) =>
     timeout: 60_000,
   });
 
-/** Starts a run and resolves once its tcpdumps listen: the probes start right after. */
-async function startUntilCapturing(args: string[]) {
+/** Starts a run and resolves once its progress shows `marker`. */
+async function startUntil(args: string[], marker: string) {
   const child = cli(args);
   let seen = '';
   await new Promise<void>((done) => {
     child.stderr?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      if (seen.includes('tcpdump listening')) done();
+      if (seen.includes(marker)) done();
     });
   });
   return { child, stderr: seen };
 }
+
+/** Once tcpdump listens, the probes start right after. */
+const startUntilCapturing = (args: string[]) => startUntil(args, 'tcpdump listening');
 
 let out: string;
 beforeAll(async () => {
@@ -119,6 +123,21 @@ describeLab('the natlab CLI on the real kernel', () => {
     expect(await namespacesOf(runId)).toEqual([]);
     expect(await processesMentioning(runId)).toEqual([]);
     expect(await processesMentioning(dir)).toEqual([]);
+  });
+
+  it('SIGINT as the build starts tears down whatever it had made, and exits 130', async () => {
+    // The plan line, which names the run, is printed as the build begins.
+    const dir = join(out, 'sigint-build');
+    const { child, stderr } = await startUntil(['hairpin-broken', '--out', dir], 'capture points');
+    child.kill('SIGINT');
+    const run = await child;
+    expect(run.exitCode).toBe(130);
+    expect(String(run.stderr)).not.toMatch(/ traffic /);
+    const runId = /run ([0-9a-f]{6}):/.exec(stderr)?.[1] ?? 'missing';
+    expect(await namespacesOf(runId)).toEqual([]);
+    expect(await processesMentioning(runId)).toEqual([]);
+    expect(await processesMentioning(dir)).toEqual([]);
+    await expect(access(`${LEDGER_DIR}/${runId}`)).rejects.toThrow();
   });
 
   it('SIGTERM is handled like SIGINT: torn down, exit 130', async () => {
