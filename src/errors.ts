@@ -56,13 +56,3 @@ export class NatlabError extends Error {
     this.stderr = options.stderr;
   }
 }
-
-/** Errors the user caused (bad input, no root) are shown without a stack trace. */
-export function isUserError(error: unknown): error is NatlabError {
-  return (
-    error instanceof NatlabError &&
-    ['BAD_INPUT', 'UNKNOWN_SCENARIO', 'INVALID_SCENARIO', 'NEEDS_ROOT', 'INVALID_PCAP'].includes(
-      error.code,
-    )
-  );
-}

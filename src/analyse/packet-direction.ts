@@ -48,7 +48,7 @@ export function framesByPoint(
   return byPoint;
 }
 
-export function seenNear(hashes: Map<number, number[]> | undefined, packet: Packet): boolean {
+function seenNear(hashes: Map<number, number[]> | undefined, packet: Packet): boolean {
   return (hashes?.get(packet.hash) ?? []).some(
     (t) => Math.abs(t - packet.timeUs) <= SAME_FRAME_WINDOW_US,
   );

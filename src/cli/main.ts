@@ -6,17 +6,13 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIfaceMap } from '../candidates/load-candidate.ts';
-import { isUserError, NatlabError } from '../errors.ts';
+import { NatlabError } from '../errors.ts';
 import {
   ensureSbinOnPath,
   hasLabCapabilities,
   NEEDS_ROOT_MESSAGE,
 } from '../preflight/check-environment.ts';
-import {
-  ALL_CAPABILITIES,
-  kernelRelease,
-  probeCapabilities,
-} from '../preflight/probe-capabilities.ts';
+import { kernelRelease, probeCapabilities } from '../preflight/probe-capabilities.ts';
 import { renderCandidateMatrix } from '../report/candidate-matrix.ts';
 import { renderCapabilityTable } from '../report/capability-table.ts';
 import { renderJunit } from '../report/junit-report.ts';
@@ -24,6 +20,7 @@ import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
 import { runCandidates } from '../run/run-candidates.ts';
 import { newRunId, runScenario } from '../run/run-scenario.ts';
+import { CAPABILITIES } from '../scenario/define-scenario.ts';
 import { type LoadedScenario, listScenarioNames, loadScenario } from '../scenario/load-scenario.ts';
 import { progressPrinter } from './progress-printer.ts';
 
@@ -202,7 +199,7 @@ async function doctor(json: boolean, io: Io): Promise<number> {
     return EXIT.error;
   }
   ensureSbinOnPath();
-  const results = await probeCapabilities(ALL_CAPABILITIES, { runId: newRunId() });
+  const results = await probeCapabilities(CAPABILITIES, { runId: newRunId() });
   const kernel = kernelRelease();
   if (json) io.stdout.write(`${JSON.stringify({ kernel, capabilities: results }, null, 2)}\n`);
   else io.stdout.write(renderCapabilityTable(kernel, results, glyphsFor(io.stdout.isTTY === true)));
@@ -228,8 +225,7 @@ function reportError(error: unknown, scenario: string, json: boolean, io: Io): n
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   }
   // A user error gets its message only; a harness failure keeps its stack for the bug report.
-  const text =
-    isUserError(error) || error instanceof NatlabError ? message : (error as Error).stack;
+  const text = error instanceof NatlabError ? message : (error as Error).stack;
   io.stderr.write(`natlab: ${text ?? message}\n`);
   return EXIT.error;
 }

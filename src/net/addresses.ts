@@ -32,11 +32,6 @@ export function cidrContains(cidr: Cidr, address: Address): boolean {
   return address.match([cidr.address, cidr.prefix] as [Address, number]);
 }
 
-/** Canonical text: compressed IPv6 (RFC 5952), dotted IPv4. */
-export function formatAddress(address: Address): string {
-  return address.toString();
-}
-
 /** A match pattern: address or CIDR, optionally negated with a leading "!". */
 export interface AddressPattern {
   negate: boolean;

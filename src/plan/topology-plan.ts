@@ -96,9 +96,3 @@ export interface TopologyPlan {
 export function netnsName(runId: string, node: string): string {
   return `nl-${runId}-${node}`;
 }
-
-export function findNode(plan: TopologyPlan, name: string): NodePlan {
-  const node = plan.nodes.find((n) => n.name === name);
-  if (!node) throw new Error(`node ${name} is not in the plan`);
-  return node;
-}

@@ -3,7 +3,7 @@
 
 import { release } from 'node:os';
 import { NatlabError } from '../errors.ts';
-import { CAPABILITIES, type Capability } from '../scenario/define-scenario.ts';
+import type { Capability } from '../scenario/define-scenario.ts';
 import { runCommand } from '../system/run-command.ts';
 import { processStartTime, removeManifest, writeManifest } from '../system/run-ledger.ts';
 
@@ -75,8 +75,6 @@ export const CAPABILITY_TESTS: Record<Capability, CapabilityTest> = {
     detail: (out) => `mn ${out.trim()}`,
   },
 };
-
-export const ALL_CAPABILITIES: readonly Capability[] = CAPABILITIES;
 
 export function kernelRelease(): string {
   return release();

@@ -12,10 +12,6 @@ export class TeardownStack {
     this.#steps.push({ label, undo });
   }
 
-  get size(): number {
-    return this.#steps.length;
-  }
-
   async unwind(): Promise<TeardownFailure[]> {
     const failures: TeardownFailure[] = [];
     for (let step = this.#steps.pop(); step; step = this.#steps.pop()) {
