@@ -3,20 +3,14 @@
 
 import type { Packet } from '../decode/packet.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
-import type { DiagnosisRule } from '../scenario/define-scenario.ts';
 import { describePacket } from './describe-packet.ts';
+import type { Finding } from './finding.ts';
 import {
   type DirectionOf,
   framesByPoint,
   peerOf,
   SAME_FRAME_WINDOW_US,
 } from './packet-direction.ts';
-
-export interface Finding {
-  rule: DiagnosisRule;
-  summary: string;
-  evidence: string[];
-}
 
 export function diagnoseL2(
   plan: TopologyPlan,

@@ -4,7 +4,7 @@
 
 import type { Packet } from '../decode/packet.ts';
 import { describePacket } from './describe-packet.ts';
-import type { Finding } from './diagnose-l2.ts';
+import type { Finding } from './finding.ts';
 import type { DirectionOf } from './packet-direction.ts';
 
 const endpoint = (address: string | undefined, port: number | undefined) =>

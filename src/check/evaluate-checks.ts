@@ -1,7 +1,7 @@
 // Stage 10: probe outcomes and flow expectations become check results. Failed checks are data.
 
 import { describePacket } from '../analyse/describe-packet.ts';
-import type { Finding } from '../analyse/diagnose-l2.ts';
+import type { Finding } from '../analyse/finding.ts';
 import { compileMatch } from '../analyse/match-packet.ts';
 import type { DirectionOf } from '../analyse/packet-direction.ts';
 import type { Packet } from '../decode/packet.ts';

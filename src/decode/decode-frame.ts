@@ -147,6 +147,7 @@ function decodeTransport(
       window: view.getUint16(o + 14),
       payloadLength: Math.max(0, length - headerLength),
     };
+    packet.payloadHash = fnv1a(data.subarray(o + headerLength, o + length));
   } else if (protocol === IP_UDP) {
     if (data.length < o + 8) {
       packet.truncated = 'udp';
@@ -157,12 +158,14 @@ function decodeTransport(
       dport: view.getUint16(o + 2),
       payloadLength: Math.max(0, view.getUint16(o + 4) - 8),
     };
+    packet.payloadHash = fnv1a(data.subarray(o + 8, o + length));
   } else if (protocol === IP_ICMP || protocol === IP_ICMPV6) {
     if (data.length < o + 4) {
       packet.truncated = 'icmp';
       return;
     }
     packet.icmp = { v6: protocol === IP_ICMPV6, type: data[o] ?? 0, code: data[o + 1] ?? 0 };
+    packet.payloadHash = fnv1a(data.subarray(o + 8, o + length));
   }
 }
 

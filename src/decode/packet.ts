@@ -54,6 +54,11 @@ export interface Packet {
   };
   udp?: { sport: number; dport: number; payloadLength: number };
   icmp?: { v6: boolean; type: number; code: number };
+  /**
+   * FNV-1a of the transport payload (for ICMP, what follows its first 8 bytes). NAT rewrites headers
+   * and checksums but never this, so it helps follow one packet across hops.
+   */
+  payloadHash?: number;
   /** The layer at which the captured bytes ran out, when they did. */
   truncated?: 'ethernet' | 'arp' | 'ipv4' | 'ipv6' | 'tcp' | 'udp' | 'icmp';
 }

@@ -1,7 +1,7 @@
 // The hairpin family and its alternatives side by side, every number measured from the run's
 // captures and probes: the LAN client's probe is "lan-client", the internet client's is "remote".
 
-import type { TraceStep } from '../analyse/probe-trace.ts';
+import { type Journey, nodeOf } from '../analyse/journeys.ts';
 import type { ScenarioResult } from './scenario-result.ts';
 import type { Glyphs } from './terminal-report.ts';
 
@@ -29,34 +29,27 @@ export function compareRow(result: ScenarioResult): ComparisonRow {
     worksFromLan: lan?.ok,
     worksFromOutside: remote?.ok,
     serverSees: lan?.serverSaw,
-    packetsThroughRouter: lan ? forwardedBy(lan.trace, ROUTER) : undefined,
-    extraRoundTrips: lan ? dnsRoundTrips(lan.trace, lan.from) : undefined,
+    packetsThroughRouter: lan ? forwardedBy(lan.journeys, ROUTER) : undefined,
+    extraRoundTrips: lan ? dnsRoundTrips(lan.journeys, lan.from) : undefined,
   };
 }
 
-/**
- * TCP steps that left the node after entering it: in one step when it only routed the packet, or in
- * two (the same kind of segment entering, then leaving rewritten) when it NATed it.
- */
-export function forwardedBy(trace: readonly TraceStep[], node: string): number {
-  const at = (s: TraceStep | undefined, direction: string) =>
-    s?.hops.some((h) => h.point.startsWith(`${node}:`) && h.direction === direction) ?? false;
-  return trace.filter((step, i) => {
-    const before = trace[i - 1];
-    const rewritten = before?.proto === 'tcp' && before.kind === step.kind && at(before, 'in');
-    return step.proto === 'tcp' && at(step, 'out') && (at(step, 'in') || rewritten);
-  }).length;
+/** TCP packets that entered the node and left it again, rewritten or not. */
+export function forwardedBy(journeys: readonly Journey[], node: string): number {
+  const crossed = (j: Journey, direction: string) =>
+    j.hops.some((h) => nodeOf(h.point) === node && h.direction === direction);
+  return journeys.filter((j) => j.proto === 'tcp' && crossed(j, 'in') && crossed(j, 'out')).length;
 }
 
 /**
  * DNS lookups the client made: the queries of one lookup (A and AAAA) leave one socket together, so
  * each source port is one round trip, however their answers interleave.
  */
-export function dnsRoundTrips(trace: readonly TraceStep[], client: string): number {
+export function dnsRoundTrips(journeys: readonly Journey[], client: string): number {
   const sockets = new Set<number | undefined>();
-  for (const step of trace) {
-    const fromClient = step.hops[0]?.point.startsWith(`${client}:`);
-    if (step.proto === 'udp' && step.dport === 53 && fromClient) sockets.add(step.sport);
+  for (const j of journeys) {
+    const fromClient = nodeOf(j.hops[0]?.point ?? '') === client;
+    if (j.proto === 'udp' && j.sent.dst.port === 53 && fromClient) sockets.add(j.sent.src.port);
   }
   return sockets.size;
 }

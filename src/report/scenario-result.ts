@@ -1,7 +1,7 @@
 // What a run produces and every report renders; also the --json contract.
 
-import type { Finding } from '../analyse/diagnose-l2.ts';
-import type { TraceStep } from '../analyse/probe-trace.ts';
+import type { Finding } from '../analyse/finding.ts';
+import type { Connection, Journey } from '../analyse/journeys.ts';
 import type { CheckResult } from '../check/evaluate-checks.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
@@ -17,7 +17,11 @@ export interface ProbeReport {
   ok: boolean;
   serverSaw?: string;
   error?: string;
-  trace: TraceStep[];
+  /** When the probe started, in ms since the epoch: its packets are those from then on. */
+  startedAt: number;
+  /** Every IP packet of the probe, followed across the capture points it crossed. */
+  journeys: Journey[];
+  connections: Connection[];
 }
 
 export interface CaptureReport {
@@ -32,6 +36,12 @@ export interface StepTiming {
   ms: number;
 }
 
+/** The lab as built: enough to draw it. Link ends are capture-point ids, "node:iface". */
+export interface TopologySummary {
+  nodes: { name: string; kind: 'host' | 'router' | 'switch' }[];
+  links: { a: string; b: string }[];
+}
+
 export interface ScenarioResult {
   scenario: string;
   description?: string;
@@ -42,6 +52,7 @@ export interface ScenarioResult {
   kernel: string;
   /** The capabilities the scenario needs, as probed before the build. */
   capabilities: CapabilityResult[];
+  topology: TopologySummary;
   checks: CheckResult[];
   probes: ProbeReport[];
   /** What the analysis recognised in the captures, with the frames that show it. */

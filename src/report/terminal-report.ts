@@ -1,7 +1,15 @@
-// Stage 11, for a person: the checks with ✓/✗, then each probe's packet-by-packet account.
+// Stage 11, for a person: the checks with ✓/✗; per probe a ladder diagram and a numbered narrative
+// of its packets; then the diagnosis and the kernel's state.
 // Pure: returns text. Falls back to plain ASCII when the output is not a terminal.
 
-import type { TraceStep } from '../analyse/probe-trace.ts';
+import {
+  describeRewrites,
+  endpointText,
+  type Journey,
+  nodeOf,
+  rewritesByHop,
+} from '../analyse/journeys.ts';
+import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
 import type { ProbeReport, ScenarioResult } from './scenario-result.ts';
 
 export interface Glyphs {
@@ -76,7 +84,10 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
     lines.push('');
   }
 
-  for (const probe of result.probes) lines.push(...renderProbe(probe, g, ascii), '');
+  const switches = new Set(
+    result.topology.nodes.filter((n) => n.kind === 'switch').map((n) => n.name),
+  );
+  for (const probe of result.probes) lines.push(...renderProbe(probe, switches, g, ascii), '');
 
   if (result.diagnosis.length > 0) {
     lines.push(g.bold('Diagnosis'));
@@ -133,7 +144,12 @@ const EXPECTATION = {
   either: 'outcome not checked',
 } as const;
 
-function renderProbe(probe: ProbeReport, g: Glyphs, ascii: (s: string) => string): string[] {
+function renderProbe(
+  probe: ProbeReport,
+  switches: ReadonlySet<string>,
+  g: Glyphs,
+  ascii: (s: string) => string,
+): string[] {
   const outcome = probe.ok
     ? `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}`
     : `failed${probe.error ? `: ${probe.error}` : ''}`;
@@ -142,33 +158,58 @@ function renderProbe(probe: ProbeReport, g: Glyphs, ascii: (s: string) => string
       g.dim(` (${EXPECTATION[probe.expect]}) `) +
       outcome,
   ];
-  if (probe.trace.length === 0) {
+  if (probe.journeys.length === 0) {
     lines.push(`  ${g.dim('no IP packet was captured during this probe')}`);
     return lines;
   }
-  const kindWidth = Math.max(...probe.trace.map((s) => s.kind.length));
-  const addrWidth = Math.max(...probe.trace.map((s) => s.addresses.length));
-  probe.trace.forEach((step, i) => {
-    const n = String(i + 1).padStart(3);
-    lines.push(
-      ascii(
-        `${n}  ${step.kind.padEnd(kindWidth)}  ${step.addresses.padEnd(addrWidth)}  ${g.dim(path(step, g))}`,
-      ),
-    );
-  });
+  const glyphs = g.arrow === '→' ? UNICODE_LADDER : ASCII_LADDER;
+  const ladder = renderLadderText(buildLadder(probe, switches), glyphs, WIDTH);
+  lines.push(...ladder.map((l, i) => (i === 0 ? g.bold(l) : l)));
+  lines.push(
+    g.dim(ascii(`  ${glyphs.rewrite} rewrote  ${glyphs.pass} forwarded  ${glyphs.drop} dropped`)),
+  );
+  lines.push(...narrate(probe.journeys, switches, ascii));
   return lines;
 }
 
-/** Consecutive hops inside one node collapse: "lan:client→router". */
-export function path(step: TraceStep, g: Pick<Glyphs, 'arrow' | 'via'>): string {
-  const groups: { node: string; ifaces: string[] }[] = [];
-  for (const hop of step.hops) {
-    const [node = '', iface = ''] = hop.point.split(':');
-    const last = groups.at(-1);
-    if (last?.node === node) last.ifaces.push(iface);
-    else groups.push({ node, ifaces: [iface] });
+/**
+ * "  3. server sends SYN-ACK 192.168.1.2:80 → 192.168.1.10:50160 straight to client: delivered to
+ * client". A rewrite is spelled out the first time; later packets rewritten the same way refer back.
+ */
+function narrate(
+  journeys: readonly Journey[],
+  switches: ReadonlySet<string>,
+  ascii: (s: string) => string,
+): string[] {
+  const lines: string[] = [];
+  const firstSeen = new Map<string, number>();
+  for (const journey of journeys) {
+    const sender = nodeOf(journey.hops[0]?.point ?? '');
+    const receiver = journey.fate.kind === 'delivered' ? journey.fate.node : undefined;
+    const via = [...new Set(journey.hops.map((h) => nodeOf(h.point)))].filter(
+      (n) => n !== sender && n !== receiver && !switches.has(n),
+    );
+    const route =
+      via.length > 0 ? ` via ${via.join(', ')}` : receiver ? ` straight to ${receiver}` : '';
+    const rewrites: string[] = [];
+    const asBefore: number[] = [];
+    for (const group of rewritesByHop(journey)) {
+      const text = describeRewrites(group);
+      const earlier = firstSeen.get(text);
+      if (earlier === undefined) {
+        firstSeen.set(text, journey.number);
+        rewrites.push(text);
+      } else if (!asBefore.includes(earlier)) asBefore.push(earlier);
+    }
+    const same = asBefore.length > 0 ? ` (rewritten as in ${asBefore.join(', ')})` : '';
+    const { src, dst } = journey.sent;
+    const text = `${sender} sends ${journey.kind} ${endpointText(src)} → ${endpointText(dst)}${route}: ${journey.lastSeen}${same}`;
+    const number = `${String(journey.number).padStart(3)}. `;
+    const [first = '', ...rest] = wrap(ascii(text), WIDTH - 7, WIDTH - number.length);
+    lines.push(`${number}${first}`, ...rest.map((l) => `       ${l}`));
+    lines.push(...rewrites.map((r) => `       ${ascii(r)}`));
   }
-  return groups.map((x) => `${x.node}:${x.ifaces.join(g.arrow)}`).join(g.via);
+  return lines;
 }
 
 function verdictLine(result: ScenarioResult, g: Glyphs): string {

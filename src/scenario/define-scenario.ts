@@ -146,9 +146,12 @@ export const CAPABILITIES = [
 
 export type Capability = (typeof CAPABILITIES)[number];
 
-/** Findings the analysis can make from captures (see src/analyse/diagnose-l2.ts). */
+/** Findings the analysis can make from captures (see src/analyse/diagnose-*.ts). */
 export const DIAGNOSIS_RULES = [
   'asymmetric-reply',
+  'swallowed-by-node',
+  'never-reached-server',
+  'server-refused',
   'frame-reflected',
   'mac-flap',
   'storm',

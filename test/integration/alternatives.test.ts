@@ -38,7 +38,7 @@ describeLab('alternatives to hairpin NAT on the real kernel', () => {
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(probe(result, 'remote')?.serverSaw).toBe('2001:db8:100::10');
     expect(
-      probe(result, 'lan-client')?.trace.some((s) => s.addresses.includes('[2001:db8:1::2]:80')),
+      probe(result, 'lan-client')?.journeys.some((j) => j.sent.dst.address === '2001:db8:1::2'),
     ).toBe(true);
   });
 

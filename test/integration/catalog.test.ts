@@ -8,6 +8,12 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  describeRewrites,
+  endpointText,
+  nodeOf,
+  rewritesByHop,
+} from '../../src/analyse/journeys.ts';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
@@ -39,15 +45,40 @@ describeLab('catalog scenarios on the real kernel', () => {
     expect(result.verdict).toBe('pass');
     expect(probe(result, 'remote')).toMatchObject({ ok: true, serverSaw: '198.51.100.10' });
     expect(probe(result, 'lan-client')).toMatchObject({ ok: false, to: '203.0.113.1:80' });
-    const story = probe(result, 'lan-client')?.trace.map(
-      (s) => `${s.kind} ${s.addresses.replace(/:\d{4,5}/g, ':*')}`,
-    );
+    // The narrative of the acceptance: SYN to the public address, DNAT with the source unchanged,
+    // SYN-ACK straight from the server, RST.
+    const lan = probe(result, 'lan-client');
+    const story = lan?.journeys.map((j) => ({
+      kind: j.kind,
+      sent: `${j.sent.src.address} → ${endpointText(j.sent.dst)}`,
+      rewrites: rewritesByHop(j).map((r) => describeRewrites(r)),
+      nodes: [...new Set(j.hops.map((h) => nodeOf(h.point)))],
+      lastSeen: j.lastSeen,
+    }));
     expect(story).toEqual([
-      'SYN 192.168.1.10:* → 203.0.113.1:80',
-      'SYN 192.168.1.10:* → 192.168.1.2:80',
-      'SYN-ACK 192.168.1.2:80 → 192.168.1.10:*',
-      'RST 192.168.1.10:* → 192.168.1.2:80',
+      {
+        kind: 'SYN',
+        sent: '192.168.1.10 → 203.0.113.1:80',
+        rewrites: ['router: DNAT dst 203.0.113.1:80 → 192.168.1.2:80 (source unchanged)'],
+        nodes: ['client', 'lan', 'router', 'server'],
+        lastSeen: 'delivered to server',
+      },
+      {
+        kind: 'SYN-ACK',
+        sent: '192.168.1.2 → 192.168.1.10:' + lan?.journeys[0]?.sent.src.port,
+        rewrites: [],
+        nodes: ['server', 'lan', 'client'],
+        lastSeen: 'delivered to client',
+      },
+      {
+        kind: 'RST',
+        sent: '192.168.1.10 → 192.168.1.2:80',
+        rewrites: [],
+        nodes: ['client', 'lan', 'server'],
+        lastSeen: 'delivered to server',
+      },
     ]);
+    expect(lan?.connections.map((c) => c.summary)).toEqual(['SYN, SYN-ACK, RST']);
     for (const capture of result.captures) {
       expect((await stat(capture.file)).size).toBeGreaterThan(24);
       expect(capture.file.startsWith(join(out, 'hairpin-broken'))).toBe(true);
@@ -60,6 +91,13 @@ describeLab('catalog scenarios on the real kernel', () => {
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(probe(result, 'lan-client')).toMatchObject({ ok: true, serverSaw: '192.168.1.1' });
     expect(probe(result, 'remote')).toMatchObject({ ok: true, serverSaw: '198.51.100.10' });
+    // Both rewrites at the router in the SYN's journey, and nothing to diagnose.
+    const syn = probe(result, 'lan-client')?.journeys[0];
+    expect(syn?.rewrites.map((r) => `${r.node} ${r.nat} ${endpointText(r.to)}`)).toEqual([
+      'router DNAT 192.168.1.2:80',
+      `router SNAT 192.168.1.1:${syn?.sent.src.port}`,
+    ]);
+    expect(result.diagnosis).toEqual([]);
     // The kernel's side: the LAN connection NATed both ways, and which rules matched.
     const router = result.kernelState.find((k) => k.node === 'router');
     expect(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { followJourneys, type Journey } from '../../src/analyse/journeys.ts';
+import { labView } from '../../src/analyse/lab-view.ts';
 import { compileMatch } from '../../src/analyse/match-packet.ts';
-import { type TraceStep, traceProbe } from '../../src/analyse/probe-trace.ts';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import { dnsRoundTrips, forwardedBy, renderComparison } from '../../src/report/comparison.ts';
@@ -36,15 +37,17 @@ describe('IPv6 in flows, traces and the terminal', () => {
     expect(compileMatch({ dst: '192.168.1.2' })(syn, 'out')).toBe(false);
   });
 
-  it('prints IPv6 endpoints compressed and bracketed in the packet account', () => {
-    const [step] = traceProbe([syn], () => 'out');
-    expect(step?.addresses).toBe('[2001:db8:1::10]:40000 → [2001:db8:1::2]:80');
+  it('prints IPv6 endpoints compressed and bracketed in the packet account', async () => {
+    const plan = planTopology((await loadScenario('ipv6-direct')).def, opts);
+    const { journeys, connections } = followJourneys([syn], () => 'out', labView(plan));
+    expect(connections[0]?.label).toBe('[2001:db8:1::10]:40000 → [2001:db8:1::2]:80');
     const text = renderTerminalReport(
       {
         scenario: 'ipv6-direct',
         verdict: 'pass',
         kernel: 'k',
         capabilities: [],
+        topology: { nodes: [], links: [] },
         checks: [],
         diagnosis: [],
         kernelState: [],
@@ -56,7 +59,9 @@ describe('IPv6 in flows, traces and the terminal', () => {
             expect: 'connects',
             ok: true,
             serverSaw: '2001:db8:1::10',
-            trace: step ? [step] : [],
+            startedAt: 0,
+            journeys,
+            connections,
           },
         ],
         captures: [],
@@ -159,13 +164,27 @@ describe('comparison metrics', () => {
     frame: 1,
     timeUs: 1,
   });
-  const step = (over: Partial<TraceStep>): TraceStep => ({
-    kind: 'SYN',
-    addresses: '',
-    proto: 'tcp',
-    hops: [],
-    ...over,
-  });
+  const step = (over: Partial<Journey> & { sport?: number; dport?: number } = {}): Journey => {
+    const { sport, dport, ...rest } = over;
+    const header = {
+      src: { address: '192.168.1.10', port: sport },
+      dst: { address: '192.168.1.2', port: dport },
+    };
+    return {
+      number: 1,
+      connection: 1,
+      role: 'SYN',
+      kind: 'SYN',
+      proto: 'tcp',
+      sent: header,
+      received: header,
+      hops: [],
+      rewrites: [],
+      fate: { kind: 'delivered', node: 'server' },
+      lastSeen: 'delivered to server',
+      ...rest,
+    };
+  };
 
   it('does not count what the router only answers (neighbour discovery, DNS)', () => {
     const asked = step({
@@ -181,10 +200,16 @@ describe('comparison metrics', () => {
     expect(forwardedBy([asked, answered], 'router')).toBe(0);
   });
 
-  it('counts a packet through the router once, NATed (two steps) or not (one step)', () => {
+  it('counts a packet through the router once, NATed or not', () => {
     const nat = [
-      step({ hops: [hop('client:eth0', 'out'), hop('router:lan0', 'in')] }),
-      step({ hops: [hop('router:lan0', 'out'), hop('server:eth0', 'in')] }),
+      step({
+        hops: [
+          hop('client:eth0', 'out'),
+          hop('router:lan0', 'in'),
+          hop('router:lan0', 'out'),
+          hop('server:eth0', 'in'),
+        ],
+      }),
     ];
     const routed = [step({ hops: [hop('router:wan0', 'in'), hop('router:lan0', 'out')] })];
     const direct = [step({ hops: [hop('client:eth0', 'out'), hop('server:eth0', 'in')] })];
@@ -200,7 +225,7 @@ describe('comparison metrics', () => {
       step({ proto: 'udp', sport: 53, dport, hops: [hop('router:lan0', 'out')] });
     expect(dnsRoundTrips([q(1000), r(1000), q(1000), r(1000)], 'client')).toBe(1);
     expect(dnsRoundTrips([q(1000), q(2000)], 'client')).toBe(2);
-    expect(dnsRoundTrips([step({})], 'client')).toBe(0);
+    expect(dnsRoundTrips([step()], 'client')).toBe(0);
   });
 
   it('renders the table with a column per measure', () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseL2 } from '../../src/analyse/diagnose-l2.ts';
 import { diagnoseTcp } from '../../src/analyse/diagnose-tcp.ts';
+import { describeRewrites, followJourneys } from '../../src/analyse/journeys.ts';
+import { labView } from '../../src/analyse/lab-view.ts';
 import { compileMatch } from '../../src/analyse/match-packet.ts';
 import { directionResolver } from '../../src/analyse/packet-direction.ts';
-import { packetsByProbe, traceProbe } from '../../src/analyse/probe-trace.ts';
+import { packetsByProbe } from '../../src/analyse/packets-by-probe.ts';
 import { evaluateChecks } from '../../src/check/evaluate-checks.ts';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
 import type { Packet } from '../../src/decode/packet.ts';
@@ -64,6 +66,7 @@ const hairpin: Packet[] = (
     ['client:eth0', 'server:eth0', '192.168.1.2:80', CLIENT, TCP.SYN | TCP.ACK, T0 + 60],
     ['client:eth0', 'client:eth0', CLIENT, '192.168.1.2:80', TCP.RST, T0 + 70],
     ['lan:client', 'client:eth0', CLIENT, '192.168.1.2:80', TCP.RST, T0 + 75],
+    ['server:eth0', 'client:eth0', CLIENT, '192.168.1.2:80', TCP.RST, T0 + 80],
   ] satisfies Seg[]
 ).map((seg) => packet(seg));
 const directionOf = directionResolver(plan, hairpin);
@@ -177,31 +180,66 @@ describe('compileMatch (PTF-style)', () => {
   });
 });
 
-describe('traceProbe', () => {
-  it('merges one packet seen at several points into one step, and splits at a rewrite', () => {
-    const steps = traceProbe(hairpin, directionOf);
-    expect(steps.map((s) => `${s.kind} ${s.addresses}`)).toEqual([
-      'SYN 192.168.1.10:40000 → 203.0.113.1:80',
-      'SYN 192.168.1.10:40000 → 192.168.1.2:80',
-      'SYN-ACK 192.168.1.2:80 → 192.168.1.10:40000',
-      'RST 192.168.1.10:40000 → 192.168.1.2:80',
-    ]);
-    expect(steps[0]?.hops.map((h) => `${h.point}/${h.direction}`)).toEqual([
+describe('followJourneys', () => {
+  const lab = labView(plan);
+  const hops = (j: { hops: { point: string; direction: string }[] } | undefined) =>
+    j?.hops.map((h) => `${h.point}/${h.direction}`);
+
+  it('follows one packet across a rewrite and names the node and the rewrite', () => {
+    const { journeys, connections } = followJourneys(hairpin, directionOf, lab);
+    expect(journeys.map((j) => j.kind)).toEqual(['SYN', 'SYN-ACK', 'RST']);
+    expect(hops(journeys[0])).toEqual([
       'client:eth0/out',
       'lan:client/in',
       'router:lan0/in',
-    ]);
-    expect(steps[1]?.hops.map((h) => `${h.point}/${h.direction}`)).toEqual([
       'router:lan0/out',
       'lan:router/in',
       'server:eth0/in',
     ]);
+    expect(journeys[0]?.rewrites.map((r) => [r.node, r.nat, r.hop])).toEqual([
+      ['router', 'DNAT', 3],
+    ]);
+    expect(describeRewrites(journeys[0]?.rewrites ?? [])).toBe(
+      'router: DNAT dst 203.0.113.1:80 → 192.168.1.2:80 (source unchanged)',
+    );
+    expect(journeys.map((j) => j.lastSeen)).toEqual([
+      'delivered to server',
+      'delivered to client',
+      'delivered to server',
+    ]);
+    expect(connections).toEqual([
+      expect.objectContaining({
+        label: '192.168.1.10:40000 → 203.0.113.1:80',
+        journeys: [1, 2, 3],
+        summary: 'SYN, SYN-ACK, RST',
+      }),
+    ]);
   });
 
-  it('starts a new step when a point sees the same packet again (retransmission)', () => {
+  it('says where a packet was last seen when it never left a node', () => {
+    const out = '198.51.100.10:80';
+    const stopped = (
+      [
+        ['client:eth0', 'client:eth0', CLIENT, out, TCP.SYN, T0 + 10],
+        ['lan:client', 'client:eth0', CLIENT, out, TCP.SYN, T0 + 15],
+        ['router:lan0', 'client:eth0', CLIENT, out, TCP.SYN, T0 + 20],
+      ] satisfies Seg[]
+    ).map((seg) => packet(seg));
+    const [syn] = followJourneys(stopped, directionResolver(plan, stopped), lab).journeys;
+    expect(syn?.fate).toEqual({ kind: 'swallowed', node: 'router', point: 'router:lan0' });
+    expect(syn?.lastSeen).toBe('entered router lan0, never left router');
+  });
+
+  it('starts a new journey when a point sees the same packet again (retransmission)', () => {
     const again = { ...(hairpin[0] as Packet), index: 9, timeUs: T0 + 1_000_000 };
-    const steps = traceProbe([hairpin[0] as Packet, again], directionOf);
-    expect(steps).toHaveLength(2);
+    const { journeys } = followJourneys([hairpin[0] as Packet, again], directionOf, lab);
+    expect(journeys).toHaveLength(2);
+  });
+
+  it('tells packets apart by their payload, even with equal headers', () => {
+    const a = hairpin[0] as Packet;
+    const b = { ...a, point: 'lan:client', payloadHash: (a.payloadHash ?? 0) + 1 };
+    expect(followJourneys([a, b], directionOf, lab).journeys).toHaveLength(2);
   });
 });
 

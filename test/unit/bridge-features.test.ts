@@ -115,7 +115,7 @@ describe('validation of the new options', () => {
     });
     expect(message).toMatch(/needs: "teleport" is not one of br-netfilter/);
     expect(message).toMatch(
-      /diagnosis: "nope" is not one of asymmetric-reply, frame-reflected, mac-flap, storm/,
+      /diagnosis: "nope" is not one of asymmetric-reply, swallowed-by-node, never-reached-server, server-refused, frame-reflected, mac-flap, storm/,
     );
     expect(message).toMatch(/maxPacketsPerSecond must be a positive number/);
   });

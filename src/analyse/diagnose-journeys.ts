@@ -1,0 +1,133 @@
+// Findings from the journeys of each probe:
+// - swallowed-by-node: packets entered a node whose every exit is captured and never left it;
+// - never-reached-server: no SYN of the probe reached the node serving its port;
+// - server-refused: that node answered the SYN with RST.
+// Netfilter drops never show in a capture, so the rule counters of the node concerned are cited.
+
+import type { RuleCounter } from '../kernel-state/read-kernel-state.ts';
+import type { Finding } from './finding.ts';
+import {
+  describeRewrites,
+  endpointText,
+  type Journey,
+  journeyEvidence,
+  nodeOf,
+  rewritesByHop,
+} from './journeys.ts';
+import type { LabView } from './lab-view.ts';
+
+export interface ProbeJourneyInput {
+  name: string;
+  /** The TCP port an HTTP probe asked for; none for ping. */
+  port?: number;
+  journeys: readonly Journey[];
+}
+
+export interface JourneyDiagnosisInput {
+  probes: readonly ProbeJourneyInput[];
+  lab: LabView;
+  /** Nodes running an HTTP service, by port. */
+  servers: ReadonlyMap<number, readonly string[]>;
+  counters: ReadonlyMap<string, readonly RuleCounter[]>;
+}
+
+/** Evidence per finding: enough to find the frames, short enough to read. */
+const EVIDENCE_SHOWN = 3;
+
+export function diagnoseJourneys(input: JourneyDiagnosisInput): Finding[] {
+  return input.probes.flatMap((probe) => [
+    ...findSwallowed(probe, input),
+    ...findUnreachedServer(probe, input),
+    ...findRefusals(probe, input),
+  ]);
+}
+
+function findSwallowed(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
+  const byNode = new Map<string, Journey[]>();
+  for (const journey of probe.journeys) {
+    if (journey.fate.kind !== 'swallowed') continue;
+    byNode.set(journey.fate.node, [...(byNode.get(journey.fate.node) ?? []), journey]);
+  }
+  return [...byNode].map(([node, lost]) => {
+    const first = lost[0] as Journey;
+    const iface = first.fate.kind === 'swallowed' ? first.fate.point.split(':')[1] : '';
+    const isPort = input.lab.node(node)?.interfaces.find((i) => i.name === iface)?.master;
+    const why =
+      isPort && input.lab.bridgesThroughNetfilter(node)
+        ? `${node} bridges ${iface} with br_netfilter on, so bridged frames pass iptables and conntrack. Conntrack de-NATs the reply inside the bridge, and its new destination lies behind the port it came in on: a bridge never sends a frame back out its ingress port, so it is dropped. Turn br_netfilter off (net.bridge.bridge-nf-call-iptables=0 and the bridge's nf_call_iptables), or route the WAN side instead of bridging it`
+        : `A drop inside ${node} never shows in a capture: a filter rule, a missing route, or reverse-path filtering. ${droppingRules(input.counters.get(node)) || 'No DROP or REJECT rule there counted a packet'}`;
+    return {
+      rule: 'swallowed-by-node' as const,
+      summary: `${probe.name}: ${lost.length} packet(s) entered ${node} and never left it through any of its interfaces; journey ${first.number} (${first.kind} ${endpointText(first.received.src)} → ${endpointText(first.received.dst)}) ${first.lastSeen}. ${why}`,
+      evidence: lost.slice(0, EVIDENCE_SHOWN).map((j) => journeyEvidence(j)),
+    };
+  });
+}
+
+function findUnreachedServer(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
+  const servers = probe.port === undefined ? [] : (input.servers.get(probe.port) ?? []);
+  const syns = probe.journeys.filter((j) => j.role === 'SYN');
+  const first = syns[0];
+  if (!first || servers.length === 0) return [];
+  if (syns.some((j) => j.hops.some((h) => servers.includes(nodeOf(h.point))))) return [];
+  const stop = nodeOf(first.hops.at(-1)?.point ?? '');
+  const answer = probe.journeys.find(
+    (j) =>
+      j.hops[0] &&
+      nodeOf(j.hops[0].point) === stop &&
+      ((j.role === 'RST' && j.connection === first.connection) || /unreachable/.test(j.kind)),
+  );
+  const rewrites = rewritesByHop(first).map((r) => describeRewrites(r));
+  const rewritten = rewrites.length > 0 ? ` after ${rewrites.join('; ')},` : '';
+  const why = answer
+    ? answer.role === 'RST'
+      ? `${stop} answered with RST itself: the SYN stayed addressed to ${endpointText(first.received.dst)}, where nothing listens, so no DNAT rule sent it on to ${servers.join(' or ')}`
+      : `${stop} answered with ${answer.kind}: a REJECT rule, or no route onward`
+    : `It died inside ${stop}: no DNAT rule matched, a filter rule dropped it, or there was no route. ${droppingRules(input.counters.get(stop)) || unusedDnat(input.counters.get(stop))}`;
+  return [
+    {
+      rule: 'never-reached-server',
+      summary:
+        `${probe.name}: the SYN for ${endpointText(first.sent.dst)} never reached ${servers.join(' or ')} (server of port ${probe.port});${rewritten} it was ${first.lastSeen}. ${why}`.replace(
+          /\s+$/,
+          '',
+        ),
+      evidence: [first, ...(answer ? [answer] : [])].map((j) => journeyEvidence(j)),
+    },
+  ];
+}
+
+function findRefusals(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
+  const servers = probe.port === undefined ? [] : (input.servers.get(probe.port) ?? []);
+  const findings: Finding[] = [];
+  for (const reset of probe.journeys.filter((j) => j.role === 'RST')) {
+    const sender = nodeOf(reset.hops[0]?.point ?? '');
+    if (!servers.includes(sender) || reset.hops[0]?.direction !== 'out') continue;
+    const connection = probe.journeys.filter((j) => j.connection === reset.connection);
+    const syn = connection.find((j) => j.role === 'SYN');
+    if (!syn || connection.some((j) => j.role === 'SYN-ACK')) continue;
+    const rewrites = rewritesByHop(syn).map((r) => describeRewrites(r));
+    const asked = endpointText(reset.sent.src);
+    findings.push({
+      rule: 'server-refused',
+      summary: `${probe.name}: ${sender} answered the SYN with RST: nothing listens on ${asked}. The request did arrive${rewrites.length > 0 ? ` (${rewrites.join('; ')})` : ''}, so routing works, but it points at a port or address where the service is not: ${sender} serves port ${probe.port}`,
+      evidence: [syn, reset].map((j) => journeyEvidence(j)),
+    });
+    break;
+  }
+  return findings;
+}
+
+function droppingRules(counters: readonly RuleCounter[] | undefined): string {
+  const hits = (counters ?? []).filter(
+    (c) => c.packets > 0 && /\b(DROP|REJECT|drop|reject)\b/.test(c.rule),
+  );
+  return hits.map((c) => `Rule "${c.table}: ${c.rule}" counted ${c.packets} packet(s).`).join(' ');
+}
+
+function unusedDnat(counters: readonly RuleCounter[] | undefined): string {
+  const idle = (counters ?? []).filter((c) => c.packets === 0 && /\bdnat\b/i.test(c.rule));
+  if (counters && counters.length > 0 && !counters.some((c) => /\bdnat\b/i.test(c.rule)))
+    return 'The node has no DNAT rule at all.';
+  return idle.map((c) => `DNAT rule "${c.table}: ${c.rule}" matched no packet.`).join(' ');
+}

@@ -1,0 +1,68 @@
+// What the analysis needs to know about the lab, from the plan alone: who owns an address, which
+// nodes are switches, and whether every way out of a node is captured.
+
+import type { NodePlan, TopologyPlan } from '../plan/topology-plan.ts';
+
+export interface LabView {
+  /** The node holding this address on one of its interfaces. */
+  ownerOf(address: string): string | undefined;
+  /** Broadcast, multicast, or a subnet's broadcast address: delivered to many, owned by none. */
+  isGroupAddress(address: string): boolean;
+  node(name: string): NodePlan | undefined;
+  /** Every veth of the node is captured: a packet never seen leaving it did not leave. */
+  fullyCaptured(name: string): boolean;
+  /** The node bridges with br_netfilter on: bridged frames pass iptables and conntrack. */
+  bridgesThroughNetfilter(name: string): boolean;
+}
+
+export function labView(plan: TopologyPlan): LabView {
+  const owners = new Map<string, string>();
+  const broadcasts = new Set<string>();
+  for (const node of plan.nodes) {
+    for (const iface of node.interfaces) {
+      for (const cidr of iface.addresses) {
+        const [address = '', prefix = ''] = cidr.split('/');
+        owners.set(address, node.name);
+        const broadcast = ipv4Broadcast(address, Number(prefix));
+        if (broadcast) broadcasts.add(broadcast);
+      }
+    }
+  }
+  const captured = new Set(plan.captures.map((c) => c.id));
+  const nodes = new Map(plan.nodes.map((n) => [n.name, n]));
+  return {
+    ownerOf: (address) => owners.get(address),
+    isGroupAddress: (address) =>
+      broadcasts.has(address) ||
+      address === '255.255.255.255' ||
+      /^(22[4-9]|23\d)\./.test(address) ||
+      address.toLowerCase().startsWith('ff'),
+    node: (name) => nodes.get(name),
+    // A switch port records only what enters the switch; what leaves shows at the port's peer.
+    fullyCaptured: (name) =>
+      (nodes.get(name)?.interfaces ?? [])
+        .filter((i) => i.kind === 'veth')
+        .every(
+          (i) =>
+            captured.has(`${name}:${i.name}`) &&
+            (nodes.get(name)?.kind !== 'switch' ||
+              (i.peer !== undefined && captured.has(`${i.peer.node}:${i.peer.iface}`))),
+        ),
+    bridgesThroughNetfilter: (name) => {
+      const node = nodes.get(name);
+      const bridges = node?.interfaces.filter((i) => i.kind === 'bridge') ?? [];
+      // The kernel ORs the per-bridge option with the per-namespace sysctl, which defaults to 1.
+      const sysctlOn = node?.sysctls['net.bridge.bridge-nf-call-iptables'] !== '0';
+      return bridges.some((b) => b.nfCallIptables === true || sysctlOn);
+    },
+  };
+}
+
+function ipv4Broadcast(address: string, prefix: number): string | undefined {
+  const octets = address.split('.').map(Number);
+  if (octets.length !== 4 || !(prefix >= 0 && prefix < 31)) return undefined;
+  const value = octets.reduce((n, o) => n * 256 + o, 0);
+  const host = 2 ** (32 - prefix) - 1;
+  const broadcast = value - (value % (host + 1)) + host;
+  return [24, 16, 8, 0].map((shift) => Math.floor(broadcast / 2 ** shift) % 256).join('.');
+}
