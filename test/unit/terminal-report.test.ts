@@ -90,7 +90,7 @@ describe('renderTerminalReport', () => {
     ]);
     // Wrapped at 100 columns, continuing under the text.
     expect(text).toContain(
-      '  1. client sends SYN 192.168.1.10:40000 → 203.0.113.1:80 via router: entered lan router, never\n       left lan\n',
+      '  1. client sends SYN 192.168.1.10:40000 → 203.0.113.1:80 via router: entered lan router, never left\n       lan\n',
     );
     expect(text).toContain(
       '       router: DNAT dst 203.0.113.1:80 → 192.168.1.2:80 (source unchanged)',
