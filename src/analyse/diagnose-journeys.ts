@@ -9,6 +9,7 @@ import type { Finding } from './finding.ts';
 import {
   describeRewrites,
   endpointText,
+  ifaceOf,
   type Journey,
   journeyEvidence,
   nodeOf,
@@ -50,18 +51,28 @@ function findSwallowed(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): 
   }
   return [...byNode].map(([node, lost]) => {
     const first = lost[0] as Journey;
-    const iface = first.fate.kind === 'swallowed' ? first.fate.point.split(':')[1] : '';
-    const isPort = input.lab.node(node)?.interfaces.find((i) => i.name === iface)?.master;
-    const why =
-      isPort && input.lab.bridgesThroughNetfilter(node)
-        ? `${node} bridges ${iface} with br_netfilter on, so bridged frames pass iptables and conntrack. Conntrack de-NATs the reply inside the bridge, and its new destination lies behind the port it came in on: a bridge never sends a frame back out its ingress port, so it is dropped. Turn br_netfilter off (net.bridge.bridge-nf-call-iptables=0 and the bridge's nf_call_iptables), or route the WAN side instead of bridging it`
-        : `A drop inside ${node} never shows in a capture: a filter rule, a missing route, or reverse-path filtering. ${droppingRules(input.counters.get(node)) || 'No DROP or REJECT rule there counted a packet'}`;
     return {
       rule: 'swallowed-by-node' as const,
-      summary: `${probe.name}: ${lost.length} packet(s) entered ${node} and never left it through any of its interfaces; journey ${first.number} (${first.kind} ${endpointText(first.received.src)} → ${endpointText(first.received.dst)}) ${first.lastSeen}. ${why}`,
+      summary: `${probe.name}: ${lost.length} packet(s) entered ${node} and never left it through any of its interfaces; journey ${first.number} (${first.kind} ${endpointText(first.received.src)} → ${endpointText(first.received.dst)}) ${first.lastSeen}. ${whyLost(first, input)}`,
       evidence: lost.slice(0, EVIDENCE_SHOWN).map((j) => journeyEvidence(j)),
     };
   });
+}
+
+/** Why a packet that entered a node might not have left it, from what the plan and counters say. */
+function whyLost(journey: Journey, input: JourneyDiagnosisInput): string {
+  const point = journey.hops.at(-1)?.point ?? '';
+  const node = nodeOf(point);
+  const iface = point.split(':')[1] ?? '';
+  const plan = input.lab.node(node);
+  if (plan?.kind === 'switch')
+    return `Switch ${node} is a bridge, and a bridge drops a frame whose destination MAC it has learned on the port the frame came in on (MAC flapping moves addresses between ports), or when that port does not forward`;
+  const port = plan?.interfaces.find((i) => i.name === iface)?.master;
+  if (port && input.lab.bridgesThroughNetfilter(node))
+    return `${node} bridges ${iface} with br_netfilter on, so bridged frames pass iptables and conntrack. Conntrack de-NATs the reply inside the bridge, and its new destination lies behind the port it came in on: a bridge never sends a frame back out its ingress port, so it is dropped. Turn br_netfilter off (net.bridge.bridge-nf-call-iptables=0 and the bridge's nf_call_iptables), or route the WAN side instead of bridging it`;
+  const counters = input.counters.get(node);
+  const evidence = [droppingRules(counters), unusedDnat(counters)].filter(Boolean).join(' ');
+  return `A drop inside ${node} never shows in a capture: no DNAT rule matched, a filter rule dropped it, no route, or reverse-path filtering. ${evidence || 'No DROP or REJECT rule there counted a packet.'}`;
 }
 
 function findUnreachedServer(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
@@ -78,20 +89,22 @@ function findUnreachedServer(probe: ProbeJourneyInput, input: JourneyDiagnosisIn
       ((j.role === 'RST' && j.connection === first.connection) || /unreachable/.test(j.kind)),
   );
   const rewrites = rewritesByHop(first).map((r) => describeRewrites(r));
-  const rewritten = rewrites.length > 0 ? ` after ${rewrites.join('; ')},` : '';
+  const rewritten = rewrites.length > 0 ? ` (rewritten: ${rewrites.join('; ')})` : '';
   const why = answer
     ? answer.role === 'RST'
       ? `${stop} answered with RST itself: the SYN stayed addressed to ${endpointText(first.received.dst)}, where nothing listens, so no DNAT rule sent it on to ${servers.join(' or ')}`
       : `${stop} answered with ${answer.kind}: a REJECT rule, or no route onward`
-    : `It died inside ${stop}: no DNAT rule matched, a filter rule dropped it, or there was no route. ${droppingRules(input.counters.get(stop)) || unusedDnat(input.counters.get(stop))}`;
+    : whyLost(first, input);
+  // Delivered by its address, yet the node was only to pass it on: say so, not "delivered".
+  const last = first.hops.at(-1);
+  const where =
+    first.fate.kind === 'delivered' && last
+      ? `entered ${stop} ${ifaceOf(last.point)} addressed to ${stop}'s own ${first.received.dst.address} and never left it`
+      : first.lastSeen;
   return [
     {
       rule: 'never-reached-server',
-      summary:
-        `${probe.name}: the SYN for ${endpointText(first.sent.dst)} never reached ${servers.join(' or ')} (server of port ${probe.port});${rewritten} it was ${first.lastSeen}. ${why}`.replace(
-          /\s+$/,
-          '',
-        ),
+      summary: `${probe.name}: the SYN for ${endpointText(first.sent.dst)} never reached ${servers.join(' or ')} (the server of port ${probe.port}). Journey ${first.number}${rewritten}: ${where}. ${why}`,
       evidence: [first, ...(answer ? [answer] : [])].map((j) => journeyEvidence(j)),
     },
   ];
@@ -111,7 +124,7 @@ function findRefusals(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): F
     findings.push({
       rule: 'server-refused',
       summary: `${probe.name}: ${sender} answered the SYN with RST: nothing listens on ${asked}. The request did arrive${rewrites.length > 0 ? ` (${rewrites.join('; ')})` : ''}, so routing works, but it points at a port or address where the service is not: ${sender} serves port ${probe.port}`,
-      evidence: [syn, reset].map((j) => journeyEvidence(j)),
+      evidence: [journeyEvidence(syn), journeyEvidence(reset, 0)],
     });
     break;
   }

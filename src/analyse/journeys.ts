@@ -307,7 +307,7 @@ function fateOf(
     ),
   );
   const isSwitch = lab.node(node)?.kind === 'switch';
-  if (!isSwitch && !natReply && (lab.ownerOf(dst) === node || lab.isGroupAddress(dst)))
+  if (!isSwitch && !natReply && (lab.ownerOf(dst) === node || lab.staysOnLink(dst)))
     return { kind: 'delivered', node };
   if (lab.fullyCaptured(node)) return { kind: 'swallowed', node, point: last.point };
   return { kind: 'last-seen', point: last.point, direction: 'in' };

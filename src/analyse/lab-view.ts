@@ -6,12 +6,12 @@ import type { NodePlan, TopologyPlan } from '../plan/topology-plan.ts';
 export interface LabView {
   /** The node holding this address on one of its interfaces. */
   ownerOf(address: string): string | undefined;
-  /** Broadcast, multicast, or a subnet's broadcast address: delivered to many, owned by none. */
-  isGroupAddress(address: string): boolean;
+  /** Broadcast, multicast or link-local: never forwarded, so a packet to it ends where it lands. */
+  staysOnLink(address: string): boolean;
   node(name: string): NodePlan | undefined;
   /** Every veth of the node is captured: a packet never seen leaving it did not leave. */
   fullyCaptured(name: string): boolean;
-  /** The node bridges with br_netfilter on: bridged frames pass iptables and conntrack. */
+  /** The node bridges with br_netfilter on and has rules: bridged frames pass iptables and conntrack. */
   bridgesThroughNetfilter(name: string): boolean;
 }
 
@@ -32,11 +32,11 @@ export function labView(plan: TopologyPlan): LabView {
   const nodes = new Map(plan.nodes.map((n) => [n.name, n]));
   return {
     ownerOf: (address) => owners.get(address),
-    isGroupAddress: (address) =>
+    staysOnLink: (address) =>
       broadcasts.has(address) ||
       address === '255.255.255.255' ||
-      /^(22[4-9]|23\d)\./.test(address) ||
-      address.toLowerCase().startsWith('ff'),
+      /^(22[4-9]|23\d|169\.254)\./.test(address) ||
+      /^(ff|fe[89ab])/i.test(address),
     node: (name) => nodes.get(name),
     // A switch port records only what enters the switch; what leaves shows at the port's peer.
     fullyCaptured: (name) =>
@@ -50,6 +50,7 @@ export function labView(plan: TopologyPlan): LabView {
         ),
     bridgesThroughNetfilter: (name) => {
       const node = nodes.get(name);
+      if (!node || node.kind === 'switch' || node.rulesets.length === 0) return false;
       const bridges = node?.interfaces.filter((i) => i.kind === 'bridge') ?? [];
       // The kernel ORs the per-bridge option with the per-namespace sysctl, which defaults to 1.
       const sysctlOn = node?.sysctls['net.bridge.bridge-nf-call-iptables'] !== '0';

@@ -44,11 +44,7 @@ export async function runCandidates({
   const runs: CandidateRun[] = [];
   for (const [index, candidate] of candidates.entries()) {
     onCandidate?.(candidate, index, candidates.length);
-    const def = {
-      ...scenario.def,
-      nodes: { ...scenario.def.nodes, [nat.node]: { ...node, rulesets: [candidate.ruleset] } },
-    };
-    const variant: LoadedScenario = { ...scenario, def };
+    const variant = withCandidate(scenario, candidate);
     const dir = outDir ? join(outDir, `${index + 1}-${candidate.name}`) : undefined;
     runs.push({
       candidate,
@@ -56,4 +52,13 @@ export async function runCandidates({
     });
   }
   return runs;
+}
+
+/** The scenario with its NAT node's ruleset replaced by the candidate's. */
+export function withCandidate(scenario: LoadedScenario, candidate: Candidate): LoadedScenario {
+  const nat = scenario.def.nat;
+  const node = nat ? scenario.def.nodes[nat.node] : undefined;
+  if (!nat || !node) return scenario;
+  const nodes = { ...scenario.def.nodes, [nat.node]: { ...node, rulesets: [candidate.ruleset] } };
+  return { ...scenario, def: { ...scenario.def, nodes } };
 }

@@ -5,21 +5,15 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { diagnoseJourneys } from '../analyse/diagnose-journeys.ts';
-import { diagnoseL2 } from '../analyse/diagnose-l2.ts';
-import { diagnoseTcp } from '../analyse/diagnose-tcp.ts';
-import { followJourneys } from '../analyse/journeys.ts';
-import { labView } from '../analyse/lab-view.ts';
-import { type DirectionOf, directionResolver } from '../analyse/packet-direction.ts';
-import { packetsByProbe } from '../analyse/packets-by-probe.ts';
+import { analyseRun } from '../analyse/analyse-run.ts';
+import { directionResolver } from '../analyse/packet-direction.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
 import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
 import { startCaptures } from '../capture/start-captures.ts';
 import { evaluateChecks } from '../check/evaluate-checks.ts';
-import type { Packet } from '../decode/packet.ts';
 import { readPcap } from '../decode/read-pcap.ts';
 import { NatlabError } from '../errors.ts';
-import { type KernelState, readKernelState } from '../kernel-state/read-kernel-state.ts';
+import { readKernelState } from '../kernel-state/read-kernel-state.ts';
 import { planTopology } from '../plan/plan-topology.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import {
@@ -36,7 +30,7 @@ import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { startServices } from '../services/start-services.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { TeardownStack } from '../system/teardown-stack.ts';
-import { type ProbeResult, runProbes } from '../traffic/run-probes.ts';
+import { runProbes } from '../traffic/run-probes.ts';
 import { type Storm, type StormGuard, startStormGuard } from '../traffic/storm-guard.ts';
 
 export type StepName =
@@ -315,7 +309,7 @@ async function runStages(
   const directionOf = directionResolver(plan, packets);
   const { byProbe, journeys, findings } = await step(
     'analyse',
-    async () => analyse(plan, probes, packets, directionOf, kernelState),
+    async () => analyseRun({ plan, probes, packets, directionOf, kernelState }),
     ({ journeys, findings }) =>
       `${journeys.reduce((n, j) => n + j.journeys.length, 0)} packet journeys in ${journeys.reduce((n, j) => n + j.connections.length, 0)} connections; ${findings.length} finding(s)`,
   );
@@ -350,37 +344,4 @@ async function runStages(
     rulesets: rulesets.map((r) => ({ node: r.node, dump: r.dump })),
     enter: topology.enterCommand,
   };
-}
-
-/** Stage 9: pure, spawns nothing. */
-export function analyse(
-  plan: TopologyPlan,
-  probes: readonly ProbeResult[],
-  packets: readonly Packet[],
-  directionOf: DirectionOf,
-  kernelState: readonly KernelState[],
-) {
-  const lab = labView(plan);
-  const byProbe = packetsByProbe(packets, probes);
-  const journeys = probes.map((p) => followJourneys(byProbe.get(p.name) ?? [], directionOf, lab));
-  const servers = new Map<number, string[]>();
-  for (const node of plan.nodes)
-    for (const service of node.services)
-      if (service.kind === 'http')
-        servers.set(service.port, [...(servers.get(service.port) ?? []), node.name]);
-  const findings = [
-    ...diagnoseTcp(probes, byProbe, directionOf),
-    ...diagnoseJourneys({
-      probes: probes.map((p, i) => ({
-        name: p.name,
-        port: plan.probes.find((q) => q.name === p.name)?.port,
-        journeys: journeys[i]?.journeys ?? [],
-      })),
-      lab,
-      servers,
-      counters: new Map(kernelState.map((k) => [k.node, k.counters])),
-    }),
-    ...diagnoseL2(plan, packets, directionOf),
-  ];
-  return { byProbe, journeys, findings };
 }

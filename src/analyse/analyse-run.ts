@@ -1,0 +1,48 @@
+// Stage 9, the analysis of a run: packets per probe, journeys and connections, and every diagnosis.
+// Pure: it spawns nothing and reads no file, so it runs in unit tests on recorded captures.
+
+import type { Packet } from '../decode/packet.ts';
+import type { KernelState } from '../kernel-state/read-kernel-state.ts';
+import type { TopologyPlan } from '../plan/topology-plan.ts';
+import type { ProbeResult } from '../traffic/run-probes.ts';
+import { diagnoseJourneys } from './diagnose-journeys.ts';
+import { diagnoseL2 } from './diagnose-l2.ts';
+import { diagnoseTcp } from './diagnose-tcp.ts';
+import { followJourneys } from './journeys.ts';
+import { labView } from './lab-view.ts';
+import type { DirectionOf } from './packet-direction.ts';
+import { packetsByProbe } from './packets-by-probe.ts';
+
+export interface AnalyseInput {
+  plan: TopologyPlan;
+  probes: readonly Pick<ProbeResult, 'name' | 'from' | 'startedAt'>[];
+  packets: readonly Packet[];
+  directionOf: DirectionOf;
+  kernelState: readonly KernelState[];
+}
+
+export function analyseRun({ plan, probes, packets, directionOf, kernelState }: AnalyseInput) {
+  const lab = labView(plan);
+  const byProbe = packetsByProbe(packets, probes);
+  const journeys = probes.map((p) => followJourneys(byProbe.get(p.name) ?? [], directionOf, lab));
+  const servers = new Map<number, string[]>();
+  for (const node of plan.nodes)
+    for (const service of node.services)
+      if (service.kind === 'http')
+        servers.set(service.port, [...(servers.get(service.port) ?? []), node.name]);
+  const findings = [
+    ...diagnoseTcp(probes, byProbe, directionOf),
+    ...diagnoseJourneys({
+      probes: probes.map((p, i) => ({
+        name: p.name,
+        port: plan.probes.find((q) => q.name === p.name)?.port,
+        journeys: journeys[i]?.journeys ?? [],
+      })),
+      lab,
+      servers,
+      counters: new Map(kernelState.map((k) => [k.node, k.counters])),
+    }),
+    ...diagnoseL2(plan, packets, directionOf),
+  ];
+  return { byProbe, journeys, findings };
+}

@@ -1,0 +1,120 @@
+// Each diagnosis rule on real captures, recorded by scripts/record-capture-fixture.ts. The analysis
+// is pure: these run without root, on the pcaps and kernel state of a past run.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyseRun } from '../../src/analyse/analyse-run.ts';
+import { directionResolver } from '../../src/analyse/packet-direction.ts';
+import { loadCandidate } from '../../src/candidates/load-candidate.ts';
+import { readPcap } from '../../src/decode/read-pcap.ts';
+import type { KernelState } from '../../src/kernel-state/read-kernel-state.ts';
+import { planTopology } from '../../src/plan/plan-topology.ts';
+import { withCandidate } from '../../src/run/run-candidates.ts';
+import { loadScenario } from '../../src/scenario/load-scenario.ts';
+
+interface RecordedRun {
+  scenario: string;
+  ruleset?: string;
+  captures: { point: string; file: string }[];
+  probes: { name: string; from: string; startedAt: number }[];
+  kernelState: KernelState[];
+}
+
+async function analyseFixture(name: string) {
+  const dir = join('test/fixtures/captures', name);
+  const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RecordedRun;
+  const loaded = await loadScenario(run.scenario);
+  const scenario = run.ruleset
+    ? withCandidate(
+        loaded,
+        await loadCandidate(run.ruleset, { interfaces: {}, interfaceLists: {} }),
+      )
+    : loaded;
+  const plan = planTopology(scenario.def, { scenario: run.scenario, runId: 'fixtr0' });
+  const packets = (
+    await Promise.all(run.captures.map((c) => readPcap(join(dir, c.file), c.point)))
+  ).flat();
+  const directionOf = directionResolver(plan, packets);
+  return analyseRun({
+    plan,
+    probes: run.probes,
+    packets,
+    directionOf,
+    kernelState: run.kernelState,
+  });
+}
+
+const rules = (findings: { rule: string }[]) => findings.map((f) => f.rule);
+
+describe('diagnosis rules on recorded captures', () => {
+  it('asymmetric-reply: hairpin-broken, and nothing else', async () => {
+    const { findings, journeys } = await analyseFixture('hairpin-broken');
+    expect(rules(findings)).toEqual(['asymmetric-reply']);
+    expect(findings[0]?.evidence).toEqual([
+      expect.stringMatching(/^client:eth0 frame \d+: 192\.168\.1\.10:\d+ → 203\.0\.113\.1:80 SYN$/),
+      expect.stringMatching(
+        /^client:eth0 frame \d+: 192\.168\.1\.2:80 → 192\.168\.1\.10:\d+ SYN-ACK$/,
+      ),
+      expect.stringMatching(/^client:eth0 frame \d+: 192\.168\.1\.10:\d+ → 192\.168\.1\.2:80 RST$/),
+    ]);
+    // The remote client's connection: every packet crossed the router, rewritten one way or the other.
+    const remote = journeys[0];
+    expect(remote?.connections).toHaveLength(1);
+    expect(remote?.journeys.every((j) => j.rewrites.some((r) => r.node === 'router'))).toBe(true);
+    expect(remote?.journeys.every((j) => j.fate.kind === 'delivered')).toBe(true);
+  });
+
+  it('swallowed-by-node: the bridged gateway drops the de-NATed reply, and says br_netfilter', async () => {
+    const { findings } = await analyseFixture('bridge-nat-bug');
+    expect(rules(findings)).toEqual(['swallowed-by-node']);
+    expect(findings[0]?.summary).toMatch(
+      /^wired: \d+ packet\(s\) entered gateway and never left it .*SYN-ACK 203\.0\.113\.80:80 → 198\.51\.100\.2:\d+\) entered gateway eth0, never left gateway\. gateway bridges eth0 with br_netfilter on/,
+    );
+    expect(findings[0]?.evidence[0]).toMatch(
+      /^gateway:eth0 frame \d+: .* SYN-ACK \(journey \d+\)$/,
+    );
+  });
+
+  it('never-reached-server: with no DNAT rule, the router answers the SYN with RST itself', async () => {
+    const { findings } = await analyseFixture('no-dnat');
+    expect(rules(findings)).toEqual(['never-reached-server', 'never-reached-server']);
+    expect(findings[0]?.summary).toMatch(
+      /^remote: the SYN for 203\.0\.113\.1:80 never reached server .*router answered with RST itself/,
+    );
+    expect(findings[0]?.evidence[1]).toMatch(/203\.0\.113\.1:80 → 198\.51\.100\.10:\d+ RST-ACK/);
+  });
+
+  it('never-reached-server: a filter drop is named, with its rule counter', async () => {
+    const { findings } = await analyseFixture('forward-drop');
+    expect(rules(findings)).toEqual(['never-reached-server', 'never-reached-server']);
+    expect(findings[1]?.summary).toMatch(
+      /^lan-client: .* entered router lan0 addressed to router's own 203\.0\.113\.1 and never left it\. .*Rule "filter: -A FORWARD -d 192\.168\.1\.2\/32 .* -j DROP" counted [1-9]\d* packet\(s\)/,
+    );
+  });
+
+  it('server-refused: DNAT to a port where nothing listens', async () => {
+    const { findings } = await analyseFixture('server-refused');
+    expect(rules(findings)).toEqual(['server-refused', 'server-refused']);
+    expect(findings[0]?.summary).toContain(
+      'server answered the SYN with RST: nothing listens on 192.168.1.2:8080',
+    );
+    expect(findings[0]?.summary).toContain(
+      'router: DNAT dst 203.0.113.1:80 → 192.168.1.2:8080 (source unchanged)',
+    );
+    expect(findings[0]?.evidence[1]).toMatch(
+      /^server:eth0 frame \d+: 192\.168\.1\.2:8080 → .* RST-ACK/,
+    );
+  });
+
+  it('frame-reflected and mac-flap: the gateway port in hairpin mode', async () => {
+    const { findings } = await analyseFixture('bridge-nat-hairpin-port');
+    expect(rules(findings)).toEqual(expect.arrayContaining(['frame-reflected', 'mac-flap']));
+    const flap = findings.find((f) => f.rule === 'mac-flap' && f.summary.includes('wired:eth0'));
+    expect(flap?.summary).toMatch(/enter through ports (gateway and wired|wired and gateway)/);
+    // Frames the switch dropped after learning the wired client on the gateway's port.
+    expect(findings.find((f) => f.rule === 'swallowed-by-node')?.summary).toMatch(
+      /entered switch and never left it.*Switch switch is a bridge/,
+    );
+  });
+});
