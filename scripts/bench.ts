@@ -1,11 +1,13 @@
 // `npm run bench`: whole-command wall times of `npm run scenario` (median of 5), the ratio to their
 // targets, and where the time goes (fixed start-up cost, then each pipeline step from --json).
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { renderHtmlReport } from '../src/report/html-report.ts';
 import type { ScenarioResult } from '../src/report/scenario-result.ts';
+import { glyphsFor, renderTerminalReport } from '../src/report/terminal-report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = 5;
@@ -63,6 +65,29 @@ try {
   for (const [name, perStep] of steps) {
     const parts = [...perStep].map(([step, ms]) => `${step} ${median(ms)}`);
     console.log(`  ${name}: ${parts.join(', ')}`);
+  }
+
+  // What explaining the result costs: the analyse step (journeys, connections, diagnosis) inside
+  // the run, and rendering the reports from its result afterwards.
+  console.log('\nanalysis added to a run (median of 5):');
+  for (const name of Object.keys(TARGETS_S)) {
+    const analyse = median(steps.get(name)?.get('analyse') ?? []);
+    const decode = median(steps.get(name)?.get('decode') ?? []);
+    const result = JSON.parse(
+      await readFile(join(out, `${name}-0`, 'result.json'), 'utf8'),
+    ) as ScenarioResult;
+    const render = (f: () => string) => {
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        f();
+        times.push(performance.now() - t0);
+      }
+      return median(times).toFixed(1);
+    };
+    console.log(
+      `  ${name}: analyse ${analyse} ms (decode before it ${decode} ms); rendering terminal ${render(() => renderTerminalReport(result, glyphsFor(false)))} ms, report.html ${render(() => renderHtmlReport(result))} ms`,
+    );
   }
 } finally {
   await rm(out, { recursive: true, force: true });

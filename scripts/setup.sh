@@ -2,6 +2,7 @@
 # Makes a fresh Debian/Ubuntu clone runnable: Debian packages natlab drives, then node_modules.
 # Quick when everything is present: it only looks, and installs what is missing.
 # --node-only: skip the system packages (for commands that need none).
+# --with-browser: also Debian's chromium (with a font), for the test that loads report.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,9 @@ find_tool() { PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; }
 if [[ "${1:-}" != "--node-only" ]]; then
   missing=()
   for tool in "${!PACKAGES[@]}"; do find_tool "$tool" || missing+=("${PACKAGES[$tool]}"); done
+  if [[ "${1:-}" == "--with-browser" ]] && ! find_tool chromium; then
+    missing+=(chromium fonts-dejavu-core)
+  fi
   if ((${#missing[@]} > 0)); then
     if [[ $(id -u) -ne 0 ]]; then
       echo "natlab setup: missing packages: ${missing[*]} (run as root to install them)" >&2

@@ -160,10 +160,17 @@ export function followJourneys(
 ): ProbeJourneys {
   const building: Building[] = [];
   const open = new Map<string, Building>();
-  for (const packet of packets) {
-    if (!packet.ip || !(packet.tcp || packet.udp || packet.icmp)) continue;
+  // Two ends of a veth can stamp one packet with the same microsecond: leaving comes first.
+  const ordered = packets
+    .filter((p) => p.ip && (p.tcp || p.udp || p.icmp))
+    .map((packet) => ({ packet, direction: directionOf(packet) }))
+    .sort(
+      (a, b) =>
+        a.packet.timeUs - b.packet.timeUs ||
+        Number(a.direction === 'in') - Number(b.direction === 'in'),
+    );
+  for (const { packet, direction } of ordered) {
     const key = invariantKey(packet);
-    const direction = directionOf(packet);
     const hop = { point: packet.point, direction, frame: packet.index, timeUs: packet.timeUs };
     const header = headerOf(packet);
     let current = open.get(key);

@@ -15,6 +15,7 @@ import {
 import { kernelRelease, probeCapabilities } from '../preflight/probe-capabilities.ts';
 import { renderCandidateMatrix } from '../report/candidate-matrix.ts';
 import { renderCapabilityTable } from '../report/capability-table.ts';
+import { renderHtmlReport } from '../report/html-report.ts';
 import { renderJunit } from '../report/junit-report.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
@@ -31,7 +32,7 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
        npm run scenario -- --doctor
 
   --json       print the result as JSON on stdout, and nothing else there
-  --out DIR    keep pcaps and result.json in DIR (default: a fresh directory, printed)
+  --out DIR    keep pcaps, result.json and report.html in DIR (default: a fresh directory, printed)
   --keep       leave the lab up after the run; remove it with npm run clean
   --list       list the scenarios
   --doctor     test which kernel and userland features this machine has
@@ -209,6 +210,7 @@ async function doctor(json: boolean, io: Io): Promise<number> {
 async function writeResultFile(result: ScenarioResult): Promise<void> {
   if (!result.outDir) return;
   await writeFile(`${result.outDir}/result.json`, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(`${result.outDir}/report.html`, renderHtmlReport(result));
 }
 
 function reportError(error: unknown, scenario: string, json: boolean, io: Io): number {

@@ -10,6 +10,7 @@ import {
   rewritesByHop,
 } from '../analyse/journeys.ts';
 import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
+import { type NarrativeStep, narrate } from './narrative.ts';
 import type { ProbeReport, ScenarioResult } from './scenario-result.ts';
 
 export interface Glyphs {
@@ -168,48 +169,20 @@ function renderProbe(
   lines.push(
     g.dim(ascii(`  ${glyphs.rewrite} rewrote  ${glyphs.pass} forwarded  ${glyphs.drop} dropped`)),
   );
-  lines.push(...narrate(probe.journeys, switches, ascii));
+  lines.push(...renderNarrative(narrate(probe.journeys, switches), ascii));
   return lines;
 }
 
-/**
- * "  3. server sends SYN-ACK 192.168.1.2:80 → 192.168.1.10:50160 straight to client: delivered to
- * client". A rewrite is spelled out the first time; later packets rewritten the same way refer back.
- */
-function narrate(
-  journeys: readonly Journey[],
-  switches: ReadonlySet<string>,
-  ascii: (s: string) => string,
-): string[] {
-  const lines: string[] = [];
-  const firstSeen = new Map<string, number>();
-  for (const journey of journeys) {
-    const sender = nodeOf(journey.hops[0]?.point ?? '');
-    const receiver = journey.fate.kind === 'delivered' ? journey.fate.node : undefined;
-    const via = [...new Set(journey.hops.map((h) => nodeOf(h.point)))].filter(
-      (n) => n !== sender && n !== receiver && !switches.has(n),
-    );
-    const route =
-      via.length > 0 ? ` via ${via.join(', ')}` : receiver ? ` straight to ${receiver}` : '';
-    const rewrites: string[] = [];
-    const asBefore: number[] = [];
-    for (const group of rewritesByHop(journey)) {
-      const text = describeRewrites(group);
-      const earlier = firstSeen.get(text);
-      if (earlier === undefined) {
-        firstSeen.set(text, journey.number);
-        rewrites.push(text);
-      } else if (!asBefore.includes(earlier)) asBefore.push(earlier);
-    }
-    const same = asBefore.length > 0 ? ` (rewritten as in ${asBefore.join(', ')})` : '';
-    const { src, dst } = journey.sent;
-    const text = `${sender} sends ${journey.kind} ${endpointText(src)} → ${endpointText(dst)}${route}: ${journey.lastSeen}${same}`;
-    const number = `${String(journey.number).padStart(3)}. `;
-    const [first = '', ...rest] = wrap(ascii(text), WIDTH - 7, WIDTH - number.length);
-    lines.push(`${number}${first}`, ...rest.map((l) => `       ${l}`));
-    lines.push(...rewrites.map((r) => `       ${ascii(r)}`));
-  }
-  return lines;
+function renderNarrative(steps: readonly NarrativeStep[], ascii: (s: string) => string): string[] {
+  return steps.flatMap((step) => {
+    const number = `${String(step.number).padStart(3)}. `;
+    const [first = '', ...rest] = wrap(ascii(step.text), WIDTH - 7, WIDTH - number.length);
+    return [
+      `${number}${first}`,
+      ...rest.map((l) => `       ${l}`),
+      ...step.rewrites.map((r) => `       ${ascii(r)}`),
+    ];
+  });
 }
 
 function verdictLine(result: ScenarioResult, g: Glyphs): string {

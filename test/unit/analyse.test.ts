@@ -236,6 +236,12 @@ describe('followJourneys', () => {
     expect(journeys).toHaveLength(2);
   });
 
+  it('puts a packet leaving before its arrival at the peer when both carry the same microsecond', () => {
+    const [sent, entering] = [hairpin[0] as Packet, { ...(hairpin[1] as Packet), timeUs: T0 + 10 }];
+    const { journeys } = followJourneys([entering, sent], directionOf, lab);
+    expect(hops(journeys[0])).toEqual(['client:eth0/out', 'lan:client/in']);
+  });
+
   it('tells packets apart by their payload, even with equal headers', () => {
     const a = hairpin[0] as Packet;
     const b = { ...a, point: 'lan:client', payloadHash: (a.payloadHash ?? 0) + 1 };
