@@ -323,8 +323,10 @@ function translateRule(
   if (log && !['yes', 'no', 'true', 'false'].includes(log.value))
     throw fail(log, 'log must be yes or no');
   const logs = log?.value === 'yes' || log?.value === 'true';
+  // RouterOS counts every rule; so does the translation, so the report can say which rules matched.
   const statement = [
     ...matches,
+    'counter',
     ...(logs ? [`log prefix ${quote(logPrefix?.value ?? `${chain}: `)}`] : []),
     verdict,
     ...(comment ? [`comment ${quote(comment.value)}`] : []),

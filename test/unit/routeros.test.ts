@@ -29,66 +29,75 @@ describe('RouterOS properties', () => {
   it.each([
     [
       'chain=dstnat dst-address=203.0.113.1 protocol=tcp dst-port=80 action=dst-nat to-addresses=192.168.1.2',
-      'ip daddr 203.0.113.1 meta l4proto tcp th dport 80 dnat to 192.168.1.2',
+      'ip daddr 203.0.113.1 meta l4proto tcp th dport 80 counter dnat to 192.168.1.2',
     ],
-    ['chain=dstnat dst-address=!10.0.0.0/8 action=accept', 'ip daddr != 10.0.0.0/8 accept'],
+    ['chain=dstnat dst-address=!10.0.0.0/8 action=accept', 'ip daddr != 10.0.0.0/8 counter accept'],
     [
       'chain=srcnat src-address=192.168.1.0/24 action=src-nat to-addresses=203.0.113.1',
-      'ip saddr 192.168.1.0/24 snat to 203.0.113.1',
+      'ip saddr 192.168.1.0/24 counter snat to 203.0.113.1',
     ],
     [
       'chain=srcnat src-address=!192.168.1.10 action=masquerade',
-      'ip saddr != 192.168.1.10 masquerade',
+      'ip saddr != 192.168.1.10 counter masquerade',
     ],
     [
       'chain=srcnat src-address=10.0.0.1-10.0.0.9 action=masquerade',
-      'ip saddr 10.0.0.1-10.0.0.9 masquerade',
+      'ip saddr 10.0.0.1-10.0.0.9 counter masquerade',
     ],
     [
       'chain=dstnat protocol=udp dst-port=53,5353 action=redirect to-ports=5300',
-      'meta l4proto udp th dport { 53, 5353 } redirect to :5300',
+      'meta l4proto udp th dport { 53, 5353 } counter redirect to :5300',
     ],
     [
       'chain=dstnat protocol=tcp dst-port=8000-8080 action=dst-nat to-addresses=192.168.1.2 to-ports=80',
-      'meta l4proto tcp th dport 8000-8080 dnat to 192.168.1.2:80',
+      'meta l4proto tcp th dport 8000-8080 counter dnat to 192.168.1.2:80',
     ],
     [
       'chain=dstnat protocol=tcp dst-port=!22 src-port=1024-65535 action=accept',
-      'meta l4proto tcp th sport 1024-65535 th dport != 22 accept',
+      'meta l4proto tcp th sport 1024-65535 th dport != 22 counter accept',
     ],
     [
       'chain=dstnat protocol=tcp dst-port=80,8000-8080 action=accept',
-      'meta l4proto tcp th dport { 80, 8000-8080 } accept',
+      'meta l4proto tcp th dport { 80, 8000-8080 } counter accept',
     ],
-    ['chain=dstnat protocol=!tcp action=accept', 'meta l4proto != tcp accept'],
-    ['chain=dstnat in-interface=WAN action=accept', 'iifname "wan0" accept'],
-    ['chain=srcnat out-interface=!ether1 action=masquerade', 'oifname != "wan0" masquerade'],
-    ['chain=dstnat in-interface-list=LAN action=accept', 'iifname { "lan0" } accept'],
+    ['chain=dstnat protocol=!tcp action=accept', 'meta l4proto != tcp counter accept'],
+    ['chain=dstnat in-interface=WAN action=accept', 'iifname "wan0" counter accept'],
+    [
+      'chain=srcnat out-interface=!ether1 action=masquerade',
+      'oifname != "wan0" counter masquerade',
+    ],
+    ['chain=dstnat in-interface-list=LAN action=accept', 'iifname { "lan0" } counter accept'],
     [
       'chain=srcnat out-interface-list=!ALL action=masquerade',
-      'oifname != { "wan0", "lan0" } masquerade',
+      'oifname != { "wan0", "lan0" } counter masquerade',
     ],
     [
       'chain=dstnat dst-address-type=local protocol=tcp dst-port=80 action=dst-nat to-addresses=192.168.1.2',
-      'fib daddr type local meta l4proto tcp th dport 80 dnat to 192.168.1.2',
+      'fib daddr type local meta l4proto tcp th dport 80 counter dnat to 192.168.1.2',
     ],
     [
       'chain=srcnat src-address-type=!local action=masquerade',
-      'fib saddr type != local masquerade',
+      'fib saddr type != local counter masquerade',
     ],
     [
       'chain=dstnat dst-address=203.0.113.0/24 action=netmap to-addresses=192.168.2.0/24',
-      'ip daddr 203.0.113.0/24 dnat ip prefix to 192.168.2.0/24',
+      'ip daddr 203.0.113.0/24 counter dnat ip prefix to 192.168.2.0/24',
     ],
-    ['chain=srcnat action=return', 'return'],
-    ['chain=srcnat action=masquerade log=yes log-prefix=NAT', 'log prefix "NAT" masquerade'],
-    ['chain=srcnat action=masquerade log=yes', 'log prefix "srcnat: " masquerade'],
-    ['chain=srcnat action=masquerade comment="hairpin fix"', 'masquerade comment "hairpin fix"'],
+    ['chain=srcnat action=return', 'counter return'],
+    [
+      'chain=srcnat action=masquerade log=yes log-prefix=NAT',
+      'counter log prefix "NAT" masquerade',
+    ],
+    ['chain=srcnat action=masquerade log=yes', 'counter log prefix "srcnat: " masquerade'],
+    [
+      'chain=srcnat action=masquerade comment="hairpin fix"',
+      'counter masquerade comment "hairpin fix"',
+    ],
     [
       'chain=dstnat protocol=tcp dst-port=80 action=dst-nat to-address=192.168.1.2',
-      'meta l4proto tcp th dport 80 dnat to 192.168.1.2',
+      'meta l4proto tcp th dport 80 counter dnat to 192.168.1.2',
     ],
-    ['chain=dstnat', 'accept'],
+    ['chain=dstnat', 'counter accept'],
   ])('add %s', (props, nft) => {
     expect(rule(props)).toBe(nft);
   });
@@ -109,8 +118,8 @@ describe('RouterOS properties', () => {
       maps,
     );
     expect(rules.map((r) => [r.line, r.chain, r.nft])).toEqual([
-      [3, 'dstnat', 'meta l4proto tcp th dport 80 dnat to 192.168.1.2'],
-      [6, 'srcnat', 'masquerade'],
+      [3, 'dstnat', 'meta l4proto tcp th dport 80 counter dnat to 192.168.1.2'],
+      [6, 'srcnat', 'counter masquerade'],
     ]);
   });
 
@@ -120,7 +129,7 @@ describe('RouterOS properties', () => {
       maps,
     );
     expect(nft).toMatch(
-      /chain srcnat \{\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\treturn\n\t\tmasquerade\n/,
+      /chain srcnat \{\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\tcounter return\n\t\tcounter masquerade\n/,
     );
     expect(nft).toMatch(/chain dstnat \{\n\t\ttype nat hook prerouting priority dstnat;/);
   });
@@ -227,7 +236,7 @@ describe('candidate files', () => {
       maps,
     );
     expect(c).toMatchObject({ name: 'fix.rsc', format: 'routeros', ruleset: { format: 'nft' } });
-    expect(c.ruleset.text).toContain('oifname "wan0" masquerade');
+    expect(c.ruleset.text).toContain('oifname "wan0" counter masquerade');
     expect(c.original).toContain('out-interface=WAN');
   });
 
