@@ -2,13 +2,6 @@
 // of its packets; then the diagnosis and the kernel's state.
 // Pure: returns text. Falls back to plain ASCII when the output is not a terminal.
 
-import {
-  describeRewrites,
-  endpointText,
-  type Journey,
-  nodeOf,
-  rewritesByHop,
-} from '../analyse/journeys.ts';
 import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
 import { type NarrativeStep, narrate } from './narrative.ts';
 import type { ProbeReport, ScenarioResult } from './scenario-result.ts';

@@ -65,7 +65,7 @@ describeLab('catalog scenarios on the real kernel', () => {
       },
       {
         kind: 'SYN-ACK',
-        sent: '192.168.1.2 → 192.168.1.10:' + lan?.journeys[0]?.sent.src.port,
+        sent: `192.168.1.2 → 192.168.1.10:${lan?.journeys[0]?.sent.src.port}`,
         rewrites: [],
         nodes: ['server', 'lan', 'client'],
         lastSeen: 'delivered to client',
