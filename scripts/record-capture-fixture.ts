@@ -1,7 +1,7 @@
 // Records a run's captures as a test fixture, so a diagnosis rule can be unit-tested on real packets:
 //   node --import tsx scripts/record-capture-fixture.ts NAME SCENARIO [RULESET]
-// Writes test/fixtures/captures/NAME/: one pcap per capture point and run.json (the probes' names
-// and start times, the kernel state, and the scenario and ruleset to plan the lab again).
+// Writes test/fixtures/captures/NAME/: one pcap per capture point and run.json (the probes and
+// checks as they came out, the kernel state, and the scenario and ruleset to plan the lab again).
 
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,10 @@ try {
       point: `${c.node}:${c.iface}`,
       file: basename(c.file),
     })),
-    probes: result.probes.map((p) => ({ name: p.name, from: p.from, startedAt: p.startedAt })),
+    description: result.description,
+    kernel: result.kernel,
+    probes: result.probes.map(({ journeys, connections, ...probe }) => probe),
+    checks: result.checks,
     kernelState: result.kernelState,
   };
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);

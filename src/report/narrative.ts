@@ -25,8 +25,10 @@ export function narrate(
   return journeys.map((journey) => {
     const sender = nodeOf(journey.hops[0]?.point ?? '');
     const receiver = journey.fate.kind === 'delivered' ? journey.fate.node : undefined;
+    // Where it ended is said after the colon; "via" names only the nodes it passed through.
+    const end = journey.fate.kind === 'last-seen' ? undefined : journey.fate.node;
     const via = [...new Set(journey.hops.map((h) => nodeOf(h.point)))].filter(
-      (n) => n !== sender && n !== receiver && !switches.has(n),
+      (n) => n !== sender && n !== end && !switches.has(n),
     );
     const route =
       via.length > 0 ? ` via ${via.join(', ')}` : receiver ? ` straight to ${receiver}` : '';

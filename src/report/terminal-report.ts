@@ -63,6 +63,14 @@ export function wrap(text: string, width: number, firstWidth = width): string[] 
   return line ? [...lines, line] : lines;
 }
 
+/** Wrapped to WIDTH, every line indented; continuation lines indented `more` further. */
+function indented(text: string, indent: number, more = 2): string[] {
+  const [first = '', ...rest] = wrap(text, WIDTH - indent - more, WIDTH - indent);
+  return [first, ...rest.map((l) => `${' '.repeat(more)}${l}`)].map(
+    (l) => `${' '.repeat(indent)}${l}`,
+  );
+}
+
 export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string {
   const lines: string[] = [];
   const ascii = (text: string) => (g.arrow === '→' ? text : text.replaceAll('→', g.arrow));
@@ -72,8 +80,9 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
     lines.push(g.bold('Checks'));
     for (const check of result.checks) {
       const mark = check.ok ? g.green(g.ok) : g.red(g.fail);
-      lines.push(`  ${mark} ${ascii(check.name)}`);
-      lines.push(`      ${g.dim(ascii(check.detail))}`);
+      const [name = '', ...more] = indented(ascii(check.name), 4);
+      lines.push(`  ${mark} ${name.trimStart()}`, ...more);
+      lines.push(...indented(ascii(check.detail), 6).map(g.dim));
     }
     lines.push('');
   }
@@ -89,7 +98,7 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
       const label = `  [${finding.rule}] `;
       const [first = '', ...rest] = wrap(ascii(finding.summary), WIDTH - 4, WIDTH - label.length);
       lines.push(`  ${g.red(`[${finding.rule}]`)} ${first}`, ...rest.map((l) => `    ${l}`));
-      for (const line of finding.evidence) lines.push(`      ${g.dim(ascii(line))}`);
+      for (const line of finding.evidence) lines.push(...indented(ascii(line), 6).map(g.dim));
     }
     lines.push('');
   }
@@ -119,13 +128,14 @@ function renderKernelState(
   for (const state of result.kernelState) {
     lines.push(`  ${state.node}: ${state.conntrack.length} conntrack flow(s)`);
     for (const flow of state.conntrack.slice(0, CONNTRACK_SHOWN))
-      lines.push(`    ${g.dim(flow.replace(/\s+/g, ' '))}`);
+      lines.push(...indented(flow.replace(/\s+/g, ' '), 4).map(g.dim));
     if (state.conntrack.length > CONNTRACK_SHOWN)
       lines.push(
         `    ${g.dim(`... ${state.conntrack.length - CONNTRACK_SHOWN} more in the JSON result`)}`,
       );
     for (const c of state.counters) {
-      lines.push(`    ${String(c.packets).padStart(6)} pkts  ${ascii(`${c.table}: ${c.rule}`)}`);
+      const [first = '', ...more] = indented(ascii(`${c.table}: ${c.rule}`), 17);
+      lines.push(`    ${String(c.packets).padStart(6)} pkts  ${first.trimStart()}`, ...more);
     }
   }
   lines.push('');
@@ -149,8 +159,8 @@ function renderProbe(
     : `failed${probe.error ? `: ${probe.error}` : ''}`;
   const lines = [
     g.bold(ascii(`Probe ${probe.name}: ${probe.from} → ${probe.to}`)) +
-      g.dim(` (${EXPECTATION[probe.expect]}) `) +
-      outcome,
+      g.dim(` (${EXPECTATION[probe.expect]})`),
+    ...indented(outcome, 2),
   ];
   if (probe.journeys.length === 0) {
     lines.push(`  ${g.dim('no IP packet was captured during this probe')}`);

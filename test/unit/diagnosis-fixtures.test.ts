@@ -1,49 +1,8 @@
 // Each diagnosis rule on real captures, recorded by scripts/record-capture-fixture.ts. The analysis
 // is pure: these run without root, on the pcaps and kernel state of a past run.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyseRun } from '../../src/analyse/analyse-run.ts';
-import { directionResolver } from '../../src/analyse/packet-direction.ts';
-import { loadCandidate } from '../../src/candidates/load-candidate.ts';
-import { readPcap } from '../../src/decode/read-pcap.ts';
-import type { KernelState } from '../../src/kernel-state/read-kernel-state.ts';
-import { planTopology } from '../../src/plan/plan-topology.ts';
-import { withCandidate } from '../../src/run/run-candidates.ts';
-import { loadScenario } from '../../src/scenario/load-scenario.ts';
-
-interface RecordedRun {
-  scenario: string;
-  ruleset?: string;
-  captures: { point: string; file: string }[];
-  probes: { name: string; from: string; startedAt: number }[];
-  kernelState: KernelState[];
-}
-
-async function analyseFixture(name: string) {
-  const dir = join('test/fixtures/captures', name);
-  const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RecordedRun;
-  const loaded = await loadScenario(run.scenario);
-  const scenario = run.ruleset
-    ? withCandidate(
-        loaded,
-        await loadCandidate(run.ruleset, { interfaces: {}, interfaceLists: {} }),
-      )
-    : loaded;
-  const plan = planTopology(scenario.def, { scenario: run.scenario, runId: 'fixtr0' });
-  const packets = (
-    await Promise.all(run.captures.map((c) => readPcap(join(dir, c.file), c.point)))
-  ).flat();
-  const directionOf = directionResolver(plan, packets);
-  return analyseRun({
-    plan,
-    probes: run.probes,
-    packets,
-    directionOf,
-    kernelState: run.kernelState,
-  });
-}
+import { analyseFixture } from '../support/fixture-result.ts';
 
 const rules = (findings: { rule: string }[]) => findings.map((f) => f.rule);
 

@@ -107,6 +107,19 @@ describe('renderTerminalReport', () => {
     expect(text).toContain('  FAIL client answers with RST');
   });
 
+  it('fits every line of a real run into 100 columns', async () => {
+    const { renderFixtureResult } = await import('../support/fixture-result.ts');
+    for (const tty of [true, false]) {
+      const text = renderTerminalReport(
+        await renderFixtureResult('hairpin-broken'),
+        glyphsFor(tty),
+      );
+      const plainLines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+      expect(plainLines.filter((l) => [...l].length > 100)).toEqual([]);
+      expect(plainLines.length).toBeGreaterThan(40);
+    }
+  });
+
   it('wraps a diagnosis to fit 100 columns', () => {
     const summary = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
     const text = renderTerminalReport(
