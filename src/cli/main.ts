@@ -22,7 +22,13 @@ import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
 import { runCandidates } from '../run/run-candidates.ts';
 import { newRunId, runScenario } from '../run/run-scenario.ts';
 import { CAPABILITIES } from '../scenario/define-scenario.ts';
-import { type LoadedScenario, listScenarioNames, loadScenario } from '../scenario/load-scenario.ts';
+import {
+  type LoadedScenario,
+  listScenarioNames,
+  loadScenario,
+  SCENARIOS_DIR,
+} from '../scenario/load-scenario.ts';
+import { decodeCommand } from './decode-command.ts';
 import { progressPrinter } from './progress-printer.ts';
 
 export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as const;
@@ -41,6 +47,8 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
   --iface-map WAN=wan0,LAN=lan0   RouterOS interface names for RouterOS candidates
   --require-all  with --ruleset: exit 0 only when every candidate passes (default: any one)
   --junit FILE write a JUnit XML report, one testcase per check
+  --scenarios DIR  take scenarios from DIR (your own suite) instead of natlab's scenarios/
+  --decode FILE    print every frame of a pcap as natlab decodes it, then its flows
 `;
 
 export interface Io {
@@ -61,7 +69,17 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     io.stdout.write(USAGE);
     return EXIT.pass;
   }
-  if (values.list) return listScenarios(io);
+  const scenariosDir =
+    values.scenarios === undefined ? SCENARIOS_DIR : fromUserDir(values.scenarios);
+  if (values.list) return listScenarios(io, scenariosDir);
+  if (values.decode !== undefined) {
+    try {
+      await decodeCommand(fromUserDir(values.decode), io);
+      return EXIT.pass;
+    } catch (error) {
+      return reportError(error, values.decode, false, io);
+    }
+  }
   if (values.doctor) return doctor(values.json === true, io);
   if (positionals.length !== 1) {
     io.stderr.write(`natlab: name one scenario (got ${positionals.length})\n\n${USAGE}`);
@@ -79,7 +97,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const scenario = await loadScenario(name);
+    const scenario = await loadScenario(name, scenariosDir);
     if (values.ruleset) {
       return await candidates(scenario, values, controller.signal, io);
     }
@@ -179,16 +197,18 @@ function parse(argv: string[]) {
       'iface-map': { type: 'string' },
       'require-all': { type: 'boolean', default: false },
       junit: { type: 'string' },
+      scenarios: { type: 'string' },
+      decode: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
 }
 
-async function listScenarios(io: Io): Promise<number> {
-  const names = await listScenarioNames();
+async function listScenarios(io: Io, dir: string): Promise<number> {
+  const names = await listScenarioNames(dir);
   const width = Math.max(...names.map((n) => n.length));
   for (const name of names) {
-    const { def } = await loadScenario(name);
+    const { def } = await loadScenario(name, dir);
     io.stdout.write(`${name.padEnd(width)}  ${def.description}\n`);
   }
   return EXIT.pass;

@@ -11,9 +11,14 @@ const GLOBAL_HEADER = 24;
 const RECORD_HEADER = 16;
 
 export async function readPcap(file: string, point: string): Promise<Packet[]> {
-  const size = (await stat(file)).size;
   const invalid = (reason: string) =>
     new NatlabError(`invalid pcap ${file}: ${reason}`, { code: 'INVALID_PCAP', stage: 'decode' });
+  const size = await stat(file).then(
+    (s) => s.size,
+    (error: Error) => {
+      throw invalid(`cannot read it: ${error.message}`);
+    },
+  );
   if (size === 0) throw invalid('the file is empty (zero length)');
 
   return new Promise<Packet[]>((resolve, reject) => {

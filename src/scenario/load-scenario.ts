@@ -17,7 +17,12 @@ export interface LoadedScenario {
 }
 
 export async function listScenarioNames(dir = SCENARIOS_DIR): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: Error) => {
+    throw new NatlabError(`cannot read the scenario directory ${dir}: ${error.message}`, {
+      code: 'BAD_INPUT',
+      stage: 'load',
+    });
+  });
   return entries
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => e.name.slice(0, -3))
@@ -28,6 +33,12 @@ export async function listScenarioNames(dir = SCENARIOS_DIR): Promise<string[]> 
 export async function loadScenario(name: string, dir = SCENARIOS_DIR): Promise<LoadedScenario> {
   const known = await listScenarioNames(dir);
   // Names are checked against the directory listing, so a path can never reach import().
+  if (/[/\\]|^\./.test(name)) {
+    throw new NatlabError(
+      `"${name}" is a path; name a scenario file in ${dir} without its .ts (e.g. hairpin-broken)`,
+      { code: 'UNKNOWN_SCENARIO', stage: 'load' },
+    );
+  }
   if (!known.includes(name)) {
     throw new NatlabError(`unknown scenario "${name}"; known scenarios: ${known.join(', ')}`, {
       code: 'UNKNOWN_SCENARIO',
@@ -35,7 +46,12 @@ export async function loadScenario(name: string, dir = SCENARIOS_DIR): Promise<L
     });
   }
   const file = join(dir, `${name}.ts`);
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const module = (await import(pathToFileURL(file).href).catch((error: Error) => {
+    throw new NatlabError(`scenario "${name}" failed to load (${file}): ${error.message}`, {
+      code: 'INVALID_SCENARIO',
+      stage: 'load',
+    });
+  })) as { default?: unknown };
   const def = module.default;
   if (!def || typeof def !== 'object' || !('nodes' in def) || !('links' in def)) {
     throw new NatlabError(

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../../src/report/terminal-report.ts';
@@ -114,7 +115,7 @@ describe('renderTerminalReport', () => {
         await renderFixtureResult('hairpin-broken'),
         glyphsFor(tty),
       );
-      const plainLines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+      const plainLines = stripVTControlCharacters(text).split('\n');
       expect(plainLines.filter((l) => [...l].length > 100)).toEqual([]);
       expect(plainLines.length).toBeGreaterThan(40);
     }
