@@ -2,7 +2,8 @@
 # Makes a fresh Debian/Ubuntu clone runnable: Debian packages natlab drives, then node_modules.
 # Quick when everything is present: it only looks, and installs what is missing.
 # --node-only: skip the system packages (for commands that need none).
-# --with-browser: also Debian's chromium (with a font), for the test that loads report.html.
+# --test-tools: also what only the tests use: Debian's chromium (with a font) to load report.html,
+#   and tshark (with mergecap) to cross-check the decoder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +18,9 @@ find_tool() { PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; }
 if [[ "${1:-}" != "--node-only" ]]; then
   missing=()
   for tool in "${!PACKAGES[@]}"; do find_tool "$tool" || missing+=("${PACKAGES[$tool]}"); done
-  if [[ "${1:-}" == "--with-browser" ]] && ! find_tool chromium; then
-    missing+=(chromium fonts-dejavu-core)
+  if [[ "${1:-}" == "--test-tools" ]]; then
+    find_tool chromium || missing+=(chromium fonts-dejavu-core)
+    find_tool tshark || missing+=(tshark)
   fi
   if ((${#missing[@]} > 0)); then
     if [[ $(id -u) -ne 0 ]]; then

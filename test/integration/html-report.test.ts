@@ -38,9 +38,9 @@ describeLab('report.html in headless chromium', () => {
       () => true,
       () => false,
     );
-    // scripts/setup.sh --with-browser installs it; CI must not pass without the browser test.
+    // scripts/setup.sh --test-tools installs it; CI must not pass without the browser test.
     if (!haveChromium)
-      throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --with-browser`);
+      throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --test-tools`);
     const dir = join(out, 'run');
     const run = await execa(
       process.execPath,
