@@ -1,13 +1,18 @@
 // `npm run bench`: whole-command wall times of `npm run scenario` (median of 5), the ratio to their
-// targets, and where the time goes (fixed start-up cost, then each pipeline step from --json).
+// targets, and where the time goes (fixed start-up cost, then each pipeline step from --json); then
+// topology build + teardown against plain ip -batch and Mininet, and pcap decoding against tcpdump.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { FlowTable } from '../src/cli/decode-command.ts';
+import { forEachPacket } from '../src/decode/read-pcap.ts';
 import { renderHtmlReport } from '../src/report/html-report.ts';
 import type { ScenarioResult } from '../src/report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../src/report/terminal-report.ts';
+import { mininetBuild, natlabBuild, rawIpBatch } from './bench-build.ts';
+import { writeBigPcap } from './bench-decode.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = 5;
@@ -89,6 +94,80 @@ try {
       `  ${name}: analyse ${analyse} ms (decode before it ${decode} ms); rendering terminal ${render(() => renderTerminalReport(result, glyphsFor(false)))} ms, report.html ${render(() => renderHtmlReport(result))} ms`,
     );
   }
+
+  await buildBenchmark();
+  await decodeBenchmark(join(out, 'big.pcap'));
 } finally {
   await rm(out, { recursive: true, force: true });
+}
+
+/** Build + teardown of one switch with N hosts: natlab, plain ip -batch, Mininet. */
+async function buildBenchmark(): Promise<void> {
+  const haveMininet = await execa('mn', ['--version'], { reject: false }).then(
+    (r) => r.exitCode === 0,
+  );
+  console.log(
+    '\ntopology build + teardown, one switch with N hosts (median of 3; 500 hosts: one run):',
+  );
+  console.log('hosts   natlab    raw ip -batch   Mininet   natlab/raw   Mininet/natlab');
+  for (const hosts of [20, 100, 500]) {
+    const runs = hosts >= 500 ? 1 : 3;
+    const timed = async (f: (i: number) => Promise<number>) => {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) times.push(await f(i));
+      return median(times);
+    };
+    const natlab = await timed((i) => natlabBuild(hosts, `bn${hosts}${i}`));
+    const raw = await timed((i) => rawIpBatch(hosts, `br${hosts}${i}`));
+    const mininet = haveMininet ? await timed(() => mininetBuild(hosts)) : Number.NaN;
+    const mn = haveMininet ? `${mininet.toFixed(2).padStart(6)} s` : '  (none)';
+    console.log(
+      `${String(hosts).padStart(5)}  ${natlab.toFixed(2).padStart(6)} s  ${raw.toFixed(2).padStart(9)} s  ${mn}  ${(natlab / raw).toFixed(2).padStart(9)}×  ${haveMininet ? `${(mininet / natlab).toFixed(1).padStart(12)}×` : ''}`,
+    );
+  }
+  if (!haveMininet)
+    console.log('  Mininet is not installed: scripts/setup.sh --bench-tools installs it');
+}
+
+/** Decode + flow analysis of a 500k-frame pcap, against tcpdump -nr on the same file. */
+async function decodeBenchmark(file: string): Promise<void> {
+  const frames = 500_000;
+  const bytes = await writeBigPcap(file, frames);
+  const wall = async (argv: string[]) => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await execa(argv[0] ?? '', argv.slice(1), {
+        cwd: ROOT,
+        stdout: 'ignore',
+        stderr: 'ignore',
+        timeout: 120_000,
+      });
+      times.push((performance.now() - t0) / 1000);
+    }
+    return median(times);
+  };
+  const tcpdump = await wall(['tcpdump', '-nr', file]);
+  const natlab = await wall([
+    process.execPath,
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    '--decode',
+    file,
+  ]);
+  const t0 = performance.now();
+  const flows = new FlowTable();
+  await forEachPacket(file, 'bench', (p) => flows.add(p));
+  const inProcess = (performance.now() - t0) / 1000;
+  console.log(
+    `\ndecode of ${frames} frames (${(bytes / 1e6).toFixed(0)} MB, real frames from the test fixtures), median of 3:`,
+  );
+  console.log(`  tcpdump -nr (prints every frame)                   ${tcpdump.toFixed(2)} s`);
+  console.log(
+    `  natlab --decode (prints every frame, then flows)   ${natlab.toFixed(2)} s  = ${(tcpdump / natlab).toFixed(2)}× tcpdump's speed`,
+  );
+  console.log(
+    `  natlab decode + flow table in-process, no output   ${inProcess.toFixed(2)} s  = ${(tcpdump / inProcess).toFixed(2)}× tcpdump's speed (${flows.sorted().length} flows)`,
+  );
 }

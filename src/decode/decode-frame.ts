@@ -1,7 +1,6 @@
 // Ethernet, 802.1Q, ARP, IPv4, IPv6 (with extension headers), TCP, UDP, ICMP and ICMPv6, from raw bytes.
 // Never throws on short input: a frame cut by the snap length is decoded as far as it goes.
 
-import ipaddr from 'ipaddr.js';
 import type { Packet, TcpFlags } from './packet.ts';
 
 const ETH_IPV4 = 0x0800;
@@ -23,36 +22,45 @@ export interface FrameMeta {
 }
 
 export function decodeFrame(data: Uint8Array, meta: FrameMeta): Packet {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const packet: Packet = { ...meta, hash: fnv1a(data), srcMac: '', dstMac: '', ethertype: 0 };
+  // Fields one by one, not spread: a spread object is slow to extend, and this runs per frame.
+  const packet: Packet = {
+    point: meta.point,
+    index: meta.index,
+    timeUs: meta.timeUs,
+    length: meta.length,
+    hash: fnv1a(data, 0, data.length),
+    srcMac: '',
+    dstMac: '',
+    ethertype: 0,
+  };
   if (data.length < 14) {
     packet.truncated = 'ethernet';
     return packet;
   }
   packet.dstMac = mac(data, 0);
   packet.srcMac = mac(data, 6);
-  let ethertype = view.getUint16(12);
+  let ethertype = u16(data, 12);
   let offset = 14;
   if (ethertype === ETH_VLAN && data.length >= 18) {
-    packet.vlan = view.getUint16(14) & 0x0fff;
-    ethertype = view.getUint16(16);
+    packet.vlan = u16(data, 14) & 0x0fff;
+    ethertype = u16(data, 16);
     offset = 18;
   }
   packet.ethertype = ethertype;
-  if (ethertype === ETH_ARP) decodeArp(data, view, offset, packet);
-  else if (ethertype === ETH_IPV4) decodeIpv4(data, view, offset, packet);
-  else if (ethertype === ETH_IPV6) decodeIpv6(data, view, offset, packet);
+  if (ethertype === ETH_ARP) decodeArp(data, offset, packet);
+  else if (ethertype === ETH_IPV4) decodeIpv4(data, offset, packet);
+  else if (ethertype === ETH_IPV6) decodeIpv6(data, offset, packet);
   return packet;
 }
 
-function decodeArp(data: Uint8Array, view: DataView, o: number, packet: Packet): void {
+function decodeArp(data: Uint8Array, o: number, packet: Packet): void {
   // Ethernet/IPv4 ARP only: hardware length 6, protocol length 4.
   if (data.length < o + 28) {
     packet.truncated = 'arp';
     return;
   }
   packet.arp = {
-    op: view.getUint16(o + 6),
+    op: u16(data, o + 6),
     senderMac: mac(data, o + 8),
     senderIp: ipv4(data, o + 14),
     targetMac: mac(data, o + 18),
@@ -60,14 +68,14 @@ function decodeArp(data: Uint8Array, view: DataView, o: number, packet: Packet):
   };
 }
 
-function decodeIpv4(data: Uint8Array, view: DataView, o: number, packet: Packet): void {
+function decodeIpv4(data: Uint8Array, o: number, packet: Packet): void {
   if (data.length < o + 20) {
     packet.truncated = 'ipv4';
     return;
   }
   const headerLength = ((data[o] ?? 0) & 0x0f) * 4;
-  const totalLength = view.getUint16(o + 2);
-  const fragmentOffset = view.getUint16(o + 6) & 0x1fff;
+  const totalLength = u16(data, o + 2);
+  const fragmentOffset = u16(data, o + 6) & 0x1fff;
   const protocol = data[o + 9] ?? 0;
   packet.ip = {
     version: 4,
@@ -75,20 +83,20 @@ function decodeIpv4(data: Uint8Array, view: DataView, o: number, packet: Packet)
     dst: ipv4(data, o + 16),
     protocol,
     ttl: data[o + 8] ?? 0,
-    id: view.getUint16(o + 4),
+    id: u16(data, o + 4),
     length: totalLength,
   };
   // Only the first fragment carries the transport header.
   if (fragmentOffset !== 0 || headerLength < 20) return;
-  decodeTransport(data, view, o + headerLength, totalLength - headerLength, protocol, packet);
+  decodeTransport(data, o + headerLength, totalLength - headerLength, protocol, packet);
 }
 
-function decodeIpv6(data: Uint8Array, view: DataView, o: number, packet: Packet): void {
+function decodeIpv6(data: Uint8Array, o: number, packet: Packet): void {
   if (data.length < o + 40) {
     packet.truncated = 'ipv6';
     return;
   }
-  const payloadLength = view.getUint16(o + 4);
+  const payloadLength = u16(data, o + 4);
   let next = data[o + 6] ?? 0;
   packet.ip = {
     version: 6,
@@ -111,7 +119,7 @@ function decodeIpv6(data: Uint8Array, view: DataView, o: number, packet: Packet)
       remaining -= length;
     } else if (next === IPV6_FRAGMENT) {
       if (data.length < offset + 8) return;
-      if ((view.getUint16(offset + 2) & 0xfff8) !== 0) return;
+      if ((u16(data, offset + 2) & 0xfff8) !== 0) return;
       next = data[offset] ?? 0;
       offset += 8;
       remaining -= 8;
@@ -120,12 +128,11 @@ function decodeIpv6(data: Uint8Array, view: DataView, o: number, packet: Packet)
     }
   }
   packet.ip.protocol = next;
-  decodeTransport(data, view, offset, remaining, next, packet);
+  decodeTransport(data, offset, remaining, next, packet);
 }
 
 function decodeTransport(
   data: Uint8Array,
-  view: DataView,
   o: number,
   length: number,
   protocol: number,
@@ -139,33 +146,33 @@ function decodeTransport(
     const headerLength = ((data[o + 12] ?? 0) >> 4) * 4;
     const bits = data[o + 13] ?? 0;
     packet.tcp = {
-      sport: view.getUint16(o),
-      dport: view.getUint16(o + 2),
-      seq: view.getUint32(o + 4),
-      ack: view.getUint32(o + 8),
+      sport: u16(data, o),
+      dport: u16(data, o + 2),
+      seq: u32(data, o + 4),
+      ack: u32(data, o + 8),
       flags: tcpFlags(bits),
-      window: view.getUint16(o + 14),
+      window: u16(data, o + 14),
       payloadLength: Math.max(0, length - headerLength),
     };
-    packet.payloadHash = fnv1a(data.subarray(o + headerLength, o + length));
+    packet.payloadHash = fnv1a(data, o + headerLength, o + length);
   } else if (protocol === IP_UDP) {
     if (data.length < o + 8) {
       packet.truncated = 'udp';
       return;
     }
     packet.udp = {
-      sport: view.getUint16(o),
-      dport: view.getUint16(o + 2),
-      payloadLength: Math.max(0, view.getUint16(o + 4) - 8),
+      sport: u16(data, o),
+      dport: u16(data, o + 2),
+      payloadLength: Math.max(0, u16(data, o + 4) - 8),
     };
-    packet.payloadHash = fnv1a(data.subarray(o + 8, o + length));
+    packet.payloadHash = fnv1a(data, o + 8, o + length);
   } else if (protocol === IP_ICMP || protocol === IP_ICMPV6) {
     if (data.length < o + 4) {
       packet.truncated = 'icmp';
       return;
     }
     packet.icmp = { v6: protocol === IP_ICMPV6, type: data[o] ?? 0, code: data[o + 1] ?? 0 };
-    packet.payloadHash = fnv1a(data.subarray(o + 8, o + length));
+    packet.payloadHash = fnv1a(data, o + 8, o + length);
   }
 }
 
@@ -182,9 +189,19 @@ function tcpFlags(bits: number): TcpFlags {
   };
 }
 
-function fnv1a(data: Uint8Array): number {
+// Big-endian reads by hand: a DataView per frame costs more than the rest of the decode.
+function u16(data: Uint8Array, o: number): number {
+  return ((data[o] ?? 0) << 8) | (data[o + 1] ?? 0);
+}
+
+function u32(data: Uint8Array, o: number): number {
+  return (((data[o] ?? 0) << 24) | ((data[o + 1] ?? 0) << 16) | u16(data, o + 2)) >>> 0;
+}
+
+function fnv1a(data: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < data.length; i++) {
+  const stop = Math.min(end, data.length);
+  for (let i = Math.max(0, start); i < stop; i++) {
     hash ^= data[i] ?? 0;
     hash = Math.imul(hash, 0x01000193);
   }
@@ -193,16 +210,45 @@ function fnv1a(data: Uint8Array): number {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+function hexByte(data: Uint8Array, o: number): string {
+  return HEX[data[o] ?? 0] ?? '00';
+}
+
+// No closures in per-frame code: tsx wraps every closure it creates in a naming helper.
 function mac(data: Uint8Array, o: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < 6; i++) parts.push(HEX[data[o + i] ?? 0] ?? '00');
-  return parts.join(':');
+  return `${hexByte(data, o)}:${hexByte(data, o + 1)}:${hexByte(data, o + 2)}:${hexByte(data, o + 3)}:${hexByte(data, o + 4)}:${hexByte(data, o + 5)}`;
 }
 
 function ipv4(data: Uint8Array, o: number): string {
   return `${data[o]}.${data[o + 1]}.${data[o + 2]}.${data[o + 3]}`;
 }
 
+/** RFC 5952 text: lower-case hex, no leading zeros, the longest run of two or more zero groups as "::". */
 function ipv6(data: Uint8Array, o: number): string {
-  return ipaddr.fromByteArray(Array.from(data.subarray(o, o + 16))).toString();
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((data[o + i] ?? 0) << 8) | (data[o + i + 1] ?? 0));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (bestStart < 0) return hexGroups(groups, 0, 8);
+  return `${hexGroups(groups, 0, bestStart)}::${hexGroups(groups, bestStart + bestLength, 8)}`;
+}
+
+function hexGroups(groups: readonly number[], from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i++)
+    text += i === from ? groups[i]?.toString(16) : `:${groups[i]?.toString(16)}`;
+  return text;
 }

@@ -1,7 +1,8 @@
-// Reads a pcap file with pcap-parser and decodes every frame; a damaged file is an INVALID_PCAP error.
+// Reads a classic pcap file (libpcap format: micro- or nanosecond timestamps, either byte order) and
+// decodes every frame. The records are walked in one buffer: an event per frame (pcap-parser's
+// stream) cost more than decoding the frame. A damaged file is an INVALID_PCAP error, never a crash.
 
-import { stat } from 'node:fs/promises';
-import pcapParser from 'pcap-parser';
+import { readFile } from 'node:fs/promises';
 import { NatlabError } from '../errors.ts';
 import { decodeFrame } from './decode-frame.ts';
 import type { Packet } from './packet.ts';
@@ -9,69 +10,75 @@ import type { Packet } from './packet.ts';
 const LINKTYPE_ETHERNET = 1;
 const GLOBAL_HEADER = 24;
 const RECORD_HEADER = 16;
+/** Magic numbers as read little-endian: [byte order, timestamp unit]. */
+const MAGIC: Record<number, { littleEndian: boolean; nanoseconds: boolean }> = {
+  2712847316: { littleEndian: true, nanoseconds: false },
+  3569595041: { littleEndian: false, nanoseconds: false },
+  2712812621: { littleEndian: true, nanoseconds: true },
+  1295823521: { littleEndian: false, nanoseconds: true },
+};
 
 export async function readPcap(file: string, point: string): Promise<Packet[]> {
+  const packets: Packet[] = [];
+  await forEachPacket(file, point, (packet) => packets.push(packet));
+  return packets;
+}
+
+/** Decodes frame by frame without keeping them: for files too big to hold as packets. */
+export async function forEachPacket(
+  file: string,
+  point: string,
+  onPacket: (packet: Packet) => void,
+): Promise<number> {
   const invalid = (reason: string) =>
     new NatlabError(`invalid pcap ${file}: ${reason}`, { code: 'INVALID_PCAP', stage: 'decode' });
-  const size = await stat(file).then(
-    (s) => s.size,
-    (error: Error) => {
-      throw invalid(`cannot read it: ${error.message}`);
-    },
-  );
-  if (size === 0) throw invalid('the file is empty (zero length)');
-
-  return new Promise<Packet[]>((resolve, reject) => {
-    const packets: Packet[] = [];
-    let consumed = 0;
-    let snapLength = 0;
-    let settled = false;
-    const settle = (error?: NatlabError) => {
-      if (settled) return;
-      settled = true;
-      // pcap-parser only pauses its stream on error; close the file.
-      parser.stream.destroy();
-      if (error) reject(error);
-      else resolve(packets);
-    };
-    const parser = pcapParser.parse(file);
-    parser.on('globalHeader', (header) => {
-      consumed = GLOBAL_HEADER;
-      snapLength = header.snapshotLength;
-      if (header.linkLayerType !== LINKTYPE_ETHERNET) {
-        settle(invalid(`link type ${header.linkLayerType} is not Ethernet (1)`));
-      }
-    });
-    parser.on('packet', ({ header, data }) => {
-      if (settled) return;
-      consumed += RECORD_HEADER + header.capturedLength;
-      if (header.capturedLength > snapLength || header.capturedLength > header.originalLength) {
-        settle(
-          invalid(
-            `frame ${packets.length + 1} holds ${header.capturedLength} bytes, more than the snap length ${snapLength} or its wire length ${header.originalLength}`,
-          ),
-        );
-        return;
-      }
-      packets.push(
-        decodeFrame(data, {
-          point,
-          index: packets.length + 1,
-          timeUs: header.timestampSeconds * 1_000_000 + header.timestampMicroseconds,
-          length: header.originalLength,
-        }),
-      );
-    });
-    parser.on('error', (error) => settle(invalid(error.message)));
-    parser.on('end', () => {
-      if (consumed === 0) settle(invalid(`too short for a pcap header (${size} bytes)`));
-      else if (consumed !== size) {
-        settle(
-          invalid(
-            `truncated: ${size - consumed} bytes after frame ${packets.length} do not form a whole record`,
-          ),
-        );
-      } else settle();
-    });
+  const bytes = await readFile(file).catch((error: Error) => {
+    throw invalid(`cannot read it: ${error.message}`);
   });
+  if (bytes.length === 0) throw invalid('the file is empty (zero length)');
+  if (bytes.length < GLOBAL_HEADER)
+    throw invalid(`too short for a pcap header (${bytes.length} bytes)`);
+  const magic = bytes.readUInt32LE(0);
+  const format = MAGIC[magic];
+  if (!format) throw invalid(`unknown magic number: ${magic.toString(16).padStart(8, '0')}`);
+  const u32 = (o: number) => (format.littleEndian ? bytes.readUInt32LE(o) : bytes.readUInt32BE(o));
+  const snapLength = u32(16);
+  const linkType = u32(20) & 0xffff;
+  if (linkType !== LINKTYPE_ETHERNET) throw invalid(`link type ${linkType} is not Ethernet (1)`);
+
+  let frame = 0;
+  let offset = GLOBAL_HEADER;
+  while (offset < bytes.length) {
+    frame++;
+    if (offset + RECORD_HEADER > bytes.length) {
+      throw invalid(
+        `truncated: ${bytes.length - offset} bytes after frame ${frame - 1} do not form a whole record`,
+      );
+    }
+    const seconds = u32(offset);
+    const fraction = u32(offset + 4);
+    const captured = u32(offset + 8);
+    const original = u32(offset + 12);
+    if (captured > snapLength || captured > original) {
+      throw invalid(
+        `frame ${frame} holds ${captured} bytes, more than the snap length ${snapLength} or its wire length ${original}`,
+      );
+    }
+    const start = offset + RECORD_HEADER;
+    if (start + captured > bytes.length) {
+      throw invalid(
+        `truncated: ${bytes.length - offset} bytes after frame ${frame - 1} do not form a whole record`,
+      );
+    }
+    onPacket(
+      decodeFrame(bytes.subarray(start, start + captured), {
+        point,
+        index: frame,
+        timeUs: seconds * 1_000_000 + (format.nanoseconds ? Math.floor(fraction / 1000) : fraction),
+        length: original,
+      }),
+    );
+    offset = start + captured;
+  }
+  return frame;
 }

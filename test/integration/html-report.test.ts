@@ -39,8 +39,7 @@ describeLab('report.html in headless chromium', () => {
       () => false,
     );
     // scripts/setup.sh --test-tools installs it; CI must not pass without the browser test.
-    if (!haveChromium)
-      throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --test-tools`);
+    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --test-tools`);
     const dir = join(out, 'run');
     const run = await execa(
       process.execPath,
