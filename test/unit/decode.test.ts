@@ -184,6 +184,22 @@ describe('readPcap', () => {
     });
   });
 
+  it('reads big-endian files and nanosecond timestamps', async () => {
+    const le = pcapFile([{ frame: syn, timeUs: 1_700_000_000_123_456 }]);
+    const be = Buffer.from(le);
+    // Every 32-bit header field swapped (the 16-bit version fields too), timestamps in ns.
+    be.writeUInt32BE(0xa1b23c4d, 0);
+    be.writeUInt16BE(2, 4);
+    be.writeUInt16BE(4, 6);
+    for (const o of [8, 12, 16, 20]) be.writeUInt32BE(le.readUInt32LE(o), o);
+    be.writeUInt32BE(le.readUInt32LE(24), 24);
+    be.writeUInt32BE(123_456_789, 28);
+    for (const o of [32, 36]) be.writeUInt32BE(le.readUInt32LE(o), o);
+    const [packet] = await readPcap(await writePcap('be-ns.pcap', be), 'a:eth0');
+    expect(packet).toMatchObject({ timeUs: 1_700_000_000_123_456, length: syn.length });
+    expect(packet?.tcp?.dport).toBe(80);
+  });
+
   it('decodes frames kept shorter than their wire length (snap length)', async () => {
     const file = await writePcap(
       'snap.pcap',
