@@ -33,12 +33,13 @@ export async function natlabBuild(hosts: number, runId: string): Promise<number>
   const plan = planTopology(singleSwitch(hosts), { scenario: 'bench', runId });
   const lab = new TeardownStack();
   const t0 = performance.now();
-  try {
-    await buildNetnsTopology(plan, { teardown: lab });
-  } finally {
-    const failures = await lab.unwind();
-    if (failures.length > 0) throw new Error(`teardown failed: ${failures.map((f) => f.label)}`);
-  }
+  const built = await buildNetnsTopology(plan, { teardown: lab }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const failures = await lab.unwind();
+  if (built) throw built;
+  if (failures.length > 0) throw new Error(`teardown failed: ${failures.map((f) => f.label)}`);
   return seconds(t0);
 }
 
