@@ -70,7 +70,7 @@ describeLab('candidate rulesets on the real kernel', () => {
       ['iptables', 'pass'],
     ]);
     expect(lanOk(report)).toEqual([false, true, true]);
-    expect(report.candidates[1]?.translated).toContain('oifname "lan0" masquerade');
+    expect(report.candidates[1]?.translated).toContain('oifname "lan0" counter masquerade');
   });
 
   it('the other seed fixtures get their documented verdicts', async () => {

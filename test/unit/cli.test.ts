@@ -25,7 +25,7 @@ describe('natlab CLI', () => {
   it('exits 2 for a path instead of a scenario name', async () => {
     const { out, io } = fakeIo();
     expect(await main(['../scenarios/hairpin-broken'], io)).toBe(EXIT.error);
-    expect(out.stderr).toMatch(/unknown scenario/);
+    expect(out.stderr).toMatch(/"\.\.\/scenarios\/hairpin-broken" is a path; name a scenario file/);
   });
 
   it('exits 2 for an unknown option, with usage', async () => {

@@ -290,11 +290,15 @@ describe('the scenario catalog', () => {
   });
 
   it('refuses a name that is not a scenario file, listing the known ones', async () => {
-    await expect(loadScenario('../package')).rejects.toMatchObject({
+    await expect(loadScenario('no-such-one')).rejects.toMatchObject({
       code: 'UNKNOWN_SCENARIO',
       message: expect.stringMatching(
-        /unknown scenario "\.\.\/package"; known scenarios: .*hairpin-broken/,
+        /unknown scenario "no-such-one"; known scenarios: .*hairpin-broken/,
       ),
+    });
+    await expect(loadScenario('../package')).rejects.toMatchObject({
+      code: 'UNKNOWN_SCENARIO',
+      message: expect.stringMatching(/"\.\.\/package" is a path; name a scenario file/),
     });
   });
 });
