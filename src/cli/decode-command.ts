@@ -1,9 +1,14 @@
 // `npm run decode FILE.pcap`: every frame on one line, as natlab decodes it (the decoder the runs
 // use), then the flows: packets and bytes per address pair and protocol, busiest first.
+// `--flows FILE`: the flows alone, without a Packet per frame.
 
+import { resolve } from 'node:path';
 import { describePacket } from '../analyse/describe-packet.ts';
-import type { Packet } from '../decode/packet.ts';
-import { forEachPacket } from '../decode/read-pcap.ts';
+import { FlowTable } from '../analyse/flow-table.ts';
+import { decodeFrame } from '../decode/decode-frame.ts';
+import { FrameFields } from '../decode/frame-fields.ts';
+import { forEachFrame } from '../decode/read-pcap.ts';
+import { NatlabError } from '../errors.ts';
 
 export interface DecodeIo {
   stdout: { write(chunk: string): boolean };
@@ -12,11 +17,23 @@ export interface DecodeIo {
 /** Lines are written in blocks: one write per frame would cost more than decoding it. */
 const BLOCK = 4096;
 
-export async function decodeCommand(file: string, io: DecodeIo): Promise<void> {
+export async function decodeCommand(
+  file: string,
+  io: DecodeIo,
+  { frames: printFrames = true } = {},
+): Promise<void> {
   const flows = new FlowTable();
+  const fields = new FrameFields();
   let block: string[] = [];
-  const frames = await forEachPacket(file, file, (packet) => {
-    flows.add(packet);
+  const frames = await forEachFrame(file, (bytes, start, end, meta) => {
+    flows.add(fields.parse(bytes, start, end), meta.length);
+    if (!printFrames) return;
+    const packet = decodeFrame(bytes.subarray(start, end), {
+      point: file,
+      index: meta.index,
+      timeUs: meta.timeUs,
+      length: meta.length,
+    });
     block.push(
       `${String(packet.index).padStart(7)} ${clock(packet.timeUs)} ${describePacket(packet)}, length ${packet.length}`,
     );
@@ -27,7 +44,7 @@ export async function decodeCommand(file: string, io: DecodeIo): Promise<void> {
   });
   if (block.length > 0) io.stdout.write(`${block.join('\n')}\n`);
   const table = flows.sorted();
-  io.stdout.write(`\n${frames} frames, ${table.length} flows\n`);
+  io.stdout.write(`${printFrames ? '\n' : ''}${frames} frames, ${table.length} flows\n`);
   for (const f of table.slice(0, 20))
     io.stdout.write(
       `${String(f.packets).padStart(9)} pkts ${String(f.bytes).padStart(11)} B  ${f.key}\n`,
@@ -43,43 +60,29 @@ function clock(timeUs: number): string {
   return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${us}`;
 }
 
-interface Flow {
-  key: string;
-  packets: number;
-  bytes: number;
-}
-
-/** Packets and bytes per conversation: both directions count as one flow. */
-export class FlowTable {
-  private readonly flows = new Map<string, Flow>();
-
-  add(p: Packet): void {
-    const l4 = p.tcp ?? p.udp;
-    const proto = p.tcp
-      ? 'tcp'
-      : p.udp
-        ? 'udp'
-        : p.icmp
-          ? 'icmp'
-          : p.arp
-            ? 'arp'
-            : p.ip
-              ? `ip${p.ip.protocol}`
-              : 'l2';
-    const a = p.ip ? `${p.ip.src}${l4 ? `:${l4.sport}` : ''}` : (p.arp?.senderIp ?? p.srcMac);
-    const b = p.ip ? `${p.ip.dst}${l4 ? `:${l4.dport}` : ''}` : (p.arp?.targetIp ?? p.dstMac);
-    const key = `${proto} ${a < b ? `${a} ↔ ${b}` : `${b} ↔ ${a}`}`;
-    const flow = this.flows.get(key);
-    if (flow) {
-      flow.packets++;
-      flow.bytes += p.length;
-    } else this.flows.set(key, { key, packets: 1, bytes: p.length });
-  }
-
-  /** Busiest first. */
-  sorted(): Flow[] {
-    return [...this.flows.values()].sort(
-      (x, y) => y.packets - x.packets || (x.key < y.key ? -1 : 1),
-    );
+// Its own entry point too (`npm run decode [--flows] FILE`), so decoding a big pcap does not first
+// load the lab machinery (execa and the pipeline) that `main.ts` needs.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const flowsOnly = args[0] === '--flows';
+  const file = flowsOnly ? args[1] : args[0];
+  if (!file || args.length !== (flowsOnly ? 2 : 1)) {
+    process.stderr.write('usage: npm run decode [-- --flows] FILE.pcap\n');
+    process.exitCode = 2;
+  } else {
+    // A reader such as `head` may close the pipe early: that ends the output, it is no failure.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+    try {
+      await decodeCommand(resolve(process.env.INIT_CWD ?? '.', file), process, {
+        frames: !flowsOnly,
+      });
+    } catch (error) {
+      const message = error instanceof NatlabError ? error.message : (error as Error).stack;
+      process.stderr.write(`natlab: ${message}\n`);
+      process.exitCode = 2;
+    }
   }
 }

@@ -49,6 +49,7 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
   --junit FILE write a JUnit XML report, one testcase per check
   --scenarios DIR  take scenarios from DIR (your own suite) instead of natlab's scenarios/
   --decode FILE    print every frame of a pcap as natlab decodes it, then its flows
+  --flows FILE     only the flows of a pcap: packets and bytes per conversation
 `;
 
 export interface Io {
@@ -72,12 +73,13 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   const scenariosDir =
     values.scenarios === undefined ? SCENARIOS_DIR : fromUserDir(values.scenarios);
   if (values.list) return listScenarios(io, scenariosDir);
-  if (values.decode !== undefined) {
+  const pcap = values.decode ?? values.flows;
+  if (pcap !== undefined) {
     try {
-      await decodeCommand(fromUserDir(values.decode), io);
+      await decodeCommand(fromUserDir(pcap), io, { frames: values.decode !== undefined });
       return EXIT.pass;
     } catch (error) {
-      return reportError(error, values.decode, false, io);
+      return reportError(error, pcap, false, io);
     }
   }
   if (values.doctor) return doctor(values.json === true, io);
@@ -199,6 +201,7 @@ function parse(argv: string[]) {
       junit: { type: 'string' },
       scenarios: { type: 'string' },
       decode: { type: 'string' },
+      flows: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

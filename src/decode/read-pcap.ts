@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { NatlabError } from '../errors.ts';
-import { decodeFrame } from './decode-frame.ts';
+import { decodeFrame, type FrameMeta } from './decode-frame.ts';
 import type { Packet } from './packet.ts';
 
 const LINKTYPE_ETHERNET = 1;
@@ -25,10 +25,30 @@ export async function readPcap(file: string, point: string): Promise<Packet[]> {
 }
 
 /** Decodes frame by frame without keeping them: for files too big to hold as packets. */
-export async function forEachPacket(
+export function forEachPacket(
   file: string,
   point: string,
   onPacket: (packet: Packet) => void,
+): Promise<number> {
+  return forEachFrame(file, (bytes, start, end, meta) =>
+    onPacket(
+      decodeFrame(bytes.subarray(start, end), {
+        point,
+        index: meta.index,
+        timeUs: meta.timeUs,
+        length: meta.length,
+      }),
+    ),
+  );
+}
+
+/**
+ * Each frame as bytes[start, end) of the whole file, with its record metadata: for work that needs
+ * no Packet (FrameFields), and no object per frame.
+ */
+export async function forEachFrame(
+  file: string,
+  onFrame: (bytes: Buffer, start: number, end: number, meta: Omit<FrameMeta, 'point'>) => void,
 ): Promise<number> {
   const invalid = (reason: string) =>
     new NatlabError(`invalid pcap ${file}: ${reason}`, { code: 'INVALID_PCAP', stage: 'decode' });
@@ -70,14 +90,11 @@ export async function forEachPacket(
         `truncated: ${bytes.length - offset} bytes after frame ${frame - 1} do not form a whole record`,
       );
     }
-    onPacket(
-      decodeFrame(bytes.subarray(start, start + captured), {
-        point,
-        index: frame,
-        timeUs: seconds * 1_000_000 + (format.nanoseconds ? Math.floor(fraction / 1000) : fraction),
-        length: original,
-      }),
-    );
+    onFrame(bytes, start, start + captured, {
+      index: frame,
+      timeUs: seconds * 1_000_000 + (format.nanoseconds ? Math.floor(fraction / 1000) : fraction),
+      length: original,
+    });
     offset = start + captured;
   }
   return frame;
