@@ -30,8 +30,116 @@ async function wallTime(args: string[]): Promise<{ seconds: number; stdout: stri
   return { seconds: (performance.now() - t0) / 1000, stdout: String(run.stdout) };
 }
 
+// Sections to run: `npm run bench -- build decode`; all of them by default.
+const SECTIONS = ['scenarios', 'build', 'decode'] as const;
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+if (unknown.length > 0) {
+  console.error(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const wanted = (section: (typeof SECTIONS)[number]) =>
+  asked.length === 0 || asked.includes(section);
+
 const out = await mkdtemp(join(tmpdir(), 'natlab-bench-'));
 try {
+  if (wanted('scenarios')) await scenarioBenchmark(out);
+  if (wanted('build')) await buildBenchmark();
+  if (wanted('decode')) await decodeBenchmark(join(out, 'big.pcap'));
+} finally {
+  await rm(out, { recursive: true, force: true });
+}
+
+/** Build + teardown of one switch with N hosts: natlab, plain ip -batch, Mininet. */
+async function buildBenchmark(): Promise<void> {
+  const haveMininet = await execa('mn', ['--version'], { reject: false }).then(
+    (r) => r.exitCode === 0,
+  );
+  console.log(
+    '\ntopology build + teardown, one switch with N hosts (median of 3; 500 hosts: one run):',
+  );
+  console.log('hosts   natlab    raw ip -batch   Mininet   natlab/raw   Mininet/natlab');
+  for (const hosts of [20, 100, 500]) {
+    const runs = hosts >= 500 ? 1 : 3;
+    const timed = async (f: (i: number) => Promise<number>) => {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) times.push(await f(i));
+      return median(times);
+    };
+    const natlab = await timed((i) => natlabBuild(hosts, `bn${hosts}${i}`));
+    const raw = await timed((i) => rawIpBatch(hosts, `br${hosts}${i}`));
+    const mininet = haveMininet ? await timed(() => mininetBuild(hosts)) : Number.NaN;
+    const mn = haveMininet ? `${mininet.toFixed(2).padStart(6)} s` : '  (none)';
+    console.log(
+      `${String(hosts).padStart(5)}  ${natlab.toFixed(2).padStart(6)} s  ${raw.toFixed(2).padStart(9)} s  ${mn}  ${(natlab / raw).toFixed(2).padStart(9)}×  ${haveMininet ? `${(mininet / natlab).toFixed(1).padStart(12)}×` : ''}`,
+    );
+  }
+  if (!haveMininet)
+    console.log('  Mininet is not installed: scripts/setup.sh --bench-tools installs it');
+}
+
+/** Decode + flow analysis of a 500k-frame pcap, against tcpdump -nr on the same file. */
+async function decodeBenchmark(file: string): Promise<void> {
+  const frames = 500_000;
+  const bytes = await writeBigPcap(file, frames);
+  const wall = async (argv: string[]) => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await execa(argv[0] ?? '', argv.slice(1), {
+        cwd: ROOT,
+        stdout: 'ignore',
+        stderr: 'ignore',
+        timeout: 120_000,
+      });
+      times.push((performance.now() - t0) / 1000);
+    }
+    return median(times);
+  };
+  const tcpdump = await wall(['tcpdump', '-nr', file]);
+  const cli = (flag: string) =>
+    wall([
+      process.execPath,
+      '--import',
+      'tsx',
+      'src/cli/decode-command.ts',
+      ...(flag ? [flag] : []),
+      file,
+    ]);
+  const flowsCommand = await cli('--flows');
+  const decodeCommand = await cli('');
+  const inProcess: number[] = [];
+  let flowCount = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const flows = new FlowTable();
+    const fields = new FrameFields();
+    await forEachFrame(file, (b, start, end, meta) =>
+      flows.add(fields.parse(b, start, end), meta.length),
+    );
+    flowCount = flows.sorted().length;
+    inProcess.push((performance.now() - t0) / 1000);
+  }
+  const ratio = (t: number) => `${(tcpdump / t).toFixed(2)}× tcpdump's speed`;
+  console.log(
+    `\ndecode of ${frames} frames (${(bytes / 1e6).toFixed(0)} MB, real frames from the test fixtures), median of 3:`,
+  );
+  console.log(
+    `  tcpdump -nr FILE (decodes, prints every frame)            ${tcpdump.toFixed(2)} s`,
+  );
+  console.log(
+    `  natlab --flows FILE (decode + flow table, whole command)  ${flowsCommand.toFixed(2)} s  ${ratio(flowsCommand)}`,
+  );
+  console.log(
+    `  the same inside a running natlab (no start-up)            ${median(inProcess).toFixed(2)} s  ${ratio(median(inProcess))}, ${flowCount} flows`,
+  );
+  console.log(
+    `  natlab --decode FILE (a Packet and a line per frame)      ${decodeCommand.toFixed(2)} s  ${ratio(decodeCommand)}`,
+  );
+}
+
+/** Whole `npm run scenario` commands against their targets, where the time goes, and the analysis cost. */
+async function scenarioBenchmark(out: string): Promise<void> {
   const startup = [];
   for (let i = 0; i < RUNS; i++)
     startup.push((await wallTime(['scenario', '--', '--help'])).seconds);
@@ -95,90 +203,4 @@ try {
       `  ${name}: analyse ${analyse} ms (decode before it ${decode} ms); rendering terminal ${render(() => renderTerminalReport(result, glyphsFor(false)))} ms, report.html ${render(() => renderHtmlReport(result))} ms`,
     );
   }
-
-  await buildBenchmark();
-  await decodeBenchmark(join(out, 'big.pcap'));
-} finally {
-  await rm(out, { recursive: true, force: true });
-}
-
-/** Build + teardown of one switch with N hosts: natlab, plain ip -batch, Mininet. */
-async function buildBenchmark(): Promise<void> {
-  const haveMininet = await execa('mn', ['--version'], { reject: false }).then(
-    (r) => r.exitCode === 0,
-  );
-  console.log(
-    '\ntopology build + teardown, one switch with N hosts (median of 3; 500 hosts: one run):',
-  );
-  console.log('hosts   natlab    raw ip -batch   Mininet   natlab/raw   Mininet/natlab');
-  for (const hosts of [20, 100, 500]) {
-    const runs = hosts >= 500 ? 1 : 3;
-    const timed = async (f: (i: number) => Promise<number>) => {
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(await f(i));
-      return median(times);
-    };
-    const natlab = await timed((i) => natlabBuild(hosts, `bn${hosts}${i}`));
-    const raw = await timed((i) => rawIpBatch(hosts, `br${hosts}${i}`));
-    const mininet = haveMininet ? await timed(() => mininetBuild(hosts)) : Number.NaN;
-    const mn = haveMininet ? `${mininet.toFixed(2).padStart(6)} s` : '  (none)';
-    console.log(
-      `${String(hosts).padStart(5)}  ${natlab.toFixed(2).padStart(6)} s  ${raw.toFixed(2).padStart(9)} s  ${mn}  ${(natlab / raw).toFixed(2).padStart(9)}×  ${haveMininet ? `${(mininet / natlab).toFixed(1).padStart(12)}×` : ''}`,
-    );
-  }
-  if (!haveMininet)
-    console.log('  Mininet is not installed: scripts/setup.sh --bench-tools installs it');
-}
-
-/** Decode + flow analysis of a 500k-frame pcap, against tcpdump -nr on the same file. */
-async function decodeBenchmark(file: string): Promise<void> {
-  const frames = 500_000;
-  const bytes = await writeBigPcap(file, frames);
-  const wall = async (argv: string[]) => {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      await execa(argv[0] ?? '', argv.slice(1), {
-        cwd: ROOT,
-        stdout: 'ignore',
-        stderr: 'ignore',
-        timeout: 120_000,
-      });
-      times.push((performance.now() - t0) / 1000);
-    }
-    return median(times);
-  };
-  const tcpdump = await wall(['tcpdump', '-nr', file]);
-  const cli = (flag: string) =>
-    wall([process.execPath, '--import', 'tsx', 'src/cli/main.ts', flag, file]);
-  const flowsCommand = await cli('--flows');
-  const decodeCommand = await cli('');
-  const inProcess: number[] = [];
-  let flowCount = 0;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    const flows = new FlowTable();
-    const fields = new FrameFields();
-    await forEachFrame(file, (b, start, end, meta) =>
-      flows.add(fields.parse(b, start, end), meta.length),
-    );
-    flowCount = flows.sorted().length;
-    inProcess.push((performance.now() - t0) / 1000);
-  }
-  const ratio = (t: number) => `${(tcpdump / t).toFixed(2)}× tcpdump's speed`;
-  console.log(
-    `\ndecode of ${frames} frames (${(bytes / 1e6).toFixed(0)} MB, real frames from the test fixtures), median of 3:`,
-  );
-  console.log(
-    `  tcpdump -nr FILE (decodes, prints every frame)            ${tcpdump.toFixed(2)} s`,
-  );
-  console.log(
-    `  natlab --flows FILE (decode + flow table, whole command)  ${flowsCommand.toFixed(2)} s  ${ratio(flowsCommand)}`,
-  );
-  console.log(
-    `  the same inside a running natlab (no start-up)            ${median(inProcess).toFixed(2)} s  ${ratio(median(inProcess))}, ${flowCount} flows`,
-  );
-  console.log(
-    `  natlab --decode FILE (a Packet and a line per frame)      ${decodeCommand.toFixed(2)} s  ${ratio(decodeCommand)}`,
-  );
 }
