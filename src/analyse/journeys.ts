@@ -332,7 +332,7 @@ function describeFate(fate: Fate): string {
 }
 
 /** The packet's addresses as captured at hop `index`. */
-export function headerAt(journey: Journey, index: number): { src: Endpoint; dst: Endpoint } {
+function headerAt(journey: Journey, index: number): { src: Endpoint; dst: Endpoint } {
   let { src, dst } = journey.sent;
   for (const r of journey.rewrites) {
     if (r.hop > index) break;

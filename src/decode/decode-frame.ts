@@ -85,7 +85,7 @@ function tcpFlags(bits: number): TcpFlags {
   };
 }
 
-export function fnv1a(data: Uint8Array, start: number, end: number): number {
+function fnv1a(data: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
   const stop = Math.min(end, data.length);
   for (let i = Math.max(0, start); i < stop; i++) {

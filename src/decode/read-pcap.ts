@@ -20,26 +20,17 @@ const MAGIC: Record<number, { littleEndian: boolean; nanoseconds: boolean }> = {
 
 export async function readPcap(file: string, point: string): Promise<Packet[]> {
   const packets: Packet[] = [];
-  await forEachPacket(file, point, (packet) => packets.push(packet));
-  return packets;
-}
-
-/** Decodes frame by frame without keeping them: for files too big to hold as packets. */
-export function forEachPacket(
-  file: string,
-  point: string,
-  onPacket: (packet: Packet) => void,
-): Promise<number> {
-  return forEachFrame(file, (bytes, start, end, meta) =>
-    onPacket(
+  await forEachFrame(file, (bytes, start, end, meta) => {
+    packets.push(
       decodeFrame(bytes.subarray(start, end), {
         point,
         index: meta.index,
         timeUs: meta.timeUs,
         length: meta.length,
       }),
-    ),
-  );
+    );
+  });
+  return packets;
 }
 
 /**
