@@ -4,6 +4,7 @@ import type { Finding } from '../analyse/finding.ts';
 import type { Connection, Journey } from '../analyse/journeys.ts';
 import type { CheckResult } from '../check/evaluate-checks.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
+import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skip' | 'error';
@@ -40,6 +41,16 @@ export interface StepTiming {
 export interface TopologySummary {
   nodes: { name: string; kind: 'host' | 'router' | 'switch' }[];
   links: { a: string; b: string }[];
+}
+
+export function summarizeTopology(plan: TopologyPlan): TopologySummary {
+  return {
+    nodes: plan.nodes.map((n) => ({ name: n.name, kind: n.kind })),
+    links: plan.links.map((l) => ({
+      a: `${l.a.node}:${l.a.iface}`,
+      b: `${l.b.node}:${l.b.iface}`,
+    })),
+  };
 }
 
 export interface ScenarioResult {

@@ -24,7 +24,11 @@ import {
   toolsFor,
 } from '../preflight/check-environment.ts';
 import { kernelRelease, probeCapabilities, unmetNeeds } from '../preflight/probe-capabilities.ts';
-import type { ScenarioResult, StepTiming } from '../report/scenario-result.ts';
+import {
+  type ScenarioResult,
+  type StepTiming,
+  summarizeTopology,
+} from '../report/scenario-result.ts';
 import { applyRulesets } from '../rulesets/apply-rulesets.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { startServices } from '../services/start-services.ts';
@@ -105,13 +109,7 @@ export async function runScenario({
     verdict: 'skip',
     kernel: kernelRelease(),
     capabilities: [],
-    topology: {
-      nodes: plan.nodes.map((n) => ({ name: n.name, kind: n.kind })),
-      links: plan.links.map((l) => ({
-        a: `${l.a.node}:${l.a.iface}`,
-        b: `${l.b.node}:${l.b.iface}`,
-      })),
-    },
+    topology: summarizeTopology(plan),
     checks: [],
     probes: [],
     diagnosis: [],

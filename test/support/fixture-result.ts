@@ -10,7 +10,11 @@ import type { CheckResult } from '../../src/check/evaluate-checks.ts';
 import { readPcap } from '../../src/decode/read-pcap.ts';
 import type { KernelState } from '../../src/kernel-state/read-kernel-state.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
-import type { ProbeReport, ScenarioResult } from '../../src/report/scenario-result.ts';
+import {
+  type ProbeReport,
+  type ScenarioResult,
+  summarizeTopology,
+} from '../../src/report/scenario-result.ts';
 import { withCandidate } from '../../src/run/run-candidates.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 
@@ -60,13 +64,7 @@ export async function renderFixtureResult(name: string): Promise<ScenarioResult>
     verdict: run.verdict,
     kernel: run.kernel,
     capabilities: [],
-    topology: {
-      nodes: plan.nodes.map((n) => ({ name: n.name, kind: n.kind })),
-      links: plan.links.map((l) => ({
-        a: `${l.a.node}:${l.a.iface}`,
-        b: `${l.b.node}:${l.b.iface}`,
-      })),
-    },
+    topology: summarizeTopology(plan),
     checks: run.checks,
     probes: run.probes.map((p, i) => ({
       ...p,
