@@ -53,13 +53,13 @@ export class FlowTable {
     const ports = forward ? pa * 65536 + pb : pb * 65536 + pa;
     const key = mix(mix(mix(kind, idNumber(low)), idNumber(high)), ports);
     const bucket = this.buckets.get(key);
-    const flow = bucket?.find(
-      (e) => e.kind === kind && e.low === low && e.high === high && e.ports === ports,
-    );
-    if (flow) {
-      flow.packets++;
-      flow.bytes += length;
-      return;
+    // A loop, not find(): a closure per frame is an allocation per frame.
+    for (const flow of bucket ?? []) {
+      if (flow.kind === kind && flow.low === low && flow.high === high && flow.ports === ports) {
+        flow.packets++;
+        flow.bytes += length;
+        return;
+      }
     }
     const created = { key: flowText(f), packets: 1, bytes: length, kind, low, high, ports };
     if (bucket) bucket.push(created);
@@ -84,11 +84,10 @@ function idNumber(id: number | string): number {
 
 /** A 32-bit mix of a running hash and a value below 2^53 (both halves of the value count). */
 function mix(hash: number, value: number): number {
-  const low = value % 4294967296;
-  const high = Math.floor(value / 4294967296);
-  let h = Math.imul(hash ^ low, 0x01000193);
-  h = Math.imul(h ^ high, 0x01000193);
-  return h >>> 0;
+  const h = Math.imul(hash ^ value, 0x01000193);
+  // Most values fit 32 bits (addresses, ports); MACs need their upper half mixed in too.
+  if (value <= 0xffffffff) return h >>> 0;
+  return Math.imul(h ^ Math.floor(value / 4294967296), 0x01000193) >>> 0;
 }
 
 function bytesId(d: Uint8Array, o: number, n: number): string {
