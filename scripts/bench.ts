@@ -84,7 +84,7 @@ async function decodeBenchmark(file: string): Promise<void> {
   const bytes = await writeBigPcap(file, frames);
   const wall = async (argv: string[]) => {
     const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       await execa(argv[0] ?? '', argv.slice(1), {
         cwd: ROOT,
@@ -110,7 +110,7 @@ async function decodeBenchmark(file: string): Promise<void> {
   const decodeCommand = await cli('');
   const inProcess: number[] = [];
   let flowCount = 0;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
     const flows = new FlowTable();
     const fields = new FrameFields();
@@ -122,7 +122,7 @@ async function decodeBenchmark(file: string): Promise<void> {
   }
   const ratio = (t: number) => `${(tcpdump / t).toFixed(2)}× tcpdump's speed`;
   console.log(
-    `\ndecode of ${frames} frames (${(bytes / 1e6).toFixed(0)} MB, real frames from the test fixtures), median of 3:`,
+    `\ndecode of ${frames} frames (${(bytes / 1e6).toFixed(0)} MB, real frames from the test fixtures), median of ${RUNS}:`,
   );
   console.log(
     `  tcpdump -nr FILE (decodes, prints every frame)            ${tcpdump.toFixed(2)} s`,
