@@ -7,6 +7,7 @@
 // otherwise), and its cleanup could only ever see its own processes.
 
 import { execa } from 'execa';
+import { buildMininetTopology } from '../src/backend/mininet/build-mininet.ts';
 import { buildNetnsTopology, rootBatch } from '../src/backend/netns/build-netns.ts';
 import { planTopology } from '../src/plan/plan-topology.ts';
 import type { ScenarioDef } from '../src/scenario/define-scenario.ts';
@@ -34,6 +35,24 @@ export async function natlabBuild(hosts: number, runId: string): Promise<number>
   const lab = new TeardownStack();
   const t0 = performance.now();
   const built = await buildNetnsTopology(plan, { teardown: lab }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const failures = await lab.unwind();
+  if (built) throw built;
+  if (failures.length > 0) throw new Error(`teardown failed: ${failures.map((f) => f.label)}`);
+  return seconds(t0);
+}
+
+/** natlab with --backend mininet: Mininet makes the nodes and links, natlab configures them. */
+export async function mininetBackendBuild(hosts: number, runId: string): Promise<number> {
+  const plan = planTopology(singleSwitch(hosts), { scenario: 'bench', runId });
+  const lab = new TeardownStack();
+  const t0 = performance.now();
+  const built = await buildMininetTopology(plan, {
+    teardown: lab,
+    onCrash: (error) => console.error(error.message),
+  }).then(
     () => undefined,
     (error: unknown) => error,
   );

@@ -12,7 +12,7 @@ import { forEachFrame } from '../src/decode/read-pcap.ts';
 import { renderHtmlReport } from '../src/report/html-report.ts';
 import type { ScenarioResult } from '../src/report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../src/report/terminal-report.ts';
-import { mininetBuild, natlabBuild, rawIpBatch } from './bench-build.ts';
+import { mininetBackendBuild, mininetBuild, natlabBuild, rawIpBatch } from './bench-build.ts';
 import { writeBigPcap } from './bench-decode.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -58,7 +58,11 @@ async function buildBenchmark(): Promise<void> {
   console.log(
     '\ntopology build + teardown, one switch with N hosts (median of 3; 500 hosts: one run):',
   );
-  console.log('hosts   natlab    raw ip -batch   Mininet   natlab/raw   Mininet/natlab');
+  console.log(
+    'hosts  natlab netns  raw ip -batch  natlab mininet  plain mn   netns/raw  mn/netns  mn/natlab-mininet',
+  );
+  const s = (t: number) => (Number.isNaN(t) ? '-' : `${t.toFixed(2)} s`);
+  const x = (t: number) => (Number.isNaN(t) ? '-' : `${t.toFixed(2)}×`);
   for (const hosts of [20, 100, 500]) {
     const runs = hosts >= 500 ? 1 : 3;
     const timed = async (f: (i: number) => Promise<number>) => {
@@ -66,12 +70,23 @@ async function buildBenchmark(): Promise<void> {
       for (let i = 0; i < runs; i++) times.push(await f(i));
       return median(times);
     };
-    const natlab = await timed((i) => natlabBuild(hosts, `bn${hosts}${i}`));
+    const netns = await timed((i) => natlabBuild(hosts, `bn${hosts}${i}`));
     const raw = await timed((i) => rawIpBatch(hosts, `br${hosts}${i}`));
-    const mininet = haveMininet ? await timed(() => mininetBuild(hosts)) : Number.NaN;
-    const mn = haveMininet ? `${mininet.toFixed(2).padStart(6)} s` : '  (none)';
+    const backend = haveMininet
+      ? await timed((i) => mininetBackendBuild(hosts, `bm${hosts}${i}`))
+      : Number.NaN;
+    const mn = haveMininet ? await timed(() => mininetBuild(hosts)) : Number.NaN;
     console.log(
-      `${String(hosts).padStart(5)}  ${natlab.toFixed(2).padStart(6)} s  ${raw.toFixed(2).padStart(9)} s  ${mn}  ${(natlab / raw).toFixed(2).padStart(9)}×  ${haveMininet ? `${(mininet / natlab).toFixed(1).padStart(12)}×` : ''}`,
+      [
+        String(hosts).padStart(5),
+        s(netns).padStart(12),
+        s(raw).padStart(14),
+        s(backend).padStart(15),
+        s(mn).padStart(9),
+        x(netns / raw).padStart(11),
+        x(mn / netns).padStart(9),
+        x(mn / backend).padStart(18),
+      ].join(' '),
     );
   }
   if (!haveMininet)

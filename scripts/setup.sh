@@ -3,8 +3,9 @@
 # Quick when everything is present: it only looks, and installs what is missing.
 # --node-only: skip the system packages (for commands that need none).
 # --test-tools: also what only the tests use: Debian's chromium (with a font) to load report.html,
-#   and tshark (with mergecap) to cross-check the decoder.
-# --bench-tools: also Mininet (without Open vSwitch) and brctl, the peer npm run bench compares with.
+#   tshark (with mergecap) to cross-check the decoder, and Mininet (without Open vSwitch) for the
+#   --backend mininet parity test.
+# --bench-tools: also Mininet and brctl (for plain mn --switch lxbr), which npm run bench compares with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +20,10 @@ find_tool() { PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; }
 if [[ "${1:-}" != "--node-only" ]]; then
   missing=()
   for tool in "${!PACKAGES[@]}"; do find_tool "$tool" || missing+=("${PACKAGES[$tool]}"); done
-  if [[ "${1:-}" == "--bench-tools" ]]; then
+  if [[ "${1:-}" == "--test-tools" || "${1:-}" == "--bench-tools" ]]; then
     find_tool mn || missing+=(mininet)
+  fi
+  if [[ "${1:-}" == "--bench-tools" ]]; then
     find_tool brctl || missing+=(bridge-utils)
   fi
   if [[ "${1:-}" == "--test-tools" ]]; then

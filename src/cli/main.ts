@@ -20,7 +20,7 @@ import { renderJunit } from '../report/junit-report.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
 import { runCandidates } from '../run/run-candidates.ts';
-import { newRunId, runScenario } from '../run/run-scenario.ts';
+import { type Backend, newRunId, runScenario } from '../run/run-scenario.ts';
 import { CAPABILITIES } from '../scenario/define-scenario.ts';
 import {
   type LoadedScenario,
@@ -47,6 +47,7 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
   --iface-map WAN=wan0,LAN=lan0   RouterOS interface names for RouterOS candidates
   --require-all  with --ruleset: exit 0 only when every candidate passes (default: any one)
   --junit FILE write a JUnit XML report, one testcase per check
+  --backend B      who builds the lab: netns (natlab itself, the default) or mininet
   --scenarios DIR  take scenarios from DIR (your own suite) instead of natlab's scenarios/
   --decode FILE    print every frame of a pcap as natlab decodes it, then its flows
   --flows FILE     only the flows of a pcap: packets and bytes per conversation
@@ -105,6 +106,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     }
     const result = await runScenario({
       scenario,
+      backend: parseBackend(values.backend),
       outDir: values.out === undefined ? undefined : fromUserDir(values.out),
       keep: values.keep,
       signal: controller.signal,
@@ -139,6 +141,20 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 }
 
 type Values = ReturnType<typeof parse>['values'];
+
+function parseBackend(value: string | undefined): Backend {
+  if (value === undefined || value === 'netns' || value === 'mininet') return value ?? 'netns';
+  if (value === 'ovs' || value === 'openvswitch') {
+    throw new NatlabError(
+      'Open vSwitch cannot be used here: this kernel has no openvswitch module. Use --backend mininet, whose switches are Linux bridges',
+      { code: 'BAD_INPUT', stage: 'cli' },
+    );
+  }
+  throw new NatlabError(`--backend must be netns or mininet, not "${value}"`, {
+    code: 'BAD_INPUT',
+    stage: 'cli',
+  });
+}
 
 /** npm runs scripts from the package root; paths the user typed are relative to where they were. */
 function fromUserDir(path: string): string {
@@ -200,6 +216,7 @@ function parse(argv: string[]) {
       'require-all': { type: 'boolean', default: false },
       junit: { type: 'string' },
       scenarios: { type: 'string' },
+      backend: { type: 'string' },
       decode: { type: 'string' },
       flows: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },

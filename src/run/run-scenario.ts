@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { analyseRun } from '../analyse/analyse-run.ts';
 import { directionResolver } from '../analyse/packet-direction.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
+import { buildMininetTopology } from '../backend/mininet/build-mininet.ts';
 import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
 import { startCaptures } from '../capture/start-captures.ts';
 import { evaluateChecks } from '../check/evaluate-checks.ts';
@@ -63,7 +64,11 @@ export interface RunScenarioOptions {
   progress?: ProgressListener;
   /** Chosen by the caller to find the run's namespaces (tests); random otherwise. */
   runId?: string;
+  /** Who builds the nodes and links: natlab itself (default) or Mininet. */
+  backend?: Backend;
 }
+
+export type Backend = 'netns' | 'mininet';
 
 export function newRunId(): string {
   return randomBytes(4).toString('hex').slice(0, 6);
@@ -76,12 +81,13 @@ export async function runScenario({
   signal,
   progress,
   runId = newRunId(),
+  backend = 'netns',
 }: RunScenarioOptions): Promise<ScenarioResult> {
   const started = performance.now();
   const timings: StepTiming[] = [];
-  // The run stops on the caller's signal (SIGINT) or on its own storm guard.
-  const stormStop = new AbortController();
-  const runSignal = signal ? AbortSignal.any([signal, stormStop.signal]) : stormStop.signal;
+  // The run stops on the caller's signal (SIGINT), its own storm guard, or a backend that died.
+  const stop = new AbortController();
+  const runSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   // Every child process listens for the abort; one per capture point at once is expected, not a leak.
   setMaxListeners(1000, runSignal);
   const step: StepRunner = async (name, work, summary) => {
@@ -136,7 +142,8 @@ export async function runScenario({
     });
   }
   await cleanDeadRuns({ includeKept: false });
-  const capabilities = await probeCapabilities(plan.needs, { runId });
+  const needs = backend === 'mininet' ? [...plan.needs, 'mininet' as const] : plan.needs;
+  const capabilities = await probeCapabilities(needs, { runId });
   const unmet = unmetNeeds(capabilities);
   if (unmet) return finish({ ...base, capabilities, reason: unmet });
   base.capabilities = capabilities;
@@ -158,7 +165,9 @@ export async function runScenario({
       step,
       keep,
       guard,
-      onStorm: (storm) => stormStop.abort(storm),
+      backend,
+      onStorm: (storm) => stop.abort(storm),
+      onBackendCrash: (error) => stop.abort(error),
     });
     outcome = {
       ok: true,
@@ -169,7 +178,9 @@ export async function runScenario({
       },
     };
   } catch (error) {
-    outcome = { ok: false, error };
+    // A backend that died is the cause; the step it interrupted only reports "interrupted".
+    const crash = stop.signal.reason;
+    outcome = { ok: false, error: crash instanceof NatlabError ? crash : error };
   }
   const storm = guard.current?.storm();
   if (storm)
@@ -241,17 +252,34 @@ interface StageContext {
   keep: boolean;
   /** Set once the lab exists, so the caller can ask it about a storm after a failure. */
   guard: { current?: StormGuard };
+  backend: Backend;
   onStorm: (storm: Storm) => void;
+  onBackendCrash: (error: NatlabError) => void;
 }
 
 async function runStages(
   plan: TopologyPlan,
-  { processes, lab, dir, signal, step, keep, guard, onStorm }: StageContext,
+  {
+    processes,
+    lab,
+    dir,
+    signal,
+    step,
+    keep,
+    guard,
+    backend,
+    onStorm,
+    onBackendCrash,
+  }: StageContext,
 ) {
   const topology = await step(
     'build',
-    () => buildNetnsTopology(plan, { teardown: lab, signal }),
-    () => `${plan.nodes.length} namespaces (nl-${plan.runId}-*)`,
+    () =>
+      backend === 'mininet'
+        ? buildMininetTopology(plan, { teardown: lab, signal, onCrash: onBackendCrash })
+        : buildNetnsTopology(plan, { teardown: lab, signal }),
+    () =>
+      `${plan.nodes.length} namespaces (nl-${plan.runId}-*)${backend === 'mininet' ? ', built by Mininet' : ''}`,
   );
   // From the moment links are up, a bridge loop can storm: watch until the traffic ends.
   const stormGuard = await startStormGuard(topology, {

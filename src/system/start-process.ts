@@ -15,6 +15,8 @@ export interface StartProcessOptions {
   ready: { stream: 'stdout' | 'stderr'; pattern: RegExp } | { cmdline: readonly string[] };
   /** Keep stdin open for RunningProcess.write. */
   stdin?: boolean;
+  /** Written to stdin at once, before waiting for readiness (needs `stdin`). */
+  input?: string;
   readyTimeoutMs?: number;
   /** SIGTERM first; SIGKILL after this long. */
   graceMs?: number;
@@ -38,6 +40,10 @@ export interface RunningProcess {
   release(): void;
   /** Writes to its stdin (needs `stdin`). */
   write(text: string): void;
+  /** What it has printed so far (the tail of each stream). */
+  output(): { stdout: string; stderr: string };
+  /** Settles when it exits, whether stopped or not. */
+  exited: Promise<ProcessExit>;
 }
 
 const KEPT_OUTPUT = 64 * 1024;
@@ -54,6 +60,7 @@ export async function startProcess(
     signal,
     outlive = false,
     stdin = false,
+    input,
   }: StartProcessOptions,
 ): Promise<RunningProcess> {
   const [file, ...args] = argv;
@@ -72,6 +79,7 @@ export async function startProcess(
   const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     output[stream] = (output[stream] + chunk.toString()).slice(-KEPT_OUTPUT);
   };
+  if (input !== undefined) subprocess.stdin?.write(input);
   subprocess.stdout?.on('data', keep('stdout'));
   subprocess.stderr?.on('data', keep('stderr'));
   const exited = subprocess.then(
@@ -127,7 +135,10 @@ export async function startProcess(
   const write = (text: string) => {
     subprocess.stdin?.write(text);
   };
-  if (outcome === 'ready') return { pid: subprocess.pid ?? -1, stop, release, write };
+  if (outcome === 'ready') {
+    const current = () => ({ ...output });
+    return { pid: subprocess.pid ?? -1, stop, release, write, output: current, exited };
+  }
   const exit = await stop();
   if (outcome === 'exited') {
     throw fail(

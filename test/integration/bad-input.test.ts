@@ -250,6 +250,18 @@ const CASES: Case[] = [
     message: /iface-map/,
   },
   {
+    input: 'a backend that does not exist',
+    argv: ['hairpin-broken', '--backend', 'docker'],
+    exit: 2,
+    message: /--backend must be netns or mininet, not "docker"/,
+  },
+  {
+    input: 'Open vSwitch, which this kernel cannot run',
+    argv: ['hairpin-broken', '--backend', 'ovs'],
+    exit: 2,
+    message: /Open vSwitch cannot be used here: this kernel has no openvswitch module/,
+  },
+  {
     input: 'scenario directory that does not exist',
     argv: ['x', '--scenarios', '/nonexistent-natlab-dir'],
     exit: 2,

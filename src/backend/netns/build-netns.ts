@@ -22,9 +22,21 @@ export interface BuildOptions {
   keep?: boolean;
 }
 
-export async function buildNetnsTopology(
+export function buildNetnsTopology(plan: TopologyPlan, options: BuildOptions): Promise<Topology> {
+  return buildLab(plan, options, () =>
+    ipBatch(rootBatch(plan), { action: 'create namespaces and links', signal: options.signal }),
+  );
+}
+
+/**
+ * Every backend's build: the ledger first, then `create` makes the named namespaces and the veths
+ * (and sets sysctls), then the same per-namespace batches configure every node, waiting until links
+ * are really up. Whatever `create` started, it registers on `teardown` itself.
+ */
+export async function buildLab(
   plan: TopologyPlan,
   { teardown, signal, keep = false }: BuildOptions,
+  create: () => Promise<void>,
 ): Promise<Topology> {
   const namespaces = plan.nodes.map((n) => n.netns);
   await writeManifest({
@@ -40,7 +52,7 @@ export async function buildNetnsTopology(
   teardown.push('delete namespaces', () => deleteNamespaces(namespaces));
   await writeEtcFiles(plan);
 
-  await ipBatch(rootBatch(plan), { action: 'create namespaces and links', signal });
+  await create();
   const inEachNode = (batch: (node: NodePlan) => string[], action: string) =>
     settleAll(
       plan.nodes
@@ -77,7 +89,12 @@ export function rootBatch(plan: TopologyPlan): string[] {
       `link add ${a.iface.name} netns ${a.node.netns} index ${a.iface.ifindex} address ${a.iface.mac} type veth peer name ${b.iface.name} netns ${b.node.netns} index ${b.iface.ifindex} address ${b.iface.mac}`,
     );
   }
-  // Set before any interface is up, so nothing (e.g. IPv6 router solicitations) leaks out early.
+  return [...lines, ...sysctlBatch(plan)];
+}
+
+/** Root batch lines setting each node's sysctls: before any interface is up, so nothing leaks early. */
+export function sysctlBatch(plan: TopologyPlan): string[] {
+  const lines: string[] = [];
   for (const node of plan.nodes) {
     const settings = Object.entries(node.sysctls).map(([k, v]) => `${k}=${v}`);
     if (settings.length > 0)
@@ -144,7 +161,7 @@ function addressLine(iface: InterfacePlan, address: string): string {
   return `addr add ${address} dev ${iface.name}${nodad}`;
 }
 
-async function ipBatch(
+export async function ipBatch(
   lines: string[],
   {
     action,

@@ -1,0 +1,74 @@
+// Stage 3, Mininet backend: Mininet builds the nodes and links (mininet-driver.py, the project's only
+// Python file), natlab names each node's namespace after its pid (`ip netns attach`) and from there
+// configures and runs everything exactly as with its own backend.
+
+import { join } from 'node:path';
+import { NatlabError } from '../../errors.ts';
+import type { TopologyPlan } from '../../plan/topology-plan.ts';
+import { type RunningProcess, startProcess } from '../../system/start-process.ts';
+import { type BuildOptions, buildLab, ipBatch, sysctlBatch } from '../netns/build-netns.ts';
+import type { Topology } from '../topology.ts';
+
+const DRIVER = join(import.meta.dirname, 'mininet-driver.py');
+/** Debian's python3, which has Mininet's modules (a pyenv or venv python would not). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+export interface MininetBuildOptions extends BuildOptions {
+  /** Called if the driver dies before natlab stops it: the run must end as an error. */
+  onCrash: (error: NatlabError) => void;
+}
+
+export function buildMininetTopology(
+  plan: TopologyPlan,
+  { onCrash, ...options }: MininetBuildOptions,
+): Promise<Topology> {
+  return buildLab(plan, options, async () => {
+    // Its own network namespace: whatever Mininet does outside its nodes stays in there.
+    const driver = await startProcess(['unshare', '--net', '--', SYSTEM_PYTHON, DRIVER], {
+      action: 'build the topology with Mininet',
+      stage: 'build',
+      stdin: true,
+      input: `${JSON.stringify(plan)}\n`,
+      ready: { stream: 'stdout', pattern: /^\{"pids"/m },
+      readyTimeoutMs: 60_000,
+      signal: options.signal,
+    });
+    let stopping = false;
+    // Pushed after "delete namespaces", so it runs before it: Mininet stops its nodes first.
+    options.teardown.push('stop the Mininet driver', async () => {
+      stopping = true;
+      await driver.stop();
+    });
+    void driver.exited.then((exit) => {
+      if (stopping) return;
+      onCrash(
+        new NatlabError(
+          `the Mininet driver died mid-run (${exit.signal ?? `exit code ${exit.exitCode}`})`,
+          { code: 'COMMAND_FAILED', stage: 'build', stderr: exit.stderr },
+        ),
+      );
+    });
+    const pids = readPids(driver, plan);
+    await ipBatch(
+      [...plan.nodes.map((n) => `netns attach ${n.netns} ${pids[n.name]}`), ...sysctlBatch(plan)],
+      { action: 'name the Mininet nodes and set their sysctls', signal: options.signal },
+    );
+  });
+}
+
+function readPids(driver: RunningProcess, plan: TopologyPlan): Record<string, number> {
+  const line =
+    driver
+      .output()
+      .stdout.split('\n')
+      .find((l) => l.startsWith('{"pids"')) ?? '';
+  const { pids } = JSON.parse(line) as { pids: Record<string, number> };
+  const missing = plan.nodes.filter((n) => !Number.isInteger(pids[n.name]));
+  if (missing.length > 0) {
+    throw new NatlabError(
+      `the Mininet driver gave no pid for ${missing.map((n) => n.name).join(', ')}`,
+      { code: 'COMMAND_FAILED', stage: 'build', stderr: driver.output().stderr },
+    );
+  }
+  return pids;
+}

@@ -1,0 +1,127 @@
+// --backend mininet: Mininet builds the nodes and links, natlab does the rest through the same
+// interface. Every scenario must give the same verdict as with natlab's own backend.
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/main.ts';
+import type { ScenarioResult } from '../../src/report/scenario-result.ts';
+import { type Backend, runScenario } from '../../src/run/run-scenario.ts';
+import { listScenarioNames, loadScenario } from '../../src/scenario/load-scenario.ts';
+import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DRIVER = 'mininet-driver.py';
+const haveMininet = await execa('mn', ['--version'], { reject: false }).then(
+  (r) => r.exitCode === 0,
+  () => false,
+);
+
+/** The verdict and which checks failed: what must not depend on who built the lab. */
+async function outcome(name: string, backend: Backend) {
+  const result = await runScenario({ scenario: await loadScenario(name), backend });
+  const failed = result.checks.filter((c) => !c.ok).map((c) => c.name);
+  expect(await namespacesOf(result.runId ?? '')).toEqual([]);
+  return { verdict: result.verdict, failed, reason: result.reason };
+}
+
+async function parentOf(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The command name may hold spaces: the fields after its closing parenthesis are fixed.
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
+}
+
+async function descendsFrom(pid: number, ancestor: number): Promise<boolean> {
+  for (let p: number | undefined = pid, hops = 0; p && hops < 20; hops++) {
+    if (p === ancestor) return true;
+    p = await parentOf(p);
+  }
+  return false;
+}
+
+describeLab('the Mininet backend', () => {
+  it('is installed (scripts/setup.sh --test-tools), as CI requires', () => {
+    if (!haveMininet && process.env.CI)
+      throw new Error('mn is missing: run scripts/setup.sh --test-tools');
+    expect(typeof haveMininet).toBe('boolean');
+  });
+
+  it.runIf(haveMininet)(
+    'gives every scenario of the catalog the same verdict and failed checks as the netns backend',
+    async () => {
+      const names = await listScenarioNames();
+      expect(names.length).toBeGreaterThanOrEqual(14);
+      for (const name of names) {
+        const netns = await outcome(name, 'netns');
+        const mininet = await outcome(name, 'mininet');
+        expect({ name, ...mininet }).toEqual({ name, ...netns });
+      }
+    },
+    240_000,
+  );
+
+  it.runIf(haveMininet)(
+    'reports a driver that dies mid-run as an error (exit 2) with its stderr, and leaves nothing',
+    async () => {
+      const child = execa(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'bridge-nat-hairpin-port', '--backend', 'mininet'],
+        { cwd: ROOT, reject: false, timeout: 60_000 },
+      );
+      let stderr = '';
+      await new Promise<void>((ready) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('tcpdump listening')) ready();
+        });
+      });
+      const runId = /run ([0-9a-f]{6})/.exec(stderr)?.[1] ?? '';
+      const drivers = [];
+      for (const pid of await processesMentioning(DRIVER))
+        if (child.pid && (await descendsFrom(pid, child.pid))) drivers.push(pid);
+      expect(drivers.length).toBeGreaterThan(0);
+      for (const pid of drivers) process.kill(pid, 'SIGKILL');
+      const run = await child;
+      expect(run.exitCode).toBe(EXIT.error);
+      expect(String(run.stderr)).toMatch(/the Mininet driver died mid-run \(SIGKILL\)/);
+      expect(String(run.stderr)).not.toMatch(/^\s+at /m);
+      expect(await namespacesOf(runId)).toEqual([]);
+      expect(await processesMentioning(`nl-${runId}-`)).toEqual([]);
+    },
+    90_000,
+  );
+
+  it('is skipped (exit 4) with the reason when Mininet is missing', async () => {
+    const mn = (await execa('sh', ['-c', 'command -v mn'], { reject: false })).stdout;
+    // Without Mininet on this machine there is nothing to hide: the run must skip all the same.
+    const hide = mn
+      ? ['mount --bind /dev/null "$1" && shift && exec "$@"', 'sh', mn]
+      : ['exec "$@"', 'sh'];
+    const cli = await execa(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        ...hide,
+        process.execPath,
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'hairpin-broken',
+        '--backend',
+        'mininet',
+        '--json',
+      ],
+      { cwd: ROOT, reject: false, timeout: 60_000 },
+    );
+    expect(cli.exitCode).toBe(EXIT.skip);
+    const result = JSON.parse(String(cli.stdout)) as ScenarioResult;
+    expect(result.reason).toMatch(/Mininet \(mn\)/);
+    expect(await namespacesOf(result.runId ?? '')).toEqual([]);
+  });
+});
