@@ -104,9 +104,16 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     if (values.ruleset) {
       return await candidates(scenario, values, controller.signal, io);
     }
+    const backend = parseBackend(values.backend);
+    if (backend === 'mininet' && values.keep) {
+      throw new NatlabError(
+        '--keep needs the netns backend: Mininet deletes its links when its driver stops, and the driver stops with natlab',
+        { code: 'BAD_INPUT', stage: 'cli' },
+      );
+    }
     const result = await runScenario({
       scenario,
-      backend: parseBackend(values.backend),
+      backend,
       outDir: values.out === undefined ? undefined : fromUserDir(values.out),
       keep: values.keep,
       signal: controller.signal,

@@ -262,6 +262,12 @@ const CASES: Case[] = [
     message: /Open vSwitch cannot be used here: this kernel has no openvswitch module/,
   },
   {
+    input: '--keep with the Mininet backend',
+    argv: ['hairpin-broken', '--backend', 'mininet', '--keep'],
+    exit: 2,
+    message: /--keep needs the netns backend/,
+  },
+  {
     input: 'scenario directory that does not exist',
     argv: ['x', '--scenarios', '/nonexistent-natlab-dir'],
     exit: 2,
