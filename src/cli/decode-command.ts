@@ -52,7 +52,7 @@ export async function decodeCommand(
   if (table.length > 20) io.stdout.write(`   ... ${table.length - 20} more flows\n`);
 }
 
-/** "HH:MM:SS.uuuuuu" (UTC), as tcpdump prints it with -n. */
+/** "HH:MM:SS.uuuuuu" in UTC: the layout of tcpdump's timestamps. */
 function clock(timeUs: number): string {
   const seconds = Math.floor(timeUs / 1_000_000) % 86_400;
   const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlowTable } from '../../src/analyse/flow-table.ts';
+import { decodeCommand } from '../../src/cli/decode-command.ts';
 import { FrameFields } from '../../src/decode/frame-fields.ts';
 import { forEachFrame, readPcap } from '../../src/decode/read-pcap.ts';
 
@@ -63,5 +64,32 @@ describe('FlowTable', () => {
     const [busiest] = table.sorted();
     expect(busiest?.key).toMatch(/^tcp 198\.51\.100\.10:\d+ ↔ 203\.0\.113\.1:80$/);
     expect(busiest?.packets).toBe(10);
+  });
+});
+
+describe('decodeCommand', () => {
+  it('prints a numbered line per frame, then the flows; --flows prints only the flows', async () => {
+    const file = 'test/fixtures/captures/hairpin-broken/client-eth0.pcap';
+    const frames = (await readPcap(file, 'x')).length;
+    const run = async (printFrames: boolean) => {
+      let text = '';
+      await decodeCommand(
+        file,
+        { stdout: { write: (chunk: string) => ((text += chunk), true) } },
+        {
+          frames: printFrames,
+        },
+      );
+      return text.split('\n');
+    };
+    const full = await run(true);
+    expect(full.filter((l) => /^ +\d+ \d\d:\d\d:\d\d\.\d{6} /.test(l))).toHaveLength(frames);
+    expect(full).toContain(`${frames} frames, ${(await run(false))[0]?.split(', ')[1]}`);
+    expect(full.some((l) => /SYN-ACK, length \d+$/.test(l))).toBe(true);
+    const flowsOnly = await run(false);
+    expect(flowsOnly[0]).toMatch(new RegExp(`^${frames} frames, \\d+ flows$`));
+    expect(flowsOnly.some((l) => /^ +\d+ pkts +\d+ B {2}tcp 192\.168\.1\.10:\d+ ↔ /.test(l))).toBe(
+      true,
+    );
   });
 });
