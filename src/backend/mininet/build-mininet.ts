@@ -29,7 +29,8 @@ export function buildMininetTopology(
       stage: 'build',
       stdin: true,
       input: `${JSON.stringify(plan)}\n`,
-      ready: { stream: 'stdout', pattern: /^\{"pids"/m },
+      // The whole line: a big plan's pid list may arrive in more than one chunk.
+      ready: { stream: 'stdout', pattern: /^\{"pids".*\}\n/m },
       readyTimeoutMs: 60_000,
       signal: options.signal,
     });
