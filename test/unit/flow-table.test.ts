@@ -75,7 +75,14 @@ describe('decodeCommand', () => {
       let text = '';
       await decodeCommand(
         file,
-        { stdout: { write: (chunk: string) => ((text += chunk), true) } },
+        {
+          stdout: {
+            write(chunk: string) {
+              text += chunk;
+              return true;
+            },
+          },
+        },
         {
           frames: printFrames,
         },
