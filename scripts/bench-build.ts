@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { buildMininetTopology } from '../src/backend/mininet/build-mininet.ts';
 import { buildNetnsTopology, rootBatch } from '../src/backend/netns/build-netns.ts';
 import { planTopology } from '../src/plan/plan-topology.ts';
+import type { TopologyPlan } from '../src/plan/topology-plan.ts';
 import type { ScenarioDef } from '../src/scenario/define-scenario.ts';
 import { TeardownStack } from '../src/system/teardown-stack.ts';
 
@@ -29,12 +30,16 @@ export function singleSwitch(hosts: number): ScenarioDef {
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
-/** natlab's own build (namespaces, links, addresses, waiting until every port forwards) and teardown. */
-export async function natlabBuild(hosts: number, runId: string): Promise<number> {
+/** Build and teardown of a single-switch lab by one of natlab's backends, in seconds. */
+async function timedBuild(
+  hosts: number,
+  runId: string,
+  build: (plan: TopologyPlan, teardown: TeardownStack) => Promise<unknown>,
+): Promise<number> {
   const plan = planTopology(singleSwitch(hosts), { scenario: 'bench', runId });
   const lab = new TeardownStack();
   const t0 = performance.now();
-  const built = await buildNetnsTopology(plan, { teardown: lab }).then(
+  const built = await build(plan, lab).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -44,22 +49,16 @@ export async function natlabBuild(hosts: number, runId: string): Promise<number>
   return seconds(t0);
 }
 
+/** natlab's own build (namespaces, links, addresses, waiting until every port forwards) and teardown. */
+export function natlabBuild(hosts: number, runId: string): Promise<number> {
+  return timedBuild(hosts, runId, (plan, teardown) => buildNetnsTopology(plan, { teardown }));
+}
+
 /** natlab with --backend mininet: Mininet makes the nodes and links, natlab configures them. */
-export async function mininetBackendBuild(hosts: number, runId: string): Promise<number> {
-  const plan = planTopology(singleSwitch(hosts), { scenario: 'bench', runId });
-  const lab = new TeardownStack();
-  const t0 = performance.now();
-  const built = await buildMininetTopology(plan, {
-    teardown: lab,
-    onCrash: (error) => console.error(error.message),
-  }).then(
-    () => undefined,
-    (error: unknown) => error,
+export function mininetBackendBuild(hosts: number, runId: string): Promise<number> {
+  return timedBuild(hosts, runId, (plan, teardown) =>
+    buildMininetTopology(plan, { teardown, onCrash: (error) => console.error(error.message) }),
   );
-  const failures = await lab.unwind();
-  if (built) throw built;
-  if (failures.length > 0) throw new Error(`teardown failed: ${failures.map((f) => f.label)}`);
-  return seconds(t0);
 }
 
 /** The same namespaces, veths, bridge and addresses with plain ip -batch, then deleted. */

@@ -2,7 +2,6 @@
 //
 //   remote ── isp ── router ── lan switch ── server, client   (the catalog topology)
 
-import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import { compare } from '../../src/cli/compare-command.ts';
 import type { ComparisonRow } from '../../src/report/comparison.ts';
@@ -10,9 +9,7 @@ import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import { fakeIo } from '../support/fake-io.ts';
-import { describeLab, namespacesOf } from '../support/lab.ts';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { describeLab, namespacesOf, runCliWithout } from '../support/lab.ts';
 
 async function run(name: string): Promise<ScenarioResult> {
   const result = await runScenario({ scenario: await loadScenario(name) });
@@ -68,32 +65,7 @@ describeLab('alternatives to hairpin NAT on the real kernel', () => {
   });
 
   it('split-horizon-dns is skipped (exit 4), never failed, when dnsmasq is missing', async () => {
-    const dnsmasq = (
-      await execa('sh', ['-c', 'command -v dnsmasq'], {
-        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-      })
-    ).stdout;
-    // A private mount namespace in which dnsmasq cannot run; the host's file stays as it is.
-    const cli = await execa(
-      'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount --bind /dev/null "$1" && shift && exec "$@"',
-        'sh',
-        dnsmasq,
-        process.execPath,
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'split-horizon-dns',
-        '--json',
-      ],
-      { cwd: ROOT, reject: false, timeout: 60_000 },
-    );
+    const cli = await runCliWithout('dnsmasq', ['split-horizon-dns', '--json']);
     expect(cli.exitCode).toBe(4);
     const result = JSON.parse(String(cli.stdout)) as ScenarioResult;
     expect(result.verdict).toBe('skip');

@@ -9,7 +9,7 @@ import { EXIT } from '../../src/cli/main.ts';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { type Backend, runScenario } from '../../src/run/run-scenario.ts';
 import { listScenarioNames, loadScenario } from '../../src/scenario/load-scenario.ts';
-import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+import { describeLab, namespacesOf, processesMentioning, runCliWithout } from '../support/lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DRIVER = 'mininet-driver.py';
@@ -94,31 +94,8 @@ describeLab('the Mininet backend', () => {
   );
 
   it('is skipped (exit 4) with the reason when Mininet is missing', async () => {
-    const mn = (await execa('sh', ['-c', 'command -v mn'], { reject: false })).stdout;
     // Without Mininet on this machine there is nothing to hide: the run must skip all the same.
-    const hide = mn
-      ? ['mount --bind /dev/null "$1" && shift && exec "$@"', 'sh', mn]
-      : ['exec "$@"', 'sh'];
-    const cli = await execa(
-      'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        ...hide,
-        process.execPath,
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'hairpin-broken',
-        '--backend',
-        'mininet',
-        '--json',
-      ],
-      { cwd: ROOT, reject: false, timeout: 60_000 },
-    );
+    const cli = await runCliWithout('mn', ['hairpin-broken', '--backend', 'mininet', '--json']);
     expect(cli.exitCode).toBe(EXIT.skip);
     const result = JSON.parse(String(cli.stdout)) as ScenarioResult;
     expect(result.reason).toMatch(/Mininet \(mn\)/);

@@ -2,6 +2,8 @@
 // in CI (CI=true) a missing root or tool is a failure, never a skip.
 
 import { readdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { execa } from 'execa';
 import { describe, it } from 'vitest';
 import {
   ensureSbinOnPath,
@@ -51,4 +53,37 @@ export async function processesMentioning(text: string): Promise<number[]> {
     if (cmdline.includes(text)) pids.push(Number(entry));
   }
   return pids;
+}
+
+/**
+ * Runs the natlab CLI as if `tool` were not installed: in a private mount namespace where /dev/null
+ * is bind-mounted over it, so the host's file stays as it is. Without the tool, runs it as is.
+ */
+export async function runCliWithout(tool: string, args: readonly string[]) {
+  const path = (
+    await execa('sh', ['-c', `command -v ${tool}`], {
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      reject: false,
+    })
+  ).stdout;
+  const hide = path
+    ? ['mount --bind /dev/null "$1" && shift && exec "$@"', 'sh', path]
+    : ['exec "$@"', 'sh'];
+  return execa(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      ...hide,
+      process.execPath,
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      ...args,
+    ],
+    { cwd: resolve(import.meta.dirname, '../..'), reject: false, timeout: 60_000 },
+  );
 }
