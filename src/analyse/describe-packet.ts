@@ -11,7 +11,8 @@ export function tcpLabel(packet: Packet): string {
   return tcp.payloadLength > 0 ? `${label} +${tcp.payloadLength}B` : label;
 }
 
-function endpoint(address: string, port: number | undefined): string {
+/** "192.168.1.2:80", "[2001:db8::2]:80", or the bare address without a port. */
+export function endpoint(address: string, port?: number): string {
   const host = address.includes(':') ? `[${address}]` : address;
   return port === undefined ? host : `${host}:${port}`;
 }

@@ -36,11 +36,14 @@ export interface JourneyDiagnosisInput {
 const EVIDENCE_SHOWN = 3;
 
 export function diagnoseJourneys(input: JourneyDiagnosisInput): Finding[] {
-  return input.probes.flatMap((probe) => [
-    ...findSwallowed(probe, input),
-    ...findUnreachedServer(probe, input),
-    ...findRefusals(probe, input),
-  ]);
+  return input.probes.flatMap((probe) => {
+    const servers = probe.port === undefined ? [] : (input.servers.get(probe.port) ?? []);
+    return [
+      ...findSwallowed(probe, input),
+      ...findUnreachedServer(probe, servers, input),
+      ...findRefusals(probe, servers),
+    ];
+  });
 }
 
 function findSwallowed(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
@@ -75,8 +78,11 @@ function whyLost(journey: Journey, input: JourneyDiagnosisInput): string {
   return `A drop inside ${node} never shows in a capture: no DNAT rule matched, a filter rule dropped it, no route, or reverse-path filtering. ${evidence || 'No DROP or REJECT rule there counted a packet.'}`;
 }
 
-function findUnreachedServer(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
-  const servers = probe.port === undefined ? [] : (input.servers.get(probe.port) ?? []);
+function findUnreachedServer(
+  probe: ProbeJourneyInput,
+  servers: readonly string[],
+  input: JourneyDiagnosisInput,
+): Finding[] {
   const syns = probe.journeys.filter((j) => j.role === 'SYN');
   const first = syns[0];
   if (!first || servers.length === 0) return [];
@@ -110,8 +116,7 @@ function findUnreachedServer(probe: ProbeJourneyInput, input: JourneyDiagnosisIn
   ];
 }
 
-function findRefusals(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
-  const servers = probe.port === undefined ? [] : (input.servers.get(probe.port) ?? []);
+function findRefusals(probe: ProbeJourneyInput, servers: readonly string[]): Finding[] {
   const findings: Finding[] = [];
   for (const reset of probe.journeys.filter((j) => j.role === 'RST')) {
     const sender = nodeOf(reset.hops[0]?.point ?? '');

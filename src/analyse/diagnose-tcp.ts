@@ -3,12 +3,9 @@
 // the reply bypassed the NAT that rewrote the request (hairpin NAT without SNAT).
 
 import type { Packet } from '../decode/packet.ts';
-import { describePacket } from './describe-packet.ts';
+import { describePacket, endpoint } from './describe-packet.ts';
 import type { Finding } from './finding.ts';
 import type { DirectionOf } from './packet-direction.ts';
-
-const endpoint = (address: string | undefined, port: number | undefined) =>
-  `${address?.includes(':') ? `[${address}]` : address}:${port}`;
 
 export function diagnoseTcp(
   probes: readonly { name: string; from: string }[],
@@ -23,21 +20,21 @@ export function diagnoseTcp(
     const sent = atClient.filter((p) => directionOf(p) === 'out');
     const received = atClient.filter((p) => directionOf(p) === 'in');
     for (const syn of sent.filter((p) => p.tcp?.flags.syn && !p.tcp.flags.ack)) {
-      const asked = endpoint(syn.ip?.dst, syn.tcp?.dport);
+      const asked = endpoint(syn.ip?.dst ?? '', syn.tcp?.dport);
       const answer = received.find(
         (p) =>
           p.tcp?.flags.syn &&
           p.tcp.flags.ack &&
           p.tcp.ack === ((syn.tcp?.seq ?? 0) + 1) % 2 ** 32 &&
           p.tcp.dport === syn.tcp?.sport &&
-          endpoint(p.ip?.src, p.tcp.sport) !== asked,
+          endpoint(p.ip?.src ?? '', p.tcp.sport) !== asked,
       );
       if (!answer) continue;
-      const stranger = endpoint(answer.ip?.src, answer.tcp?.sport);
+      const stranger = endpoint(answer.ip?.src ?? '', answer.tcp?.sport);
       const reset = sent.find(
         (p) =>
           p.tcp?.flags.rst &&
-          endpoint(p.ip?.dst, p.tcp.dport) === stranger &&
+          endpoint(p.ip?.dst ?? '', p.tcp.dport) === stranger &&
           p.timeUs >= answer.timeUs,
       );
       if (!reset) continue;

@@ -4,7 +4,7 @@
 // share an address pair at any hop belong to one connection.
 
 import type { Packet } from '../decode/packet.ts';
-import { packetKind } from './describe-packet.ts';
+import { endpoint, packetKind } from './describe-packet.ts';
 import type { LabView } from './lab-view.ts';
 import { type Direction, type DirectionOf, SAME_FRAME_WINDOW_US } from './packet-direction.ts';
 
@@ -77,8 +77,7 @@ export const nodeOf = (point: string) => point.split(':')[0] ?? point;
 export const ifaceOf = (point: string) => point.split(':')[1] ?? '';
 
 export function endpointText({ address, port }: Endpoint): string {
-  const host = address.includes(':') ? `[${address}]` : address;
-  return port === undefined ? host : `${host}:${port}`;
+  return endpoint(address, port);
 }
 
 /** "router: DNAT dst 203.0.113.1:80 → 192.168.1.2:80 (source unchanged)". */
