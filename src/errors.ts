@@ -11,6 +11,7 @@ export type Stage =
   | 'capture'
   | 'traffic'
   | 'decode'
+  | 'vm'
   | 'teardown';
 
 export type ErrorCode =
@@ -30,6 +31,8 @@ export interface NatlabErrorOptions {
   node?: string;
   command?: readonly string[];
   stderr?: string;
+  /** The tail of a virtual machine's console. */
+  console?: string;
   cause?: unknown;
 }
 
@@ -47,6 +50,8 @@ export class NatlabError extends Error {
     const details: string[] = [];
     if (options.command) details.push(`command: ${options.command.join(' ')}`);
     if (options.stderr?.trim()) details.push(`stderr: ${options.stderr.trim()}`);
+    if (options.console?.trim())
+      details.push(`guest console, last lines:\n${options.console.trimEnd()}`);
     super([shortMessage, ...details].join('\n'), { cause: options.cause });
     this.shortMessage = shortMessage;
     this.code = options.code;

@@ -9,6 +9,7 @@ export interface RunCommandOptions {
   stage: Stage;
   node?: string;
   input?: string;
+  cwd?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Return a non-zero exit as data instead of throwing (a failed probe is a result). */
@@ -30,6 +31,7 @@ export async function runCommand(
     stage,
     node,
     input,
+    cwd,
     timeoutMs = DEFAULT_TIMEOUT_MS,
     signal,
     allowFailure = false,
@@ -39,6 +41,7 @@ export async function runCommand(
   if (!file) throw new Error('runCommand needs a command');
   const result = await execa(file, args, {
     input,
+    cwd,
     timeout: timeoutMs,
     cancelSignal: signal,
     reject: false,

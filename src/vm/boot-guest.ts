@@ -1,0 +1,101 @@
+// One qemu run, bounded: it must reach the guest's init within bootTimeoutMs and power off within
+// timeoutMs, or it is killed. Reads the serial console as it comes, and explains a death from it.
+
+import { execa } from 'execa';
+import { NatlabError } from '../errors.ts';
+import { type QemuOptions, qemuArgv } from './qemu-argv.ts';
+
+export interface BootOptions {
+  qemu: QemuOptions;
+  label: string;
+  bootTimeoutMs: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Every console line, as it arrives. */
+  onLine?: (line: string) => void;
+}
+
+export interface GuestExit {
+  console: string[];
+  /** From qemu's start to the guest's init printing "booted". */
+  bootMs: number;
+  totalMs: number;
+}
+
+const TAIL_LINES = 25;
+const BOOTED = /^natlab-guest: booted/;
+const FAILED = /^natlab-guest: failed: (.*)/;
+const PANIC = /Kernel panic - not syncing: (.*)/;
+
+export async function bootGuest({
+  qemu,
+  label,
+  bootTimeoutMs,
+  timeoutMs,
+  signal,
+  onLine,
+}: BootOptions): Promise<GuestExit> {
+  const argv = qemuArgv(qemu);
+  const [file = '', ...args] = argv;
+  const started = performance.now();
+  const lines: string[] = [];
+  let bootMs: number | undefined;
+  let stopped: 'boot-timeout' | 'timeout' | 'aborted' | undefined;
+  const child = execa(file, args, {
+    stdin: 'ignore',
+    buffer: { stdout: false, stderr: true },
+    reject: false,
+    forceKillAfterDelay: 2000,
+  });
+  const kill = (why: typeof stopped) => {
+    stopped ??= why;
+    child.kill('SIGTERM');
+  };
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString().replaceAll('\r', '');
+    const complete = text.split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      lines.push(line);
+      if (bootMs === undefined && BOOTED.test(line))
+        bootMs = Math.round(performance.now() - started);
+      onLine?.(line);
+    }
+  });
+  const bootTimer = setTimeout(() => bootMs === undefined && kill('boot-timeout'), bootTimeoutMs);
+  const timer = setTimeout(() => kill('timeout'), timeoutMs);
+  const onAbort = () => kill('aborted');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const result = await child;
+  clearTimeout(bootTimer);
+  clearTimeout(timer);
+  signal?.removeEventListener('abort', onAbort);
+  if (partial) lines.push(partial);
+
+  const totalMs = Math.round(performance.now() - started);
+  const fail = (message: string, code: 'COMMAND_FAILED' | 'TIMEOUT' | 'INTERRUPTED') =>
+    new NatlabError(`guest ${label} (qemu ${qemu.accel}): ${message}`, {
+      code,
+      stage: 'vm',
+      command: argv,
+      stderr: result.stderr?.toString(),
+      console: lines.slice(-TAIL_LINES).join('\n'),
+    });
+  if (stopped === 'aborted') throw fail('interrupted', 'INTERRUPTED');
+  if (stopped === 'boot-timeout') {
+    throw fail(`its init did not start within ${bootTimeoutMs / 1000} s; killed`, 'TIMEOUT');
+  }
+  if (stopped === 'timeout') {
+    throw fail(`did not power off within ${timeoutMs / 1000} s (hung?); killed`, 'TIMEOUT');
+  }
+  const panic = lines.map((l) => PANIC.exec(l)?.[1]).find(Boolean);
+  if (panic) throw fail(`kernel panic: ${panic}`, 'COMMAND_FAILED');
+  const failed = lines.map((l) => FAILED.exec(l)?.[1]).find(Boolean);
+  if (failed) throw fail(`its init failed to ${failed}`, 'COMMAND_FAILED');
+  if (result.exitCode !== 0) {
+    throw fail(`qemu exited with ${result.exitCode ?? result.signal}`, 'COMMAND_FAILED');
+  }
+  if (bootMs === undefined) throw fail('qemu exited before the guest booted', 'COMMAND_FAILED');
+  return { console: lines, bootMs, totalMs };
+}
