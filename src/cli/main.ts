@@ -17,6 +17,7 @@ import { renderCandidateMatrix } from '../report/candidate-matrix.ts';
 import { renderCapabilityTable } from '../report/capability-table.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { renderJunit } from '../report/junit-report.ts';
+import { renderKernelComparison } from '../report/kernel-comparison.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
 import { runCandidates } from '../run/run-candidates.ts';
@@ -28,6 +29,8 @@ import {
   loadScenario,
   SCENARIOS_DIR,
 } from '../scenario/load-scenario.ts';
+import { type KernelSpec, parseKernelSpecs } from '../vm/kernel-spec.ts';
+import { runOnKernels } from '../vm/run-on-kernels.ts';
 import { decodeCommand } from './decode-command.ts';
 import { progressPrinter } from './progress-printer.ts';
 
@@ -49,6 +52,11 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
   --junit FILE write a JUnit XML report, one testcase per check
   --backend B      who builds the lab: netns (natlab itself, the default) or mininet
   --scenarios DIR  take scenarios from DIR (your own suite) instead of natlab's scenarios/
+  --kernel K       run on kernel K: host (default), debian-6.1 (fetched from Debian's packages),
+                   or IMAGE[:MODULES_DIR]; repeat it to compare kernels side by side. Any kernel
+                   but host boots a throwaway qemu VM that runs the scenario inside
+  --vm-timeout S   with --kernel: seconds a VM may take from start to power-off (default 600)
+  --kernel-append A  with --kernel: extra words for the guest kernel's command line
   --decode FILE    print every frame of a pcap as natlab decodes it, then its flows
   --flows FILE     only the flows of a pcap: packets and bytes per conversation
 `;
@@ -101,6 +109,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const scenario = await loadScenario(name, scenariosDir);
+    const kernels = parseKernelSpecs(values.kernel, process.env.INIT_CWD ?? '.');
+    if (kernels.some((k) => k.kind !== 'host') || kernels.length > 1) {
+      return await onKernels(scenario, kernels, values, controller.signal, io);
+    }
     if (values.ruleset) {
       return await candidates(scenario, values, controller.signal, io);
     }
@@ -207,6 +219,61 @@ async function candidates(
   return ok ? EXIT.pass : EXIT.fail;
 }
 
+async function onKernels(
+  scenario: LoadedScenario,
+  specs: KernelSpec[],
+  values: Values,
+  signal: AbortSignal,
+  io: Io,
+): Promise<number> {
+  const alone = ['ruleset', 'keep', 'junit', 'backend'] as const;
+  const clash = alone.find((o) => values[o] !== undefined && values[o] !== false);
+  if (clash) {
+    throw new NatlabError(`--${clash} cannot be combined with --kernel (other than host alone)`, {
+      code: 'BAD_INPUT',
+      stage: 'cli',
+    });
+  }
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const run = await runOnKernels({
+    scenario,
+    specs,
+    outDir: values.out === undefined ? undefined : fromUserDir(values.out),
+    vmTimeoutMs: parseSeconds(values['vm-timeout'] ?? '600', '--vm-timeout') * 1000,
+    append: (values['kernel-append'] ?? '').split(' ').filter(Boolean),
+    signal,
+    progress: progressPrinter(io.stderr),
+    say,
+  });
+  const { results, ...result } = run;
+  const glyphs = glyphsFor(io.stdout.isTTY === true);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    for (const [i, kernel] of run.kernels.entries()) {
+      const full = results[i];
+      io.stdout.write(
+        `\n${glyphs.bold(`=== kernel ${kernel.kernel} (${kernel.release}, ${kernel.ranOn}) ===`)}\n`,
+      );
+      if (full) io.stdout.write(renderTerminalReport(full, glyphs));
+    }
+    io.stdout.write(renderKernelComparison(result, glyphs));
+    io.stdout.write(`\nResults per kernel in ${run.outDir}\n`);
+  }
+  return EXIT[result.verdict];
+}
+
+function parseSeconds(text: string, option: string): number {
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new NatlabError(`${option} must be a number of seconds, not "${text}"`, {
+      code: 'BAD_INPUT',
+      stage: 'cli',
+    });
+  }
+  return seconds;
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -224,6 +291,9 @@ function parse(argv: string[]) {
       junit: { type: 'string' },
       scenarios: { type: 'string' },
       backend: { type: 'string' },
+      kernel: { type: 'string', multiple: true },
+      'vm-timeout': { type: 'string' },
+      'kernel-append': { type: 'string' },
       decode: { type: 'string' },
       flows: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },

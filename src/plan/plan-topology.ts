@@ -355,6 +355,15 @@ function assignMacsAndIndexes(nodes: Map<string, NodePlan>): void {
       iface.mac = `02:6e:6c:00:${hex(counter >> 8)}:${hex(counter & 0xff)}`;
       if (iface.kind === 'veth') iface.ifindex = FIRST_IFINDEX + counter;
     }
+    // A node's bridge carries its lowest port MAC, as Linux gives a bridge without an address of
+    // its own. ebtables broute depends on it: a routed frame must be addressed to the port's MAC.
+    // A switch's bridge sends nothing of its own and keeps a distinct MAC.
+    if (node.kind === 'switch') continue;
+    for (const bridge of node.interfaces.filter((i) => i.kind === 'bridge')) {
+      const ports = node.interfaces.filter((i) => i.master === bridge.name && i.mac);
+      const lowest = ports.map((p) => p.mac ?? '').sort()[0];
+      if (lowest) bridge.mac = lowest;
+    }
   }
 }
 

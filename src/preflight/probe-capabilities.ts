@@ -20,6 +20,8 @@ interface CapabilityTest {
   /** Runs inside the scratch namespace. */
   inNamespace: boolean;
   argv: string[];
+  /** Tried when argv fails: another tool that gives the same feature. */
+  orElse?: string[];
   input?: string;
   /** Named in skip messages. */
   feature: string;
@@ -40,8 +42,9 @@ export const CAPABILITY_TESTS: Record<Capability, CapabilityTest> = {
   'ebtables-broute': {
     inNamespace: true,
     argv: ['ebtables', '-t', 'broute', '-L'],
+    orElse: ['ebtables-legacy', '-t', 'broute', '-L'],
     feature:
-      'the ebtables broute table (CONFIG_BRIDGE_EBT_BROUTE, or with ebtables-nft: nft bridge meta broute, CONFIG_NFT_BRIDGE_META and nftables >= 1.0.8)',
+      'the ebtables broute table (ebtables-legacy with CONFIG_BRIDGE_EBT_BROUTE, or ebtables-nft >= 1.8.10 with nft bridge meta broute, CONFIG_NFT_BRIDGE_META)',
   },
   'nft-bridge-broute': {
     inNamespace: true,
@@ -105,9 +108,22 @@ export async function probeCapabilities(
   }
   try {
     const results: CapabilityResult[] = [];
+    const inScratch = (test: CapabilityTest, argv: string[]) =>
+      test.inNamespace ? ['ip', 'netns', 'exec', ns, ...argv] : argv;
     for (const { name, test } of tests) {
-      const argv = test.inNamespace ? ['ip', 'netns', 'exec', ns, ...test.argv] : test.argv;
-      results.push({ name, how: test.argv.join(' '), ...(await tryCommand(argv, test)) });
+      let result = {
+        name,
+        how: test.argv.join(' '),
+        ...(await tryCommand(inScratch(test, test.argv), test)),
+      };
+      if (!result.available && test.orElse) {
+        const other = await tryCommand(inScratch(test, test.orElse), test);
+        const how = `${result.how}, then ${test.orElse.join(' ')}`;
+        result = other.available
+          ? { name, how: test.orElse.join(' '), ...other }
+          : { name, how, available: false, detail: `${result.detail}; ${other.detail}` };
+      }
+      results.push(result);
     }
     return results;
   } finally {

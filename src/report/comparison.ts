@@ -4,6 +4,7 @@
 import { type Journey, nodeOf } from '../analyse/journeys.ts';
 import type { ScenarioResult } from './scenario-result.ts';
 import type { Glyphs } from './terminal-report.ts';
+import { textTable } from './text-table.ts';
 
 export interface ComparisonRow {
   scenario: string;
@@ -74,13 +75,6 @@ export function renderComparison(rows: readonly ComparisonRow[], g: Glyphs): str
       r.extraRoundTrips === undefined ? '-' : String(r.extraRoundTrips),
     ]),
   ];
-  const widths =
-    table[0]?.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length))) ?? [];
-  const lines = table.map((row) =>
-    row
-      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
+  const lines = textTable(table);
   return `${[g.bold(lines[0] ?? ''), ...lines.slice(1)].join('\n')}\n`;
 }

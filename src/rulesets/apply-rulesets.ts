@@ -31,6 +31,22 @@ const LOADERS: Record<RulesetFormat, Loader> = {
   ebtables: commandList('ebtables', (t) => ['ebtables', '-t', t, '-L']),
 };
 
+/**
+ * ebtables-nft before iptables 1.8.10 has no broute table (Debian 12 has 1.8.9); ebtables-legacy
+ * has it wherever the kernel does (CONFIG_BRIDGE_EBT_BROUTE). A broute ruleset runs with whichever
+ * of the two works, as an admin would switch the ebtables alternative; the probe does the same.
+ */
+async function ebtablesVariant(topology: Topology, node: string, ruleset: RulesetDef) {
+  if (ruleset.format !== 'ebtables') return undefined;
+  if (!parseCommandList(ruleset.text, 'ebtables').tables.includes('broute')) return undefined;
+  const nft = await topology.exec(node, ['ebtables', '-t', 'broute', '-L'], {
+    action: 'look for the broute table in ebtables',
+    stage: 'rules',
+    allowFailure: true,
+  });
+  return nft.exitCode === 0 ? undefined : 'ebtables-legacy';
+}
+
 function commandList(tool: CommandTool, dump: (table: string) => string[]): Loader {
   return {
     load: (r) => parseCommandList(r.text, tool).commands.map((argv) => ({ argv })),
@@ -45,14 +61,16 @@ export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[
       const dumps: string[][] = [];
       for (const ruleset of node.rulesets) {
         const loader = LOADERS[ruleset.format];
+        const variant = await ebtablesVariant(topology, node.name, ruleset);
+        const withVariant = ([tool = '', ...rest]: string[]) => [variant ?? tool, ...rest];
         for (const { argv, input } of loader.load(ruleset)) {
-          await topology.exec(node.name, argv, {
+          await topology.exec(node.name, withVariant(argv), {
             action: `apply ${ruleset.format} ruleset`,
             stage: 'rules',
             input,
           });
         }
-        dumps.push(...loader.dump(ruleset));
+        dumps.push(...loader.dump(ruleset).map(withVariant));
       }
       const unique = [...new Map(dumps.map((argv) => [argv.join(' '), argv])).values()];
       const outputs = await settleAll(

@@ -32,3 +32,4 @@ try {
   process.stderr.write(`natlab-guest: ${(error as Error).stack ?? String(error)}\n`);
 }
 await writeFile(join(shared, SHARED_FILES.exitCode), `${code}\n`);
+process.exitCode = code;

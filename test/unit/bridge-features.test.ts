@@ -171,7 +171,7 @@ describe('capability reports', () => {
 
   it('explains a skip by feature, test and answer', () => {
     expect(unmetNeeds(missing)).toBe(
-      `needs the ebtables broute table (CONFIG_BRIDGE_EBT_BROUTE, or with ebtables-nft: nft bridge meta broute, CONFIG_NFT_BRIDGE_META and nftables >= 1.0.8); "ebtables -t broute -L" said: table 'broute' does not exist`,
+      `needs the ebtables broute table (ebtables-legacy with CONFIG_BRIDGE_EBT_BROUTE, or ebtables-nft >= 1.8.10 with nft bridge meta broute, CONFIG_NFT_BRIDGE_META); "ebtables -t broute -L" said: table 'broute' does not exist`,
     );
     expect(unmetNeeds([missing[1] as (typeof missing)[number]])).toBeUndefined();
   });

@@ -92,6 +92,10 @@ describe('planTopology', () => {
       ['eth0', 'veth', 'br0'],
       ['eth1', 'veth', 'br0'],
     ]);
+    // Like a Linux bridge given no address: its lowest port MAC, which ebtables broute relies on.
+    const macs = a?.interfaces.map((i) => i.mac ?? '') ?? [];
+    expect(macs[0]).toBe([macs[1], macs[2]].sort()[0]);
+    expect(macs[1]).not.toBe(macs[2]);
   });
 
   it('gives probes expected to fail a short connect timeout, others a long one', () => {
