@@ -54,11 +54,17 @@ export async function buildInitramfs(kernel: GuestKernel, file: string): Promise
   return { file, bytes: archive.length, modules: modules.map((m) => m.name) };
 }
 
-async function staticBusybox(): Promise<Uint8Array> {
+export async function findStaticBusybox(): Promise<Uint8Array | undefined> {
   for (const path of BUSYBOX_PATHS) {
     const bytes = await readFile(path).catch(() => undefined);
     if (bytes && isStaticElf(bytes)) return bytes;
   }
+  return undefined;
+}
+
+async function staticBusybox(): Promise<Uint8Array> {
+  const busybox = await findStaticBusybox();
+  if (busybox) return busybox;
   throw new NatlabError(
     `a guest kernel needs a statically linked busybox (Debian's busybox-static), found none at ${BUSYBOX_PATHS.join(', ')}`,
     { code: 'MISSING_TOOL', stage: 'vm' },

@@ -14,6 +14,7 @@ import { type ProgressListener, runScenario } from '../run/run-scenario.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import type { KernelSpec } from './kernel-spec.ts';
 import { runInVm } from './run-in-vm.ts';
+import { ensureVmTools } from './vm-tools.ts';
 
 export interface RunOnKernelsOptions {
   scenario: LoadedScenario;
@@ -38,6 +39,7 @@ export async function runOnKernels(options: RunOnKernelsOptions): Promise<Kernel
   const base =
     options.outDir ?? (await mkdtemp(join(tmpdir(), `natlab-${scenario.name}-kernels-`)));
   await mkdir(base, { recursive: true });
+  if (specs.some((s) => s.kind !== 'host')) await ensureVmTools(say, signal);
   const kernels: KernelRunReport[] = [];
   const results: (ScenarioResult | undefined)[] = [];
   for (const [i, spec] of specs.entries()) {
