@@ -37,6 +37,7 @@ import { progressPrinter } from './progress-printer.ts';
 export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as const;
 
 const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
+       npm run scenario <name>... -- --kernel K [--kernel K2]
        npm run scenario -- --list
        npm run scenario -- --doctor
 
@@ -54,8 +55,9 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
   --scenarios DIR  take scenarios from DIR (your own suite) instead of natlab's scenarios/
   --kernel K       run on kernel K: host (default), debian-6.1 (fetched from Debian's packages),
                    or IMAGE[:MODULES_DIR]; repeat it to compare kernels side by side. Any kernel
-                   but host boots a throwaway qemu VM that runs the scenario inside
-  --vm-timeout S   with --kernel: seconds a VM may take from start to power-off (default 600)
+                   but host boots a throwaway qemu VM that runs the scenarios inside (name
+                   several scenarios to run them all in one boot per kernel)
+  --vm-timeout S   with --kernel: seconds per scenario a VM may take, boot to power-off (default 300)
   --kernel-append A  with --kernel: extra words for the guest kernel's command line
   --decode FILE    print every frame of a pcap as natlab decodes it, then its flows
   --flows FILE     only the flows of a pcap: packets and bytes per conversation
@@ -92,8 +94,11 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     }
   }
   if (values.doctor) return doctor(values.json === true, io);
-  if (positionals.length !== 1) {
-    io.stderr.write(`natlab: name one scenario (got ${positionals.length})\n\n${USAGE}`);
+  // Any kernel but the host's alone: each kernel runs every scenario named.
+  const onKernels = values.kernel !== undefined && values.kernel.join() !== 'host';
+  if (onKernels ? positionals.length === 0 : positionals.length !== 1) {
+    const wanted = onKernels ? 'at least one scenario' : 'one scenario';
+    io.stderr.write(`natlab: name ${wanted} (got ${positionals.length})\n\n${USAGE}`);
     return EXIT.error;
   }
   const name = positionals[0] ?? '';
@@ -108,11 +113,13 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const scenario = await loadScenario(name, scenariosDir);
-    const kernels = parseKernelSpecs(values.kernel, process.env.INIT_CWD ?? '.');
-    if (kernels.some((k) => k.kind !== 'host') || kernels.length > 1) {
-      return await onKernels(scenario, kernels, values, controller.signal, io);
+    if (onKernels) {
+      const specs = parseKernelSpecs(values.kernel, process.env.INIT_CWD ?? '.');
+      const scenarios: LoadedScenario[] = [];
+      for (const n of positionals) scenarios.push(await loadScenario(n, scenariosDir));
+      return await runKernels(scenarios, specs, values, controller.signal, io);
     }
+    const scenario = await loadScenario(name, scenariosDir);
     if (values.ruleset) {
       return await candidates(scenario, values, controller.signal, io);
     }
@@ -219,8 +226,8 @@ async function candidates(
   return ok ? EXIT.pass : EXIT.fail;
 }
 
-async function onKernels(
-  scenario: LoadedScenario,
+async function runKernels(
+  scenarios: LoadedScenario[],
   specs: KernelSpec[],
   values: Values,
   signal: AbortSignal,
@@ -234,33 +241,39 @@ async function onKernels(
       stage: 'cli',
     });
   }
-  const say = (line: string) => io.stderr.write(`${line}\n`);
   const run = await runOnKernels({
-    scenario,
+    scenarios,
     specs,
     outDir: values.out === undefined ? undefined : fromUserDir(values.out),
-    vmTimeoutMs: parseSeconds(values['vm-timeout'] ?? '600', '--vm-timeout') * 1000,
+    vmTimeoutPerScenarioMs: parseSeconds(values['vm-timeout'] ?? '300', '--vm-timeout') * 1000,
     append: (values['kernel-append'] ?? '').split(' ').filter(Boolean),
     signal,
     progress: progressPrinter(io.stderr),
-    say,
+    say: (line) => io.stderr.write(`${line}\n`),
   });
-  const { results, ...result } = run;
   const glyphs = glyphsFor(io.stdout.isTTY === true);
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } else {
-    for (const [i, kernel] of run.kernels.entries()) {
-      const full = results[i];
+    // One scenario: {scenario, verdict, kernels}; several: {verdict, scenarios: [...]}.
+    const [only] = run.scenarios;
+    const json =
+      run.scenarios.length === 1 && only
+        ? only
+        : { verdict: run.verdict, scenarios: run.scenarios };
+    io.stdout.write(`${JSON.stringify({ ...json, outDir: run.outDir }, null, 2)}\n`);
+    return EXIT[run.verdict];
+  }
+  for (const [i, scenario] of run.scenarios.entries()) {
+    for (const [k, kernel] of scenario.kernels.entries()) {
       io.stdout.write(
-        `\n${glyphs.bold(`=== kernel ${kernel.kernel} (${kernel.release}, ${kernel.ranOn}) ===`)}\n`,
+        `\n${glyphs.bold(`=== ${scenario.scenario} on kernel ${kernel.kernel} (${kernel.release}, ${kernel.ranOn}) ===`)}\n`,
       );
+      const full = run.results[i]?.[k];
       if (full) io.stdout.write(renderTerminalReport(full, glyphs));
     }
-    io.stdout.write(renderKernelComparison(result, glyphs));
-    io.stdout.write(`\nResults per kernel in ${run.outDir}\n`);
+    io.stdout.write(renderKernelComparison(scenario, glyphs));
   }
-  return EXIT[result.verdict];
+  io.stdout.write(`\nResults per scenario and kernel in ${run.outDir}\n`);
+  return EXIT[run.verdict];
 }
 
 function parseSeconds(text: string, option: string): number {

@@ -61,8 +61,8 @@ export function guestCommandLine(
   extra: readonly string[],
 ): string[] {
   return [
+    // Not quiet: the console tail is what explains a guest that hung or panicked.
     'console=ttyS0',
-    'quiet',
     // A panic reboots at once, and -no-reboot turns that into qemu exiting.
     'panic=-1',
     'rdinit=/init',

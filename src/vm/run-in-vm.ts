@@ -1,5 +1,5 @@
-// One scenario on one guest kernel: prepare the kernel, build the initramfs, choose KVM or TCG,
-// boot, and bring the guest's result and pcaps back. Everything temporary lives in one directory
+// Scenarios on one guest kernel, in one boot: prepare the kernel, build the initramfs, choose KVM
+// or TCG, boot, and bring each scenario's result and pcaps back. Everything temporary lives in one directory
 // that is removed whatever happens; the guest's mounts end with the guest.
 
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,16 +11,16 @@ import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { bootGuest } from './boot-guest.ts';
 import { buildInitramfs } from './build-initramfs.ts';
 import { chooseAccel } from './choose-accel.ts';
-import { type GuestJob, modulesFor, SHARED_FILES } from './guest-job.ts';
+import { type GuestJob, JOB_FILE, modulesFor, runFiles } from './guest-job.ts';
 import type { KernelSpec } from './kernel-spec.ts';
 import { prepareKernel } from './prepare-kernel.ts';
 import { type Accel, guestCommandLine } from './qemu-argv.ts';
 
 export interface VmRunOptions {
-  scenario: LoadedScenario;
+  scenarios: readonly LoadedScenario[];
   spec: Exclude<KernelSpec, { kind: 'host' }>;
-  /** Where the guest's pcaps, result.json, report.html and console.log end up. */
-  outDir: string;
+  /** Per scenario: where its pcaps, result.json, report.html and the console.log end up. */
+  outDirs: readonly string[];
   timeoutMs: number;
   /** Extra kernel command line words (--kernel-append). */
   append: readonly string[];
@@ -33,9 +33,8 @@ export interface VmRun {
   release: string;
   accel: Accel;
   accelReason: string;
-  /** The guest CLI's exit code. */
-  exitCode: number;
-  result: ScenarioResult | ErrorResult;
+  /** Per scenario, in order. */
+  results: (ScenarioResult | ErrorResult)[];
   costs: VmCosts;
 }
 
@@ -58,7 +57,7 @@ export interface VmCosts {
   bootMs: number;
   /** qemu start to power-off. */
   guestMs: number;
-  /** The scenario's own duration inside the guest. */
+  /** The scenarios' own durations inside the guest, summed. */
   scenarioMs: number;
 }
 
@@ -69,7 +68,7 @@ const BOOT_TIMEOUT_MS = 120_000;
 const PROJECT_DIR = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
 export async function runInVm(options: VmRunOptions): Promise<VmRun> {
-  const { scenario, spec, outDir, timeoutMs, append, signal, say } = options;
+  const { scenarios, spec, outDirs, timeoutMs, append, signal, say } = options;
   const time = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
     const t0 = performance.now();
     const value = await work();
@@ -93,17 +92,17 @@ export async function runInVm(options: VmRunOptions): Promise<VmRun> {
     const [accel, accelMs] = await time(() => chooseAccel(machine, signal));
     say(`booting ${kernel.label} (${kernel.release}) under qemu ${accel.accel}: ${accel.reason}`);
     const job: GuestJob = {
-      argv: [
-        scenario.name,
+      runs: scenarios.map((s, i) => [
+        s.name,
         '--scenarios',
-        dirname(scenario.file),
+        dirname(s.file),
         '--json',
         '--out',
-        join(shared, SHARED_FILES.run),
-      ],
-      modules: modulesFor(scenario.def.needs ?? []),
+        runFiles(shared, i).out,
+      ]),
+      modules: modulesFor(scenarios.flatMap((s) => s.def.needs ?? [])),
     };
-    await writeFile(join(shared, SHARED_FILES.job), JSON.stringify(job));
+    await writeFile(join(shared, JOB_FILE), JSON.stringify(job));
     const guest = await bootGuest({
       qemu: {
         ...machine,
@@ -123,35 +122,15 @@ export async function runInVm(options: VmRunOptions): Promise<VmRun> {
         if (line.trim() && !KERNEL_LOG.test(line)) say(line);
       },
     });
-    const exitCode = Number(
-      (await readFile(join(shared, SHARED_FILES.exitCode), 'utf8').catch(() => '')).trim(),
-    );
-    const stdout = await readFile(join(shared, SHARED_FILES.stdout), 'utf8').catch(() => '');
-    if (!Number.isInteger(exitCode) || !stdout.trim()) {
-      throw new NatlabError(`guest ${kernel.label}: natlab left no result in the guest`, {
-        code: 'COMMAND_FAILED',
-        stage: 'vm',
-        console: guest.console.slice(-25).join('\n'),
-      });
+    const results: (ScenarioResult | ErrorResult)[] = [];
+    for (const [i, outDir] of outDirs.entries()) {
+      results.push(await collect(runFiles(shared, i), outDir, guest.console, kernel.label));
     }
-    // The guest wrote paths under the shared directory; they now live under outDir.
-    const result = JSON.parse(
-      stdout.replaceAll(JSON.stringify(join(shared, SHARED_FILES.run)).slice(1, -1), outDir),
-    ) as ScenarioResult | ErrorResult;
-    await mkdir(outDir, { recursive: true });
-    await cp(join(shared, SHARED_FILES.run), outDir, { recursive: true }).catch((error) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    });
-    if ('outDir' in result && result.outDir) {
-      await writeFile(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    }
-    await writeFile(join(outDir, 'console.log'), `${guest.console.join('\n')}\n`);
     return {
       release: kernel.release,
       accel: accel.accel,
       accelReason: accel.reason,
-      exitCode,
-      result,
+      results,
       costs: {
         fetchMs: kernel.fetched ? fetchMs : 0,
         fetchedBytes: kernel.fetched?.bytes ?? 0,
@@ -160,12 +139,43 @@ export async function runInVm(options: VmRunOptions): Promise<VmRun> {
         accelProbeMs: accel.probed ? accelMs : 0,
         bootMs: guest.bootMs,
         guestMs: guest.totalMs,
-        scenarioMs: 'durationMs' in result ? result.durationMs : 0,
+        scenarioMs: results.reduce((n, r) => n + ('durationMs' in r ? r.durationMs : 0), 0),
       },
     };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** One run's JSON, with its files moved from the shared directory to outDir. */
+async function collect(
+  files: ReturnType<typeof runFiles>,
+  outDir: string,
+  console: string[],
+  label: string,
+): Promise<ScenarioResult | ErrorResult> {
+  const stdout = await readFile(files.stdout, 'utf8').catch(() => '');
+  if (!stdout.trim()) {
+    throw new NatlabError(`guest ${label}: natlab left no result in the guest`, {
+      code: 'COMMAND_FAILED',
+      stage: 'vm',
+      console: console.slice(-25).join('\n'),
+    });
+  }
+  // The guest wrote paths under the shared directory; they now live under outDir.
+  const result = JSON.parse(stdout.replaceAll(JSON.stringify(files.out).slice(1, -1), outDir)) as
+    | ScenarioResult
+    | ErrorResult;
+  await mkdir(outDir, { recursive: true });
+  await cp(files.out, outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    // A skipped run made no directory.
+    if (error.code !== 'ENOENT') throw error;
+  });
+  if ('outDir' in result && result.outDir) {
+    await writeFile(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  }
+  await writeFile(join(outDir, 'console.log'), `${console.join('\n')}\n`);
+  return result;
 }
 
 /** These paths go on the kernel command line, which splits at spaces. */

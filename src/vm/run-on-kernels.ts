@@ -1,5 +1,5 @@
-// `--kernel` given: the scenario once per kernel, the host's own in-process and every other in a
-// throwaway VM, each into its own directory under one output directory.
+// `--kernel` given: every scenario once per kernel, on the host in-process and on any other kernel
+// in one throwaway VM per kernel. Output: <out>/<scenario>/<kernel>/ for each pair.
 
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,75 +17,107 @@ import { runInVm } from './run-in-vm.ts';
 import { ensureVmTools } from './vm-tools.ts';
 
 export interface RunOnKernelsOptions {
-  scenario: LoadedScenario;
+  scenarios: readonly LoadedScenario[];
   specs: readonly KernelSpec[];
   outDir?: string;
-  /** Per guest run: boot to power-off. */
-  vmTimeoutMs: number;
+  /** A guest's bound from start to power-off, per scenario it runs. */
+  vmTimeoutPerScenarioMs: number;
   append: readonly string[];
   signal?: AbortSignal;
   progress: ProgressListener;
   say: (line: string) => void;
 }
 
-export interface KernelsRun extends KernelsResult {
+export interface KernelsRun {
   outDir: string;
-  /** Full results, for the per-kernel terminal report (errors have none). */
-  results: (ScenarioResult | undefined)[];
+  verdict: KernelsResult['verdict'];
+  /** Per scenario, its kernels side by side. */
+  scenarios: KernelsResult[];
+  /** Per scenario, per kernel: the full result, for the terminal report (none on error). */
+  results: (ScenarioResult | undefined)[][];
 }
 
 export async function runOnKernels(options: RunOnKernelsOptions): Promise<KernelsRun> {
-  const { scenario, specs, signal, say } = options;
+  const { scenarios, specs, signal, say } = options;
+  const first = scenarios[0]?.name ?? 'run';
   const base =
-    options.outDir ?? (await mkdtemp(join(tmpdir(), `natlab-${scenario.name}-kernels-`)));
-  await mkdir(base, { recursive: true });
+    options.outDir ??
+    (await mkdtemp(join(tmpdir(), `natlab-${scenarios.length === 1 ? first : 'suite'}-kernels-`)));
+  const dirOf = (scenario: LoadedScenario, spec: KernelSpec) =>
+    join(base, scenario.name, spec.label);
   if (specs.some((s) => s.kind !== 'host')) await ensureVmTools(say, signal);
-  const kernels: KernelRunReport[] = [];
-  const results: (ScenarioResult | undefined)[] = [];
-  for (const [i, spec] of specs.entries()) {
-    say(`kernel ${i + 1}/${specs.length}: ${spec.label}`);
-    const outDir = join(base, spec.label);
+  // reports[scenario][kernel]
+  const reports = scenarios.map(() => [] as KernelRunReport[]);
+  const results = scenarios.map(() => [] as (ScenarioResult | undefined)[]);
+  const record = (i: number, report: KernelRunReport, result?: ScenarioResult) => {
+    reports[i]?.push(report);
+    results[i]?.push(result);
+  };
+  for (const [k, spec] of specs.entries()) {
+    say(`kernel ${k + 1}/${specs.length}: ${spec.label}`);
+    if (spec.kind === 'host') {
+      for (const [i, scenario] of scenarios.entries()) {
+        try {
+          const outDir = dirOf(scenario, spec);
+          const result = await runScenario({
+            scenario,
+            outDir,
+            signal,
+            progress: options.progress,
+          });
+          record(i, fromResult(spec.label, 'this machine', result), result);
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          record(i, failed(spec.label, 'this machine', '?', messageOf(error)));
+        }
+      }
+      continue;
+    }
     try {
-      if (spec.kind === 'host') {
-        const result = await runScenario({ scenario, outDir, signal, progress: options.progress });
-        results.push(result);
-        kernels.push(fromResult(spec.label, 'this machine', result));
-      } else {
-        const run = await runInVm({
-          scenario,
-          spec,
-          outDir,
-          timeoutMs: options.vmTimeoutMs,
-          append: options.append,
-          signal,
-          say: (line) => say(`[${spec.label}] ${line}`),
-        });
-        const ranOn = `qemu ${run.accel}`;
-        const r = run.result;
-        results.push('checks' in r ? r : undefined);
-        kernels.push({
-          ...('checks' in r
+      const run = await runInVm({
+        scenarios,
+        spec,
+        outDirs: scenarios.map((s) => dirOf(s, spec)),
+        timeoutMs: options.vmTimeoutPerScenarioMs * scenarios.length,
+        append: options.append,
+        signal,
+        say: (line) => say(`[${spec.label}] ${line}`),
+      });
+      const ranOn = `qemu ${run.accel}`;
+      for (const [i, r] of run.results.entries()) {
+        const report =
+          'checks' in r
             ? fromResult(spec.label, ranOn, r)
-            : failed(spec.label, ranOn, run.release, r.reason)),
-          accelReason: run.accelReason,
-          costs: { ...run.costs },
-        });
+            : failed(spec.label, ranOn, run.release, r.reason);
+        record(
+          i,
+          { ...report, accelReason: run.accelReason, costs: { ...run.costs } },
+          'checks' in r ? r : undefined,
+        );
       }
     } catch (error) {
       if (signal?.aborted) throw error;
-      // One kernel that cannot run does not stop the others; its reason is its report.
-      results.push(undefined);
-      const ranOn = spec.kind === 'host' ? 'this machine' : 'qemu';
-      kernels.push(failed(spec.label, ranOn, '?', (error as Error).message ?? String(error)));
+      // A kernel that cannot run does not stop the others; its reason is its report.
+      for (const i of scenarios.keys())
+        record(i, failed(spec.label, 'qemu', '?', messageOf(error)));
     }
   }
-  const result: KernelsResult = {
-    scenario: scenario.name,
-    verdict: overallVerdict(kernels.map((k) => k.verdict)),
-    kernels,
+  const perScenario: KernelsResult[] = scenarios.map((s, i) => ({
+    scenario: s.name,
+    verdict: overallVerdict((reports[i] ?? []).map((k) => k.verdict)),
+    kernels: reports[i] ?? [],
+  }));
+  const run = {
+    verdict: overallVerdict(perScenario.map((s) => s.verdict)),
+    scenarios: perScenario,
   };
-  await writeFile(join(base, 'kernels.json'), `${JSON.stringify(result, null, 2)}\n`);
-  return { ...result, outDir: base, results };
+  await mkdir(base, { recursive: true });
+  await writeFile(join(base, 'kernels.json'), `${JSON.stringify(run, null, 2)}\n`);
+  return { ...run, outDir: base, results };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function fromResult(kernel: string, ranOn: string, r: ScenarioResult): KernelRunReport {

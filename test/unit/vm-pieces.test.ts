@@ -150,7 +150,7 @@ describe('qemu command line', () => {
     expect(argv).not.toContain('-netdev');
     expect(argv[argv.indexOf('-cpu') + 1]).toBe('max');
     expect(argv[argv.indexOf('-append') + 1]).toBe(
-      'console=ttyS0 quiet panic=-1 rdinit=/init natlab.shared=/t/s natlab.probe nokaslr',
+      'console=ttyS0 panic=-1 rdinit=/init natlab.shared=/t/s natlab.probe nokaslr',
     );
     expect(argv[argv.indexOf('-virtfs') + 1]).toBe(
       'local,path=/a,,b,mount_tag=natlab-root,security_model=none,multidevs=remap,readonly=on',

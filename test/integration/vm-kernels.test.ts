@@ -1,0 +1,161 @@
+// --kernel: scenarios on Debian's 6.1 kernel in a qemu guest, next to the host's. Slow (each boot
+// is ~10 s under TCG and node starts ~15 s more in the guest), so the acceptance scenarios share one
+// boot; the failure cases use a short bound. Needs qemu, busybox-static and Debian's apt sources.
+
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import { findMissingTools } from '../../src/preflight/check-environment.ts';
+import { findStaticBusybox } from '../../src/vm/build-initramfs.ts';
+import { describeLab, processesMentioning } from '../support/lab.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SLOW = 600_000;
+const haveVmTools =
+  (await findMissingTools(['qemu-system-x86_64', 'depmod'])).length === 0 &&
+  (await findStaticBusybox()) !== undefined;
+
+const cli = (args: string[]) =>
+  execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    reject: false,
+    timeout: SLOW,
+  });
+
+/** No qemu, and no temporary VM directory, outlives a run. */
+async function expectNothingLeft() {
+  expect(await processesMentioning('natlab-vm-')).toEqual([]);
+  const left = (await readdir(tmpdir())).filter((f) => f.startsWith('natlab-vm-'));
+  expect(left).toEqual([]);
+}
+
+describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
+  it('has qemu and a static busybox (scripts/setup.sh --test-tools), as CI requires', () => {
+    if (!haveVmTools && process.env.CI) {
+      throw new Error(
+        'qemu-system-x86_64, depmod or busybox-static missing: run scripts/setup.sh --test-tools',
+      );
+    }
+    expect(typeof haveVmTools).toBe('boolean');
+  });
+
+  it.runIf(haveVmTools)(
+    'broute is skipped where missing and connects both clients on debian-6.1; bridge-nat-bug and hairpin-broken agree on both',
+    async () => {
+      const out = join(tmpdir(), 'natlab-kernels-acceptance');
+      const names = ['bridge-nat-broute', 'bridge-nat-bug', 'hairpin-broken'];
+      const run = await cli([
+        ...names,
+        '--kernel',
+        'host',
+        '--kernel',
+        'debian-6.1',
+        '--json',
+        '--out',
+        out,
+      ]);
+      const result = JSON.parse(String(run.stdout));
+      const [broute, bug, hairpin] = result.scenarios;
+      expect(result.scenarios.map((s: { scenario: string }) => s.scenario)).toEqual(names);
+
+      const [host, debian] = broute.kernels;
+      expect(debian).toMatchObject({ kernel: 'debian-6.1', verdict: 'pass' });
+      expect(debian.release).toMatch(/^6\.1\./);
+      expect(debian.ranOn).toMatch(/^qemu (kvm|tcg)$/);
+      expect(debian.probes.map((p: { ok: boolean }) => p.ok)).toEqual([true, true]);
+      // On a host kernel without broute, a skip naming it; on one with broute, the same pass.
+      const hostHasBroute = host.capabilities.find(
+        (c: { name: string }) => c.name === 'ebtables-broute',
+      )?.available;
+      expect(host.verdict).toBe(hostHasBroute ? 'pass' : 'skip');
+      if (!hostHasBroute) expect(host.reason).toMatch(/broute/);
+
+      for (const scenario of [bug, hairpin]) {
+        const [h, d] = scenario.kernels;
+        expect(d.verdict).toBe(h.verdict);
+        expect(d.verdict).toBe('pass');
+        const failed = (k: { checks: { ok: boolean; name: string }[] }) =>
+          k.checks.filter((c) => !c.ok).map((c) => c.name);
+        expect(failed(d)).toEqual(failed(h));
+      }
+      expect(run.exitCode).toBe(0);
+      // The guest's pcaps and report came back next to the host's.
+      const files = await readdir(join(out, 'hairpin-broken', 'debian-6.1'));
+      expect(files).toEqual(
+        expect.arrayContaining(['result.json', 'report.html', 'console.log', 'client-eth0.pcap']),
+      );
+      await expectNothingLeft();
+    },
+    SLOW,
+  );
+
+  it.runIf(haveVmTools)(
+    'a guest that hangs is killed at --vm-timeout: exit 2, the console tail, nothing left',
+    async () => {
+      // busybox sleep as the guest's init: the kernel boots, then nothing ever powers it off.
+      const run = await cli([
+        'hairpin-broken',
+        '--kernel',
+        'debian-6.1',
+        '--vm-timeout',
+        '15',
+        '--kernel-append',
+        'rdinit=/bin/busybox -- sleep 600',
+      ]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stdout).toMatch(/debian-6\.1 {2}\? +qemu +error/);
+      expect(run.stdout).toMatch(/did not power off within 15 s \(hung\?\); killed/);
+      expect(run.stderr + run.stdout).not.toMatch(/\n\s+at /);
+      await expectNothingLeft();
+    },
+    SLOW,
+  );
+
+  it.runIf(haveVmTools)(
+    'a guest kernel that panics: exit 2 naming the panic, with the console lines before it',
+    async () => {
+      const run = await cli([
+        'hairpin-broken',
+        '--kernel',
+        'debian-6.1',
+        '--json',
+        '--kernel-append',
+        'rdinit=/nonexistent',
+      ]);
+      expect(run.exitCode).toBe(2);
+      const [kernel] = JSON.parse(String(run.stdout)).kernels;
+      expect(kernel.verdict).toBe('error');
+      expect(kernel.reason).toMatch(/kernel panic: VFS: Unable to mount root fs/);
+      expect(kernel.reason).toMatch(/guest console, last lines:\n[^]*Kernel panic/);
+      await expectNothingLeft();
+    },
+    SLOW,
+  );
+
+  it.runIf(haveVmTools)(
+    'SIGINT while the guest runs: exit 130, the VM stopped, nothing left',
+    async () => {
+      const child = cli(['hairpin-broken', '--kernel', 'debian-6.1']);
+      await new Promise<void>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error('the guest never booted')), 120_000);
+        let seen = '';
+        child.stderr?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes('natlab-guest: booted')) {
+            clearTimeout(timer);
+            done();
+          }
+        });
+      });
+      expect((await processesMentioning('natlab-vm-')).length).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      const run = await child;
+      expect(run.exitCode).toBe(130);
+      expect(run.stderr).toMatch(/interrupted; everything this run created was removed/);
+      await expectNothingLeft();
+    },
+    SLOW,
+  );
+});
