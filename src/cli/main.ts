@@ -269,6 +269,8 @@ async function runKernels(
       );
       const full = run.results[i]?.[k];
       if (full) io.stdout.write(renderTerminalReport(full, glyphs));
+      // An error's message carries the command, stderr and the guest's console tail: all of it.
+      else if (kernel.reason) io.stdout.write(`\n${kernel.reason.replace(/^/gm, '  ')}\n`);
     }
     io.stdout.write(renderKernelComparison(scenario, glyphs));
   }

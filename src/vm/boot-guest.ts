@@ -1,6 +1,7 @@
 // One qemu run, bounded: it must reach the guest's init within bootTimeoutMs and power off within
 // timeoutMs, or it is killed. Reads the serial console as it comes, and explains a death from it.
 
+import { createWriteStream } from 'node:fs';
 import { execa } from 'execa';
 import { NatlabError } from '../errors.ts';
 import { type QemuOptions, qemuArgv } from './qemu-argv.ts';
@@ -13,6 +14,8 @@ export interface BootOptions {
   signal?: AbortSignal;
   /** Every console line, as it arrives. */
   onLine?: (line: string) => void;
+  /** Where the whole console is written as it comes, whatever the outcome. */
+  consoleFile?: string;
 }
 
 export interface GuestExit {
@@ -34,6 +37,7 @@ export async function bootGuest({
   timeoutMs,
   signal,
   onLine,
+  consoleFile,
 }: BootOptions): Promise<GuestExit> {
   const argv = qemuArgv(qemu);
   const [file = '', ...args] = argv;
@@ -51,8 +55,10 @@ export async function bootGuest({
     stopped ??= why;
     child.kill('SIGTERM');
   };
+  const log = consoleFile ? createWriteStream(consoleFile) : undefined;
   let partial = '';
   child.stdout?.on('data', (chunk: Buffer) => {
+    log?.write(chunk);
     const text = partial + chunk.toString().replaceAll('\r', '');
     const complete = text.split('\n');
     partial = complete.pop() ?? '';
@@ -72,6 +78,7 @@ export async function bootGuest({
   clearTimeout(timer);
   signal?.removeEventListener('abort', onAbort);
   if (partial) lines.push(partial);
+  if (log) await new Promise((done) => log.end(done));
 
   const totalMs = Math.round(performance.now() - started);
   const fail = (message: string, code: 'COMMAND_FAILED' | 'TIMEOUT' | 'INTERRUPTED') =>

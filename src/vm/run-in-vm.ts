@@ -19,8 +19,10 @@ import { type Accel, guestCommandLine } from './qemu-argv.ts';
 export interface VmRunOptions {
   scenarios: readonly LoadedScenario[];
   spec: Exclude<KernelSpec, { kind: 'host' }>;
-  /** Per scenario: where its pcaps, result.json, report.html and the console.log end up. */
+  /** Per scenario: where its pcaps, result.json and report.html end up. */
   outDirs: readonly string[];
+  /** The guest's whole serial console, kept whatever happens. */
+  consoleFile: string;
   timeoutMs: number;
   /** Extra kernel command line words (--kernel-append). */
   append: readonly string[];
@@ -68,7 +70,7 @@ const BOOT_TIMEOUT_MS = 120_000;
 const PROJECT_DIR = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
 export async function runInVm(options: VmRunOptions): Promise<VmRun> {
-  const { scenarios, spec, outDirs, timeoutMs, append, signal, say } = options;
+  const { scenarios, spec, outDirs, consoleFile, timeoutMs, append, signal, say } = options;
   const time = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
     const t0 = performance.now();
     const value = await work();
@@ -118,6 +120,7 @@ export async function runInVm(options: VmRunOptions): Promise<VmRun> {
       bootTimeoutMs: BOOT_TIMEOUT_MS,
       timeoutMs,
       signal,
+      consoleFile,
       onLine: (line) => {
         if (line.trim() && !KERNEL_LOG.test(line)) say(line);
       },
@@ -174,7 +177,6 @@ async function collect(
   if ('outDir' in result && result.outDir) {
     await writeFile(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   }
-  await writeFile(join(outDir, 'console.log'), `${console.join('\n')}\n`);
   return result;
 }
 

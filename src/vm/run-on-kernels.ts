@@ -1,5 +1,6 @@
 // `--kernel` given: every scenario once per kernel, on the host in-process and on any other kernel
-// in one throwaway VM per kernel. Output: <out>/<scenario>/<kernel>/ for each pair.
+// in one throwaway VM per kernel. Output: <out>/<scenario>/<kernel>/ for each pair, and each
+// guest's console in <out>/<kernel>.console.log.
 
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,7 @@ export async function runOnKernels(options: RunOnKernelsOptions): Promise<Kernel
   const dirOf = (scenario: LoadedScenario, spec: KernelSpec) =>
     join(base, scenario.name, spec.label);
   if (specs.some((s) => s.kind !== 'host')) await ensureVmTools(say, signal);
+  await mkdir(base, { recursive: true });
   // reports[scenario][kernel]
   const reports = scenarios.map(() => [] as KernelRunReport[]);
   const results = scenarios.map(() => [] as (ScenarioResult | undefined)[]);
@@ -68,7 +70,7 @@ export async function runOnKernels(options: RunOnKernelsOptions): Promise<Kernel
           record(i, fromResult(spec.label, 'this machine', result), result);
         } catch (error) {
           if (signal?.aborted) throw error;
-          record(i, failed(spec.label, 'this machine', '?', messageOf(error)));
+          record(i, failed(spec.label, 'this machine', '-', messageOf(error)));
         }
       }
       continue;
@@ -78,6 +80,7 @@ export async function runOnKernels(options: RunOnKernelsOptions): Promise<Kernel
         scenarios,
         spec,
         outDirs: scenarios.map((s) => dirOf(s, spec)),
+        consoleFile: join(base, `${spec.label}.console.log`),
         timeoutMs: options.vmTimeoutPerScenarioMs * scenarios.length,
         append: options.append,
         signal,
@@ -99,7 +102,7 @@ export async function runOnKernels(options: RunOnKernelsOptions): Promise<Kernel
       if (signal?.aborted) throw error;
       // A kernel that cannot run does not stop the others; its reason is its report.
       for (const i of scenarios.keys())
-        record(i, failed(spec.label, 'qemu', '?', messageOf(error)));
+        record(i, failed(spec.label, 'qemu', '-', messageOf(error)));
     }
   }
   const perScenario: KernelsResult[] = scenarios.map((s, i) => ({
@@ -111,7 +114,6 @@ export async function runOnKernels(options: RunOnKernelsOptions): Promise<Kernel
     verdict: overallVerdict(perScenario.map((s) => s.verdict)),
     scenarios: perScenario,
   };
-  await mkdir(base, { recursive: true });
   await writeFile(join(base, 'kernels.json'), `${JSON.stringify(run, null, 2)}\n`);
   return { ...run, outDir: base, results };
 }
