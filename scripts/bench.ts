@@ -1,6 +1,7 @@
 // `npm run bench`: whole-command wall times of `npm run scenario` (median of 5), the ratio to their
 // targets, and where the time goes (fixed start-up cost, then each pipeline step from --json); then
-// topology build + teardown against plain ip -batch and Mininet, and pcap decoding against tcpdump.
+// topology build + teardown against plain ip -batch and Mininet, pcap decoding against tcpdump, and
+// the cold and warm cost of a scenario on another kernel (--kernel debian-6.1).
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import type { ScenarioResult } from '../src/report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../src/report/terminal-report.ts';
 import { mininetBackendBuild, mininetBuild, natlabBuild, rawIpBatch } from './bench-build.ts';
 import { writeBigPcap } from './bench-decode.ts';
+import { kernelBenchmark } from './bench-kernel.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = 5;
@@ -31,7 +33,7 @@ async function wallTime(args: string[]): Promise<{ seconds: number; stdout: stri
 }
 
 // Sections to run: `npm run bench -- build decode`; all of them by default.
-const SECTIONS = ['scenarios', 'build', 'decode'] as const;
+const SECTIONS = ['scenarios', 'build', 'decode', 'kernel'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length > 0) {
@@ -46,6 +48,7 @@ try {
   if (wanted('scenarios')) await scenarioBenchmark(out);
   if (wanted('build')) await buildBenchmark();
   if (wanted('decode')) await decodeBenchmark(join(out, 'big.pcap'));
+  if (wanted('kernel')) await kernelBenchmark(ROOT, out);
 } finally {
   await rm(out, { recursive: true, force: true });
 }

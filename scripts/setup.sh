@@ -7,7 +7,8 @@
 #   --backend mininet parity test.
 # --bench-tools: also Mininet and brctl (for plain mn --switch lxbr), which npm run bench compares with.
 # --vm-tools: also what --kernel needs to boot another kernel: qemu, a static busybox for the guest's
-#   initramfs, and depmod to index a fetched kernel's modules. --test-tools includes them.
+#   initramfs, and depmod to index a fetched kernel's modules. --test-tools and --bench-tools
+#   include them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +29,7 @@ if [[ "${1:-}" != "--node-only" ]]; then
   if [[ "${1:-}" == "--bench-tools" ]]; then
     find_tool brctl || missing+=(bridge-utils)
   fi
-  if [[ "${1:-}" == "--test-tools" || "${1:-}" == "--vm-tools" ]]; then
+  if [[ "${1:-}" == "--test-tools" || "${1:-}" == "--vm-tools" || "${1:-}" == "--bench-tools" ]]; then
     find_tool qemu-system-x86_64 || missing+=(qemu-system-x86)
     dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
       missing+=(busybox-static)
