@@ -4,11 +4,13 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import { findMissingTools } from '../../src/preflight/check-environment.ts';
 import { findStaticBusybox } from '../../src/vm/build-initramfs.ts';
+import { parseKernelSpec } from '../../src/vm/kernel-spec.ts';
+import { prepareKernel } from '../../src/vm/prepare-kernel.ts';
 import { describeLab, processesMentioning } from '../support/lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,6 +25,13 @@ const cli = (args: string[]) =>
     reject: false,
     timeout: SLOW,
   });
+
+/** The Debian kernel the first test fetched (fetched here if that test did not run). */
+async function debianKernel() {
+  const spec = parseKernelSpec('debian-6.1', ROOT);
+  if (spec.kind !== 'debian') throw new Error('debian-6.1 is not a Debian kernel spec');
+  return prepareKernel(spec, { say: () => undefined });
+}
 
 /** No qemu, and no temporary VM directory, outlives a run. */
 async function expectNothingLeft() {
@@ -97,17 +106,19 @@ describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
     'a guest that hangs is killed at --vm-timeout: exit 2, the console tail, nothing left',
     async () => {
       // busybox sleep as the guest's init: the kernel boots, then nothing ever powers it off.
+      // The kernel given as IMAGE:MODULES_DIR (the cached Debian one).
+      const kernel = await debianKernel();
       const run = await cli([
         'hairpin-broken',
         '--kernel',
-        'debian-6.1',
+        `${kernel.image}:${kernel.modulesDir}`,
         '--vm-timeout',
         '15',
         '--kernel-append',
         'rdinit=/bin/busybox -- sleep 600',
       ]);
       expect(run.exitCode).toBe(2);
-      expect(run.stdout).toMatch(/debian-6\.1 {2}- +qemu +error/);
+      expect(run.stdout).toMatch(new RegExp(`${basename(kernel.image)} +- +qemu +error`));
       expect(run.stdout).toMatch(/did not power off within 15 s \(hung\?\); killed/);
       expect(run.stderr + run.stdout).not.toMatch(/\n\s+at /);
       await expectNothingLeft();
@@ -118,19 +129,22 @@ describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
   it.runIf(haveVmTools)(
     'a guest kernel that panics: exit 2 naming the panic, with the console lines before it',
     async () => {
+      // The kernel given by image path alone: its release is read from the bzImage, and its modules
+      // are found at ../lib/modules/<release> next to it.
+      const kernel = await debianKernel();
       const run = await cli([
         'hairpin-broken',
         '--kernel',
-        'debian-6.1',
+        kernel.image,
         '--json',
         '--kernel-append',
         'rdinit=/nonexistent',
       ]);
       expect(run.exitCode).toBe(2);
-      const [kernel] = JSON.parse(String(run.stdout)).kernels;
-      expect(kernel.verdict).toBe('error');
-      expect(kernel.reason).toMatch(/kernel panic: VFS: Unable to mount root fs/);
-      expect(kernel.reason).toMatch(/guest console, last lines:\n[\s\S]*Kernel panic/);
+      const [report] = JSON.parse(String(run.stdout)).kernels;
+      expect(report).toMatchObject({ kernel: basename(kernel.image), verdict: 'error' });
+      expect(report.reason).toMatch(/kernel panic: VFS: Unable to mount root fs/);
+      expect(report.reason).toMatch(/guest console, last lines:\n[\s\S]*Kernel panic/);
       await expectNothingLeft();
     },
     SLOW,

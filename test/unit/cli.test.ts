@@ -41,6 +41,32 @@ describe('natlab CLI', () => {
     expect(out.stderr).toMatch(/--out/);
   });
 
+  it('exits 2 for a bad --kernel, a clashing option or a bad --vm-timeout, before booting anything', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['hairpin-broken', '--kernel', 'debian-4.9'],
+        /--kernel must be host, debian-6\.1, or a path/,
+      ],
+      [['hairpin-broken', '--kernel', 'host', '--kernel', 'host'], /--kernel host is named twice/],
+      [
+        ['hairpin-broken', '--kernel', 'debian-6.1', '--keep'],
+        /--keep cannot be combined with --kernel/,
+      ],
+      [
+        ['hairpin-broken', '--kernel', 'debian-6.1', '--vm-timeout', 'soon'],
+        /--vm-timeout must be a number of seconds/,
+      ],
+      [['--kernel', 'debian-6.1'], /name at least one scenario \(got 0\)/],
+      [['hairpin-broken', 'hairpin-nft'], /name one scenario \(got 2\)/],
+    ];
+    for (const [argv, message] of cases) {
+      const { out, io } = fakeIo();
+      expect(await main(argv, io)).toBe(EXIT.error);
+      expect(out.stderr).toMatch(message);
+      expect(out.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('exits 2 when no scenario is named', async () => {
     const { out, io } = fakeIo();
     expect(await main([], io)).toBe(EXIT.error);
