@@ -1,6 +1,7 @@
 // Stage 4: load each node's rulesets with the kernel's own tools, then keep the kernel's dump for the report.
 
 import type { Topology } from '../backend/topology.ts';
+import { CAPABILITY_TESTS } from '../preflight/probe-capabilities.ts';
 import { type CommandTool, parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef, RulesetFormat } from '../scenario/define-scenario.ts';
 import { settleAll } from '../system/settle-all.ts';
@@ -33,18 +34,19 @@ const LOADERS: Record<RulesetFormat, Loader> = {
 
 /**
  * ebtables-nft before iptables 1.8.10 has no broute table (Debian 12 has 1.8.9); ebtables-legacy
- * has it wherever the kernel does (CONFIG_BRIDGE_EBT_BROUTE). A broute ruleset runs with whichever
- * of the two works, as an admin would switch the ebtables alternative; the probe does the same.
+ * has it wherever the kernel does (CONFIG_BRIDGE_EBT_BROUTE). A broute ruleset runs with the tool
+ * the capability probe would take, as an admin would switch the ebtables alternative.
  */
 async function ebtablesVariant(topology: Topology, node: string, ruleset: RulesetDef) {
   if (ruleset.format !== 'ebtables') return undefined;
   if (!parseCommandList(ruleset.text, 'ebtables').tables.includes('broute')) return undefined;
-  const nft = await topology.exec(node, ['ebtables', '-t', 'broute', '-L'], {
+  const { argv, orElse } = CAPABILITY_TESTS['ebtables-broute'];
+  const first = await topology.exec(node, argv, {
     action: 'look for the broute table in ebtables',
     stage: 'rules',
     allowFailure: true,
   });
-  return nft.exitCode === 0 ? undefined : 'ebtables-legacy';
+  return first.exitCode === 0 ? undefined : orElse?.[0];
 }
 
 function commandList(tool: CommandTool, dump: (table: string) => string[]): Loader {

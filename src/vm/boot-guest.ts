@@ -26,6 +26,11 @@ export interface GuestExit {
 }
 
 const TAIL_LINES = 25;
+
+/** The console lines that explain a guest's end, for an error message. */
+export function consoleTail(lines: readonly string[]): string {
+  return lines.slice(-TAIL_LINES).join('\n');
+}
 const BOOTED = /^natlab-guest: booted/;
 const FAILED = /^natlab-guest: failed: (.*)/;
 const PANIC = /Kernel panic - not syncing: (.*)/;
@@ -87,7 +92,7 @@ export async function bootGuest({
       stage: 'vm',
       command: argv,
       stderr: result.stderr?.toString(),
-      console: lines.slice(-TAIL_LINES).join('\n'),
+      console: consoleTail(lines),
     });
   if (stopped === 'aborted') throw fail('interrupted', 'INTERRUPTED');
   if (stopped === 'boot-timeout') {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { NatlabError } from '../errors.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
-import { bootGuest } from './boot-guest.ts';
+import { bootGuest, consoleTail } from './boot-guest.ts';
 import { buildInitramfs } from './build-initramfs.ts';
 import { chooseAccel } from './choose-accel.ts';
 import { type GuestJob, JOB_FILE, modulesFor, runFiles } from './guest-job.ts';
@@ -154,7 +154,7 @@ export async function runInVm(options: VmRunOptions): Promise<VmRun> {
 async function collect(
   files: ReturnType<typeof runFiles>,
   outDir: string,
-  console: string[],
+  consoleLines: readonly string[],
   label: string,
 ): Promise<ScenarioResult | ErrorResult> {
   const stdout = await readFile(files.stdout, 'utf8').catch(() => '');
@@ -162,7 +162,7 @@ async function collect(
     throw new NatlabError(`guest ${label}: natlab left no result in the guest`, {
       code: 'COMMAND_FAILED',
       stage: 'vm',
-      console: console.slice(-25).join('\n'),
+      console: consoleTail(consoleLines),
     });
   }
   // The guest wrote paths under the shared directory; they now live under outDir.
