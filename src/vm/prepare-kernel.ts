@@ -59,8 +59,19 @@ async function debianKernel(
   spec: Extract<KernelSpec, { kind: 'debian' }>,
   signal: AbortSignal | undefined,
   say: (line: string) => void,
+  listsUpdated = false,
 ): Promise<GuestKernel> {
-  const { name, version } = await resolvePackage(spec, signal);
+  let resolved: { name: string; version: string };
+  try {
+    resolved = await resolvePackage(spec, signal);
+  } catch (error) {
+    // Offline, or without Debian's sources: a kernel of the series fetched before still serves.
+    const fallback = signal?.aborted ? undefined : await newestCached(spec);
+    if (!fallback) throw error;
+    say(`${(error as Error).message.split('\n')[0]}; using the cached ${fallback.release}`);
+    return fallback;
+  }
+  const { name, version } = resolved;
   const dir = join(cacheDir(), 'kernels', `${name}_${version}`);
   const cached = await cachedKernel(spec.label, dir);
   if (cached) return cached;
@@ -71,10 +82,23 @@ async function debianKernel(
   try {
     say(`fetching ${name} ${version} from Debian's packages (apt-get download)`);
     // The _apt user could not write into root's cache; the download is still checked against apt's keys.
-    await runCommand(
+    const download = await runCommand(
       ['apt-get', 'download', '-q', '-o', 'APT::Sandbox::User=root', `${name}=${version}`],
-      { action: `download ${name}`, stage: 'vm', timeoutMs: 600_000, signal, cwd: partial },
+      {
+        action: `download ${name}`,
+        stage: 'vm',
+        timeoutMs: 600_000,
+        signal,
+        cwd: partial,
+        allowFailure: !listsUpdated,
+      },
     );
+    if (download.exitCode !== 0) {
+      // Lists older than the mirror name a version it no longer serves: refresh them, once.
+      await rm(partial, { recursive: true, force: true });
+      await updateLists(signal);
+      return debianKernel(spec, signal, say, true);
+    }
     const deb = (await readdir(partial)).find((f) => f.endsWith('.deb'));
     if (!deb)
       throw new NatlabError(`apt-get download left no .deb for ${name}`, {
@@ -137,12 +161,7 @@ async function resolvePackage(
   let meta = await show(spec.metapackage);
   if (meta.exitCode !== 0 || !meta.stdout.trim()) {
     // A fresh machine may never have fetched its package lists.
-    await runCommand(['apt-get', 'update', '-qq'], {
-      action: 'update apt package lists',
-      stage: 'vm',
-      timeoutMs: 600_000,
-      signal,
-    });
+    await updateLists(signal);
     meta = await show(spec.metapackage);
   }
   const name = /^Depends:.*?\b(linux-image-[\w.+-]+)/m.exec(meta.stdout)?.[1];
@@ -165,6 +184,30 @@ async function resolvePackage(
     );
   }
   return { name, version };
+}
+
+async function updateLists(signal: AbortSignal | undefined): Promise<void> {
+  await runCommand(['apt-get', 'update', '-qq'], {
+    action: 'update apt package lists',
+    stage: 'vm',
+    timeoutMs: 600_000,
+    signal,
+  });
+}
+
+/** The newest complete kernel of the spec's series in the cache, by directory name. */
+async function newestCached(
+  spec: Extract<KernelSpec, { kind: 'debian' }>,
+): Promise<GuestKernel | undefined> {
+  const root = join(cacheDir(), 'kernels');
+  const dirs = (await readdir(root).catch(() => [] as string[]))
+    .filter((d) => d.startsWith(`linux-image-${spec.series}`) && !d.includes('.partial-'))
+    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+  for (const dir of dirs) {
+    const kernel = await cachedKernel(spec.label, join(root, dir));
+    if (kernel) return kernel;
+  }
+  return undefined;
 }
 
 async function cachedKernel(label: string, dir: string): Promise<GuestKernel | undefined> {

@@ -11,7 +11,7 @@ import { findMissingTools } from '../../src/preflight/check-environment.ts';
 import { findStaticBusybox } from '../../src/vm/build-initramfs.ts';
 import { parseKernelSpec } from '../../src/vm/kernel-spec.ts';
 import { prepareKernel } from '../../src/vm/prepare-kernel.ts';
-import { describeLab, processesMentioning } from '../support/lab.ts';
+import { describeLab, processesMentioning, runCliWithout } from '../support/lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SLOW = 600_000;
@@ -145,6 +145,28 @@ describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
       expect(report).toMatchObject({ kernel: basename(kernel.image), verdict: 'error' });
       expect(report.reason).toMatch(/kernel panic: VFS: Unable to mount root fs/);
       expect(report.reason).toMatch(/guest console, last lines:\n[\s\S]*Kernel panic/);
+      await expectNothingLeft();
+    },
+    SLOW,
+  );
+
+  it.runIf(haveVmTools)(
+    'without apt (offline, or no Debian sources), debian-6.1 boots the kernel fetched before',
+    async () => {
+      await debianKernel();
+      // A panic ends the boot quickly: what matters is which kernel was booted.
+      const run = await runCliWithout('apt-cache', [
+        'hairpin-broken',
+        '--kernel',
+        'debian-6.1',
+        '--json',
+        '--kernel-append',
+        'rdinit=/nonexistent',
+      ]);
+      expect(run.stderr).toMatch(/failed to look up linux-image-amd64 .*; using the cached 6\.1\./);
+      const [report] = JSON.parse(String(run.stdout)).kernels;
+      expect(report.reason).toMatch(/kernel panic: VFS: Unable to mount root fs/);
+      expect(run.exitCode).toBe(2);
       await expectNothingLeft();
     },
     SLOW,
