@@ -11,15 +11,13 @@ import { type CpioEntry, newcArchive } from './cpio.ts';
 import { loadOrder, parseModulesDep } from './module-deps.ts';
 import type { GuestKernel } from './prepare-kernel.ts';
 
-export const BOOT_MODULES = ['virtio_pci', '9pnet_virtio', '9p', 'overlay'] as const;
+const BOOT_MODULES = ['virtio_pci', '9pnet_virtio', '9p', 'overlay'] as const;
 const BUSYBOX_PATHS = ['/bin/busybox', '/usr/bin/busybox'];
 const GUEST_DIR = new URL('./guest/', import.meta.url).pathname;
 
 export interface Initramfs {
   file: string;
   bytes: number;
-  /** Module files packed, in load order. */
-  modules: string[];
 }
 
 export async function buildInitramfs(kernel: GuestKernel, file: string): Promise<Initramfs> {
@@ -51,7 +49,7 @@ export async function buildInitramfs(kernel: GuestKernel, file: string): Promise
   ];
   const archive = gzipSync(newcArchive(entries), { level: 6 });
   await writeFile(file, archive);
-  return { file, bytes: archive.length, modules: modules.map((m) => m.name) };
+  return { file, bytes: archive.length };
 }
 
 export async function findStaticBusybox(): Promise<Uint8Array | undefined> {
