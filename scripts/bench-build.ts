@@ -12,6 +12,7 @@ import { buildNetnsTopology, rootBatch } from '../src/backend/netns/build-netns.
 import { planTopology } from '../src/plan/plan-topology.ts';
 import type { TopologyPlan } from '../src/plan/topology-plan.ts';
 import type { ScenarioDef } from '../src/scenario/define-scenario.ts';
+import { removeManifest, writeManifest } from '../src/system/run-ledger.ts';
 import { TeardownStack } from '../src/system/teardown-stack.ts';
 
 export function singleSwitch(hosts: number): ScenarioDef {
@@ -66,6 +67,9 @@ export async function rawIpBatch(hosts: number, runId: string): Promise<number> 
   const plan = planTopology(singleSwitch(hosts), { scenario: 'bench', runId });
   const ip = (argv: string[], lines: string[]) =>
     execa('ip', [...argv, '-batch', '-'], { input: `${lines.join('\n')}\n`, timeout: 120_000 });
+  // In the ledger like any natlab run, so `natlab clean` removes them if the bench is killed.
+  const namespaces = plan.nodes.map((n) => n.netns);
+  await writeManifest({ runId, scenario: 'bench: ip -batch', namespaces, kept: false });
   const t0 = performance.now();
   try {
     await ip([], rootBatch(plan));
@@ -91,6 +95,7 @@ export async function rawIpBatch(hosts: number, runId: string): Promise<number> 
       [],
       plan.nodes.map((n) => `netns del ${n.netns}`),
     );
+    await removeManifest(runId);
   }
   return seconds(t0);
 }

@@ -12,7 +12,12 @@ if (!(await hasLabCapabilities())) {
   process.exit(2);
 }
 ensureSbinOnPath();
-const cleaned = await cleanDeadRuns({ includeKept: true });
+const { cleaned, refused } = await cleanDeadRuns({ includeKept: true });
+for (const run of refused) {
+  process.stderr.write(
+    `left run ${run.runId} alone: its manifest cannot be trusted (${run.problem})\n`,
+  );
+}
 for (const run of cleaned) {
   process.stdout.write(
     `removed run ${run.runId} (${run.scenario}): ${run.namespaces.length} namespaces\n`,

@@ -5,7 +5,7 @@ import { release } from 'node:os';
 import { NatlabError } from '../errors.ts';
 import type { Capability } from '../scenario/define-scenario.ts';
 import { runCommand } from '../system/run-command.ts';
-import { processStartTime, removeManifest, writeManifest } from '../system/run-ledger.ts';
+import { removeManifest, writeManifest } from '../system/run-ledger.ts';
 
 export interface CapabilityResult {
   name: Capability;
@@ -92,15 +92,7 @@ export async function probeCapabilities(
   const ns = `nl-${runId}-probe`;
   const needsNamespace = tests.some((t) => t.test.inNamespace);
   if (needsNamespace) {
-    await writeManifest({
-      runId,
-      scenario: 'capability probe',
-      pid: process.pid,
-      pidStartTime: (await processStartTime(process.pid)) ?? '',
-      createdAt: new Date().toISOString(),
-      namespaces: [ns],
-      kept: false,
-    });
+    await writeManifest({ runId, scenario: 'capability probe', namespaces: [ns], kept: false });
     await runCommand(['ip', 'netns', 'add', ns], {
       action: 'create scratch namespace',
       stage: 'preflight',

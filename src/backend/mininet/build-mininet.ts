@@ -2,6 +2,7 @@
 // Python file), natlab names each node's namespace after its pid (`ip netns attach`) and from there
 // configures and runs everything exactly as with its own backend.
 
+import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
@@ -50,11 +51,38 @@ export function buildMininetTopology(
       );
     });
     const pids = readPids(driver, plan);
+    await checkNodeNamespaces(pids, driver.pid);
     await ipBatch(
       [...plan.nodes.map((n) => `netns attach ${n.netns} ${pids[n.name]}`), ...sysctlBatch(plan)],
       { action: 'name the Mininet nodes and set their sysctls', signal: options.signal },
     );
   });
+}
+
+/**
+ * `ip netns attach` names whatever namespace a pid is in: each node's pid must be in a namespace of
+ * its own, neither natlab's (the root namespace here) nor the driver's, before natlab names it.
+ */
+export async function checkNodeNamespaces(
+  pids: Record<string, number>,
+  driverPid: number,
+): Promise<void> {
+  const netnsOf = (pid: number | 'self') => readlink(`/proc/${pid}/ns/net`).catch(() => undefined);
+  const taken = new Map([
+    [await netnsOf('self'), 'natlab itself'],
+    [await netnsOf(driverPid), 'the Mininet driver'],
+  ]);
+  for (const [node, pid] of Object.entries(pids)) {
+    const netns = await netnsOf(pid);
+    const owner = netns === undefined ? 'no process' : taken.get(netns);
+    if (owner) {
+      throw new NatlabError(
+        `the Mininet driver gave node ${node} pid ${pid}, whose network namespace is ${owner}'s; refusing to name it`,
+        { code: 'COMMAND_FAILED', stage: 'build', node },
+      );
+    }
+    taken.set(netns, `node ${node}`);
+  }
 }
 
 function readPids(driver: RunningProcess, plan: TopologyPlan): Record<string, number> {

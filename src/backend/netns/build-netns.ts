@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
 import type { InterfacePlan, NodePlan, TopologyPlan } from '../../plan/topology-plan.ts';
 import { runCommand } from '../../system/run-command.ts';
-import { processStartTime, removeManifest, writeManifest } from '../../system/run-ledger.ts';
+import { removeManifest, writeManifest } from '../../system/run-ledger.ts';
 import { settleAll } from '../../system/settle-all.ts';
 import type { TeardownStack } from '../../system/teardown-stack.ts';
 import { makeTopology, type Topology } from '../topology.ts';
@@ -39,15 +39,7 @@ export async function buildLab(
   create: () => Promise<void>,
 ): Promise<Topology> {
   const namespaces = plan.nodes.map((n) => n.netns);
-  await writeManifest({
-    runId: plan.runId,
-    scenario: plan.scenario,
-    pid: process.pid,
-    pidStartTime: (await processStartTime(process.pid)) ?? '',
-    createdAt: new Date().toISOString(),
-    namespaces,
-    kept: keep,
-  });
+  await writeManifest({ runId: plan.runId, scenario: plan.scenario, namespaces, kept: keep });
   teardown.push('remove run manifest', () => removeManifest(plan.runId));
   teardown.push('delete namespaces', () => deleteNamespaces(namespaces));
   await writeEtcFiles(plan);
