@@ -24,6 +24,8 @@ export interface AnalyseInput {
 export function analyseRun({ plan, probes, packets, directionOf, kernelState }: AnalyseInput) {
   const lab = labView(plan);
   const byProbe = packetsByProbe(packets, probes);
+  const probeOfPacket = new Map<Packet, string>();
+  for (const [probe, own] of byProbe) for (const p of own) probeOfPacket.set(p, probe);
   const journeys = probes.map((p) => followJourneys(byProbe.get(p.name) ?? [], directionOf, lab));
   const servers = new Map<number, string[]>();
   for (const node of plan.nodes)
@@ -42,7 +44,7 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
       servers,
       counters: new Map(kernelState.map((k) => [k.node, k.counters])),
     }),
-    ...diagnoseL2(plan, packets, directionOf),
+    ...diagnoseL2(plan, packets, directionOf, (p) => probeOfPacket.get(p)),
   ];
   return { byProbe, journeys, findings };
 }

@@ -56,6 +56,7 @@ function findSwallowed(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): 
     const first = lost[0] as Journey;
     return {
       rule: 'swallowed-by-node' as const,
+      probe: probe.name,
       summary: `${probe.name}: ${lost.length} packet(s) entered ${node} and never left it through any of its interfaces; journey ${first.number} (${first.kind} ${endpointText(first.received.src)} → ${endpointText(first.received.dst)}) ${first.lastSeen}. ${whyLost(first, input)}`,
       evidence: lost.slice(0, EVIDENCE_SHOWN).map((j) => journeyEvidence(j)),
     };
@@ -110,6 +111,7 @@ function findUnreachedServer(
   return [
     {
       rule: 'never-reached-server',
+      probe: probe.name,
       summary: `${probe.name}: the SYN for ${endpointText(first.sent.dst)} never reached ${servers.join(' or ')} (the server of port ${probe.port}). Journey ${first.number}${rewritten}: ${where}. ${why}`,
       evidence: [first, ...(answer ? [answer] : [])].map((j) => journeyEvidence(j)),
     },
@@ -128,6 +130,7 @@ function findRefusals(probe: ProbeJourneyInput, servers: readonly string[]): Fin
     const asked = endpointText(reset.sent.src);
     findings.push({
       rule: 'server-refused',
+      probe: probe.name,
       summary: `${probe.name}: ${sender} answered the SYN with RST: nothing listens on ${asked}. The request did arrive${rewrites.length > 0 ? ` (${rewrites.join('; ')})` : ''}, so routing works, but it points at a port or address where the service is not: ${sender} serves port ${probe.port}`,
       evidence: [journeyEvidence(syn), journeyEvidence(reset, 0)],
     });

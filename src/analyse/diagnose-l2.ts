@@ -12,19 +12,39 @@ import {
   SAME_FRAME_WINDOW_US,
 } from './packet-direction.ts';
 
+/** The probe a packet belongs to; none for frames before the first probe (the lab coming up). */
+export type ProbeOf = (packet: Packet) => string | undefined;
+
 export function diagnoseL2(
   plan: TopologyPlan,
   packets: readonly Packet[],
   directionOf: DirectionOf,
+  probeOf: ProbeOf = () => undefined,
 ): Finding[] {
-  return [...findReflections(plan, packets), ...findMacFlaps(plan, packets, directionOf)];
+  return [
+    ...findReflections(plan, packets, probeOf),
+    ...findMacFlaps(plan, packets, directionOf, probeOf),
+  ];
+}
+
+/** The probe of the first evidence packet that has one. */
+function firstProbe(packets: readonly Packet[], probeOf: ProbeOf): string | undefined {
+  for (const packet of packets) {
+    const probe = probeOf(packet);
+    if (probe !== undefined) return probe;
+  }
+  return undefined;
 }
 
 /**
  * A port P whose peer is an inbound-only switch port: a frame seen twice at P within moments, the
  * second time just before the switch recorded it entering, came in through P and went straight back.
  */
-function findReflections(plan: TopologyPlan, packets: readonly Packet[]): Finding[] {
+function findReflections(
+  plan: TopologyPlan,
+  packets: readonly Packet[],
+  probeOf: ProbeOf,
+): Finding[] {
   const inbound = new Set(plan.captures.filter((p) => p.inboundOnly).map((p) => p.id));
   const watched = new Map<string, string>();
   for (const point of plan.captures) {
@@ -52,6 +72,10 @@ function findReflections(plan: TopologyPlan, packets: readonly Packet[]): Findin
     if (pairs.length === 0) continue;
     findings.push({
       rule: 'frame-reflected',
+      probe: firstProbe(
+        pairs.map(([a]) => a),
+        probeOf,
+      ),
       summary: `${point.split(':')[0]} sent ${pairs.length} frame(s) back out ${point}, the port they came in on: the port is in hairpin mode, so frames from the switch return to it`,
       evidence: pairs
         .slice(0, 3)
@@ -75,6 +99,7 @@ function findMacFlaps(
   plan: TopologyPlan,
   packets: readonly Packet[],
   directionOf: DirectionOf,
+  probeOf: ProbeOf,
 ): Finding[] {
   const owners = new Map<string, string>();
   for (const node of plan.nodes) {
@@ -98,6 +123,7 @@ function findMacFlaps(
       const names = [...ports.keys()];
       findings.push({
         rule: 'mac-flap',
+        probe: firstProbe([...ports.values()], probeOf),
         summary: `switch ${sw.name} saw ${owner}'s MAC ${mac} enter through ports ${names.join(' and ')}: it learns the address on whichever port spoke last, and frames for ${owner} go to the wrong port and are dropped`,
         evidence: [...ports].map(
           ([port, p]) => `${sw.name}:${port} frame ${p.index}: ${describePacket(p)}`,

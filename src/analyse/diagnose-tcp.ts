@@ -40,6 +40,7 @@ export function diagnoseTcp(
       if (!reset) continue;
       findings.push({
         rule: 'asymmetric-reply',
+        probe: probe.name,
         summary: `${probe.name}: ${probe.from} sent its SYN to ${asked}, but the SYN-ACK came from ${stranger}, so it reset the connection. The reply went straight to the client instead of back through the NAT that rewrote the request: hairpin NAT without SNAT. Masquerade (or SNAT) LAN traffic to the server, so its replies return through the router`,
         evidence: [syn, answer, reset].map(
           (p) => `${p.point} frame ${p.index}: ${describePacket(p)}`,

@@ -4,6 +4,8 @@ import type { DiagnosisRule } from '../scenario/define-scenario.ts';
 
 export interface Finding {
   rule: DiagnosisRule;
+  /** The probe whose traffic shows it; absent only for what stops the whole run (a storm). */
+  probe?: string;
   /** One paragraph: what happened and why. */
   summary: string;
   /** Capture point, frame number and packet, one per line. */

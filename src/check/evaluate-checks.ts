@@ -10,9 +10,18 @@ import type { FlowExpectationDef, PacketMatch } from '../scenario/define-scenari
 import type { ProbeResult } from '../traffic/run-probes.ts';
 
 export interface CheckResult {
+  /**
+   * Stable: made from what the check judges (probe name, flow name, diagnosis rule), never from its
+   * outcome, so CI history and test names can key on it. Unique within a scenario.
+   */
+  id: string;
   name: string;
   ok: boolean;
   detail: string;
+  /** The probe the check judges, or whose traffic it looks at. */
+  probe?: string;
+  /** How long that probe took: the time a test report gives the check. */
+  ms?: number;
 }
 
 export interface CheckInput {
@@ -26,23 +35,50 @@ export interface CheckInput {
 }
 
 export function evaluateChecks(input: CheckInput): CheckResult[] {
-  return [
-    ...input.probes.flatMap((probe) =>
-      checkProbe(probe, input.plan.probes.find((p) => p.name === probe.name)?.serverSees),
-    ),
-    ...input.plan.flows.map((flow) => checkFlow(flow, input)),
-    ...Object.entries(input.plan.diagnosis).map(([rule, wanted]) =>
-      checkFinding(rule, wanted === true, input.findings),
-    ),
-  ];
+  const probeMs = new Map(input.probes.map((p) => [p.name, p.endedAt - p.startedAt]));
+  const timed = (check: CheckResult): CheckResult =>
+    check.probe === undefined ? check : { ...check, ms: probeMs.get(check.probe) };
+  return uniqueIds(
+    [
+      ...input.probes.flatMap((probe) =>
+        checkProbe(probe, input.plan.probes.find((p) => p.name === probe.name)?.serverSees),
+      ),
+      ...input.plan.flows.map((flow) => checkFlow(flow, input)),
+      ...Object.entries(input.plan.diagnosis).map(([rule, wanted]) =>
+        checkFinding(rule, wanted === true, input.findings),
+      ),
+    ].map(timed),
+  );
+}
+
+/** Lower case, words joined by "-": an id part that survives any name. */
+export function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'unnamed'
+  );
+}
+
+/** Two flows of the same name would share an id: the later ones get "~2", "~3" in order. */
+function uniqueIds(checks: CheckResult[]): CheckResult[] {
+  const seen = new Map<string, number>();
+  return checks.map((check) => {
+    const n = (seen.get(check.id) ?? 0) + 1;
+    seen.set(check.id, n);
+    return n === 1 ? check : { ...check, id: `${check.id}~${n}` };
+  });
 }
 
 function checkFinding(rule: string, wanted: boolean, findings: readonly Finding[]): CheckResult {
   const found = findings.filter((f) => f.rule === rule);
   return {
+    id: `diagnosis:${rule}`,
     name: `diagnosis ${wanted ? 'finds' : 'does not find'} ${rule}`,
     ok: found.length > 0 === wanted,
     detail: found[0]?.summary ?? `no ${rule} finding`,
+    probe: found[0]?.probe,
   };
 }
 
@@ -54,14 +90,18 @@ function checkProbe(probe: ProbeResult, serverSees: string | undefined): CheckRe
     : `failed: ${probe.error} (${took})`;
   const checks: CheckResult[] = [
     {
+      id: `probe:${probe.name}`,
       name: `${probe.name}: ${probe.from} → ${probe.to} ${probe.expect === 'connects' ? 'connects' : 'fails'}`,
       ok: probe.ok === (probe.expect === 'connects'),
       detail: outcome,
+      probe: probe.name,
     },
   ];
   if (serverSees !== undefined) {
     checks.push({
+      id: `probe:${probe.name}:server-saw`,
       name: `${probe.name}: server saw ${serverSees}`,
+      probe: probe.name,
       ok: probe.serverSaw === serverSees,
       detail:
         probe.serverSaw === undefined
@@ -80,9 +120,10 @@ function checkFlow(flow: FlowExpectationDef, input: CheckInput): CheckResult {
   const first = matches[0];
   const evidence = first ? `; first: frame ${first.index}, ${describePacket(first)}` : '';
   const scope = flow.during ? ` during ${flow.during}` : '';
+  const about = { id: `flow:${slug(name)}`, name, probe: flow.during };
   if (flow.expect === 'seen') {
     return {
-      name,
+      ...about,
       ok: matches.length > 0,
       detail:
         matches.length > 0
@@ -91,7 +132,7 @@ function checkFlow(flow: FlowExpectationDef, input: CheckInput): CheckResult {
     };
   }
   return {
-    name,
+    ...about,
     ok: matches.length === 0,
     detail:
       matches.length === 0

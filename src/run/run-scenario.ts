@@ -222,6 +222,7 @@ function stormResult(base: ScenarioResult, storm: Storm, bound: number): Scenari
     verdict: 'fail',
     checks: [
       {
+        id: 'storm-guard',
         name: `storm guard: no link above ${bound} packets/s`,
         ok: false,
         detail: `${where}; its bridges were set down and everything torn down`,

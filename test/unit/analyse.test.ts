@@ -136,9 +136,11 @@ describe('diagnoseL2', () => {
       packet(['lan:router', 'router:lan0', '192.168.1.1:1', '192.168.1.2:2', TCP.ACK, T0], 1),
       packet(['lan:server', 'router:lan0', '192.168.1.1:1', '192.168.1.2:2', TCP.ACK, T0 + 10], 4),
     ];
-    const [finding, ...rest] = diagnoseL2(plan, packets, directionResolver(plan, packets));
+    const probeOf = (p: Packet) => (p.index === 4 ? 'lan-client' : undefined);
+    const [finding, ...rest] = diagnoseL2(plan, packets, directionResolver(plan, packets), probeOf);
     expect(rest).toEqual([]);
     expect(finding?.rule).toBe('mac-flap');
+    expect(finding?.probe).toBe('lan-client');
     expect(finding?.summary).toMatch(
       /saw router:lan0's MAC .* enter through ports router and server/,
     );
@@ -340,6 +342,23 @@ describe('evaluateChecks', () => {
     expect(results).toHaveLength(8);
   });
 
+  it('gives every check a stable id made from what it judges, and the probe it judges, timed', () => {
+    const held = check(bothProbes, hairpin);
+    const ids = held.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('probe:lan-client');
+    expect(ids).toContain('probe:remote:server-saw');
+    expect(ids).toContain('diagnosis:asymmetric-reply');
+    expect(ids).toContain('flow:client-answers-the-stray-syn-ack-with-rst');
+    // The outcome changes, the ids do not.
+    const failed = check([bothProbes[0] as ProbeResult, probe({ ok: true })], []);
+    expect(failed.map((r) => r.id)).toEqual(ids);
+    expect(failed.some((r) => !r.ok)).toBe(true);
+    const lan = held.find((r) => r.id === 'probe:lan-client');
+    expect(lan).toMatchObject({ probe: 'lan-client', ms: 500 });
+    expect(held.find((r) => r.id === 'diagnosis:asymmetric-reply')?.probe).toBe('lan-client');
+  });
+
   it('fails the flow checks when the SYN-ACK comes back through the router instead', () => {
     // Up to the SYN reaching the server, then a SYN-ACK from the public address instead.
     const fixed = hairpin
@@ -388,6 +407,7 @@ describe('diagnoseTcp', () => {
     const [finding, ...rest] = diagnoseTcp(probes, byProbe(hairpin), directionOf);
     expect(rest).toEqual([]);
     expect(finding?.rule).toBe('asymmetric-reply');
+    expect(finding?.probe).toBe('lan-client');
     expect(finding?.summary).toMatch(
       /client sent its SYN to 203\.0\.113\.1:80, but the SYN-ACK came from 192\.168\.1\.2:80, so it reset/,
     );

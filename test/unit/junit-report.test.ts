@@ -9,8 +9,14 @@ describe('renderJunit', () => {
       ...base,
       verdict: 'fail',
       checks: [
-        { name: 'remote: remote → 203.0.113.1:80 connects', ok: true, detail: 'connected' },
         {
+          id: 'probe:remote',
+          name: 'remote: remote → 203.0.113.1:80 connects',
+          ok: true,
+          detail: 'connected',
+        },
+        {
+          id: 'flow:client-answers-with-rst',
           name: 'client answers with RST',
           ok: false,
           detail: 'no matching packet at client:eth0 <sic> & "more"',

@@ -43,7 +43,9 @@ const guest = run('debian-6.1', {
     { name: 'ebtables-broute', available: true, how: 'ebtables -t broute -L', detail: 'works' },
   ],
   probes: [probe('wifi', true), probe('wired', true)],
-  checks: [{ name: 'wired: wired → 203.0.113.80:80 connects', ok: true, detail: '' }],
+  checks: [
+    { id: 'probe:wired', name: 'wired: wired → 203.0.113.80:80 connects', ok: true, detail: '' },
+  ],
 });
 
 describe('kernel comparison', () => {

@@ -11,8 +11,18 @@ const result: ScenarioResult = {
   kernel: '6.1.0-test',
   capabilities: [],
   checks: [
-    { name: 'lan-client: client → 203.0.113.1:80 fails', ok: true, detail: 'failed: timeout' },
-    { name: 'client answers with RST', ok: false, detail: 'no matching packet at client:eth0' },
+    {
+      id: 'probe:lan-client',
+      name: 'lan-client: client → 203.0.113.1:80 fails',
+      ok: true,
+      detail: 'failed: timeout',
+    },
+    {
+      id: 'flow:client-answers-with-rst',
+      name: 'client answers with RST',
+      ok: false,
+      detail: 'no matching packet at client:eth0',
+    },
   ],
   probes: [
     {
