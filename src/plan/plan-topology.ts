@@ -17,6 +17,7 @@ import {
   RULESET_FORMATS,
   type ScenarioDef,
 } from '../scenario/define-scenario.ts';
+import { sysctlProblem } from '../scenario/validate-sysctls.ts';
 import {
   type CapturePointPlan,
   type InterfacePlan,
@@ -31,6 +32,10 @@ import {
 export const MAX_IFNAME = 15;
 const NODE_NAME = /^[a-z][a-z0-9-]{0,14}$/;
 const IFACE_NAME = /^[A-Za-z0-9_.-]+$/;
+/** The kernel refuses "." and ".." (path parts), and "all" and "default" (their /proc/sys/net/ipv4/conf names). */
+const RESERVED_IFNAMES = ['.', '..', 'all', 'default'];
+const IFACE_RULE =
+  'interface names hold letters, digits, "_", "." and "-", and are not ".", "..", "all" or "default"';
 const SWITCH_BRIDGE = 'br0';
 const FAIL_TIMEOUT_MS = 500;
 /** Above the few links a new namespace starts with. */
@@ -197,6 +202,10 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
   if (node.nameserver !== undefined && !parseAddress(node.nameserver)) {
     problems.push(`node ${name}: nameserver "${node.nameserver}" is not an address`);
   }
+  for (const [key, value] of Object.entries(node.sysctls ?? {})) {
+    const problem = sysctlProblem(key, String(value));
+    if (problem) problems.push(`node ${name}: ${problem}`);
+  }
   for (const ruleset of node.rulesets ?? []) {
     if (!RULESET_FORMATS.includes(ruleset.format)) {
       problems.push(
@@ -332,8 +341,8 @@ function checkInterfaces(nodes: Map<string, NodePlan>, problems: string[]): void
           `interface name ${where} is ${iface.name.length} characters; Linux allows ${MAX_IFNAME}`,
         );
       }
-      if (!IFACE_NAME.test(iface.name)) {
-        problems.push(`interface name ${where} may only hold letters, digits, "_", "." and "-"`);
+      if (!IFACE_NAME.test(iface.name) || RESERVED_IFNAMES.includes(iface.name)) {
+        problems.push(`interface name ${where} is refused: ${IFACE_RULE}`);
       }
       if (iface.kind === 'veth' && !iface.peer) {
         problems.push(`interface ${where} is not on any link`);

@@ -46,6 +46,8 @@ export function curlArgv(probe: ProbePlan): string[] {
     'curl',
     '--silent',
     '--show-error',
+    // A URL is one request: "[1-100000]" or "{a,b}" in it must not turn into many.
+    '--globoff',
     // A proxy from the environment must never carry lab traffic.
     '--noproxy',
     '*',

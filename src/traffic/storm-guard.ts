@@ -87,7 +87,7 @@ export async function startStormGuard(
   const breakLoops = () => {
     watched.forEach((node, i) => {
       const bridges = node.interfaces.filter((x) => x.kind === 'bridge');
-      anchors[i]?.write(bridges.map((b) => `link set ${b.name} down\n`).join(''));
+      anchors[i]?.write(bridges.map((b) => `link set dev ${b.name} down\n`).join(''));
     });
   };
 

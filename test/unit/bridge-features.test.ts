@@ -48,7 +48,7 @@ describe('the bridged gateway plan', async () => {
 
   it('sets hairpin on the port and the per-bridge br_netfilter option', () => {
     const links = nodeLinksBatch(gateway(hairpin) as never);
-    expect(links).toContain('link set eth0 type bridge_slave hairpin on');
+    expect(links).toContain('link set dev eth0 type bridge_slave hairpin on');
     expect(nodeLinksBatch(gateway(nfOff) as never)).toContainEqual(
       expect.stringMatching(/type bridge nf_call_iptables 0$/),
     );
@@ -59,10 +59,10 @@ describe('the bridged gateway plan', async () => {
 
   it('brings bridges up only in the second pass, before routes and warm neighbour entries', () => {
     expect(
-      nodeLinksBatch(gateway(hairpin) as never).some((l) => l.startsWith('link set br0 up')),
+      nodeLinksBatch(gateway(hairpin) as never).some((l) => l.startsWith('link set dev br0 up')),
     ).toBe(false);
     const second = nodeBridgesBatch(gateway(hairpin) as never);
-    expect(second[0]).toBe('link set br0 up');
+    expect(second[0]).toBe('link set dev br0 up');
     expect(second).toContain('route add default via 198.51.100.1');
     const wired = hairpin.nodes.find((n) => n.name === 'wired');
     expect(nodeBridgesBatch(wired as never)).toContainEqual(

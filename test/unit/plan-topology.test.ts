@@ -257,12 +257,52 @@ describe('planTopology', () => {
       },
       /switch sw cannot have routes/,
     ],
+    [
+      'a sysctl outside net.*',
+      (d) => {
+        d.nodes.a = { ...d.nodes.a, sysctls: { 'vm.swappiness': '10' } } as never;
+      },
+      /node a: sysctl "vm\.swappiness" is refused: sysctl keys are net\.\* settings/,
+    ],
+    [
+      'a sysctl value holding a newline',
+      (d) => {
+        d.nodes.a = {
+          ...d.nodes.a,
+          sysctls: { 'net.ipv4.ip_forward': '1\nlink add evil type bridge' },
+        } as never;
+      },
+      /sysctl net\.ipv4\.ip_forward value "1\\nlink add evil type bridge" is refused/,
+    ],
+    [
+      'a sysctl key with a path in it',
+      (d) => {
+        d.nodes.a = { ...d.nodes.a, sysctls: { 'net.ipv4/../../vm.swappiness': '1' } } as never;
+      },
+      /sysctl "net\.ipv4\/\.\.\/\.\.\/vm\.swappiness" is refused/,
+    ],
+    [
+      'an interface name the kernel refuses',
+      (d) => {
+        d.nodes.all = { kind: 'host', interfaces: { eth0: {} } };
+        d.links.push({ a: 'all:eth0', b: 'sw' });
+      },
+      /interface name sw:all is refused: interface names hold letters.*not "\.", "\.\.", "all" or "default"/,
+    ],
   ];
 
   it.each(invalid)('rejects %s, naming the problem', (_name, mutate, message) => {
     const def = twoHosts();
     mutate(def);
     expect(problemsOf(def)).toMatch(message);
+  });
+
+  it('accepts names the kernel accepts: a node "a" and an interface "eth0.5" with IPv6 on', () => {
+    const def = twoHosts();
+    def.nodes.a = { kind: 'host', ipv6: true, interfaces: { 'eth0.5': {} } };
+    def.links[0] = { a: 'a:eth0.5', b: 'sw' };
+    const a = planTopology(def, opts).nodes[0];
+    expect(a?.sysctls['net.ipv6.conf.eth0.5.accept_dad']).toBe('0');
   });
 
   it('lists every problem at once', () => {

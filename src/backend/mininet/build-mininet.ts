@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import { type RunningProcess, startProcess } from '../../system/start-process.ts';
-import { type BuildOptions, buildLab, ipBatch, sysctlBatch } from '../netns/build-netns.ts';
+import { type BuildOptions, buildLab, ipBatch } from '../netns/build-netns.ts';
 import type { Topology } from '../topology.ts';
 
 const DRIVER = join(import.meta.dirname, 'mininet-driver.py');
@@ -53,8 +53,8 @@ export function buildMininetTopology(
     const pids = readPids(driver, plan);
     await checkNodeNamespaces(pids, driver.pid);
     await ipBatch(
-      [...plan.nodes.map((n) => `netns attach ${n.netns} ${pids[n.name]}`), ...sysctlBatch(plan)],
-      { action: 'name the Mininet nodes and set their sysctls', signal: options.signal },
+      plan.nodes.map((n) => `netns attach ${n.netns} ${pids[n.name]}`),
+      { action: 'name the Mininet nodes', signal: options.signal },
     );
   });
 }

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
 import type { InterfacePlan, NodePlan, TopologyPlan } from '../../plan/topology-plan.ts';
+import { sysctlPath, sysctlProblem } from '../../scenario/validate-sysctls.ts';
 import { runCommand } from '../../system/run-command.ts';
 import { removeManifest, writeManifest } from '../../system/run-ledger.ts';
 import { settleAll } from '../../system/settle-all.ts';
@@ -29,9 +30,9 @@ export function buildNetnsTopology(plan: TopologyPlan, options: BuildOptions): P
 }
 
 /**
- * Every backend's build: the ledger first, then `create` makes the named namespaces and the veths
- * (and sets sysctls), then the same per-namespace batches configure every node, waiting until links
- * are really up. Whatever `create` started, it registers on `teardown` itself.
+ * Every backend's build: the ledger first, then `create` makes the named namespaces and the veths,
+ * then each node's sysctls are set and the same per-namespace batches configure every node, waiting
+ * until links are really up. Whatever `create` started, it registers on `teardown` itself.
  */
 export async function buildLab(
   plan: TopologyPlan,
@@ -45,6 +46,7 @@ export async function buildLab(
   await writeEtcFiles(plan);
 
   await create();
+  await applySysctls(plan, signal);
   const inEachNode = (batch: (node: NodePlan) => string[], action: string) =>
     settleAll(
       plan.nodes
@@ -71,28 +73,48 @@ function nsOf(plan: TopologyPlan, node: string): string {
   return found.netns;
 }
 
-/** Namespaces, veth pairs (each end created in its namespace) and sysctls, from the root: one process. */
+/** Namespaces and veth pairs (each end created in its namespace), from the root: one process. */
 export function rootBatch(plan: TopologyPlan): string[] {
   const lines = plan.nodes.map((n) => `netns add ${n.netns}`);
   for (const link of plan.links) {
     const a = endOf(plan, link.a);
     const b = endOf(plan, link.b);
+    // "name" and "dev" everywhere: ip would read a bare interface name such as "a" as a keyword.
     lines.push(
-      `link add ${a.iface.name} netns ${a.node.netns} index ${a.iface.ifindex} address ${a.iface.mac} type veth peer name ${b.iface.name} netns ${b.node.netns} index ${b.iface.ifindex} address ${b.iface.mac}`,
+      `link add name ${a.iface.name} netns ${a.node.netns} index ${a.iface.ifindex} address ${a.iface.mac} type veth peer name ${b.iface.name} netns ${b.node.netns} index ${b.iface.ifindex} address ${b.iface.mac}`,
     );
   }
-  return [...lines, ...sysctlBatch(plan)];
+  return lines;
 }
 
-/** Root batch lines setting each node's sysctls: before any interface is up, so nothing leaks early. */
-export function sysctlBatch(plan: TopologyPlan): string[] {
-  const lines: string[] = [];
-  for (const node of plan.nodes) {
-    const settings = Object.entries(node.sysctls).map(([k, v]) => `${k}=${v}`);
-    if (settings.length > 0)
-      lines.push(`netns exec ${node.netns} sysctl -q -w ${settings.join(' ')}`);
-  }
-  return lines;
+/** sysctl's argv for a node: keys as /proc/sys paths, each setting one argument, the rule rechecked. */
+export function sysctlArgv(node: NodePlan): string[] {
+  const settings = Object.entries(node.sysctls).map(([key, value]) => {
+    const problem = sysctlProblem(key, value);
+    if (problem)
+      throw new NatlabError(problem, { code: 'INVALID_SCENARIO', stage: 'build', node: node.name });
+    return `${sysctlPath(key)}=${value}`;
+  });
+  return ['sysctl', '-q', '-w', ...settings];
+}
+
+/**
+ * Each node's sysctls, set by sysctl running inside the node's namespace (never from the root's
+ * batch), before any interface is up, so nothing leaks early.
+ */
+async function applySysctls(plan: TopologyPlan, signal: AbortSignal | undefined): Promise<void> {
+  await settleAll(
+    plan.nodes
+      .filter((node) => Object.keys(node.sysctls).length > 0)
+      .map((node) =>
+        runCommand(['ip', 'netns', 'exec', node.netns, ...sysctlArgv(node)], {
+          action: 'set sysctls',
+          stage: 'build',
+          node: node.name,
+          signal,
+        }),
+      ),
+  );
 }
 
 function endOf(plan: TopologyPlan, end: { node: string; iface: string }) {
@@ -107,19 +129,19 @@ function endOf(plan: TopologyPlan, end: { node: string; iface: string }) {
  * Bridges wait for the second pass, so that their ports have carrier by the time they open.
  */
 export function nodeLinksBatch(node: NodePlan): string[] {
-  const lines = ['link set lo up'];
+  const lines = ['link set dev lo up'];
   for (const bridge of node.interfaces.filter((i) => i.kind === 'bridge')) {
     const nf =
       bridge.nfCallIptables === undefined
         ? ''
         : ` nf_call_iptables ${bridge.nfCallIptables ? 1 : 0}`;
-    lines.push(`link add ${bridge.name} address ${bridge.mac} type bridge${nf}`);
+    lines.push(`link add name ${bridge.name} address ${bridge.mac} type bridge${nf}`);
   }
   for (const iface of node.interfaces) {
-    if (iface.master) lines.push(`link set ${iface.name} master ${iface.master}`);
+    if (iface.master) lines.push(`link set dev ${iface.name} master ${iface.master}`);
     if (iface.hairpin !== undefined) {
       lines.push(
-        `link set ${iface.name} type bridge_slave hairpin ${iface.hairpin ? 'on' : 'off'}`,
+        `link set dev ${iface.name} type bridge_slave hairpin ${iface.hairpin ? 'on' : 'off'}`,
       );
     }
   }
@@ -127,7 +149,7 @@ export function nodeLinksBatch(node: NodePlan): string[] {
     for (const address of iface.addresses) lines.push(addressLine(iface, address));
   }
   for (const iface of node.interfaces)
-    if (iface.kind === 'veth') lines.push(`link set ${iface.name} up`);
+    if (iface.kind === 'veth') lines.push(`link set dev ${iface.name} up`);
   return lines;
 }
 
@@ -139,7 +161,7 @@ export function nodeLinksBatch(node: NodePlan): string[] {
 export function nodeBridgesBatch(node: NodePlan): string[] {
   const lines = node.interfaces
     .filter((i) => i.kind === 'bridge')
-    .map((b) => `link set ${b.name} up`);
+    .map((b) => `link set dev ${b.name} up`);
   for (const route of node.routes) lines.push(`route add ${route.to} via ${route.via}`);
   for (const n of node.neighbors) {
     lines.push(`neigh replace ${n.address} lladdr ${n.mac} dev ${n.dev} nud permanent`);
