@@ -44,7 +44,9 @@ export function packetKind(packet: Packet): string {
     return `ICMP${v6 ? 'v6' : ''} ${name ?? `${type}/${code}`}`;
   }
   if (packet.arp) return packet.arp.op === 1 ? 'ARP who-has' : 'ARP reply';
+  if (packet.malformed) return `bad IPv4 header (length under 20 bytes)`;
   if (packet.ip) return IP_PROTOCOLS[packet.ip.protocol] ?? `IP proto ${packet.ip.protocol}`;
+  if (packet.truncated === 'ethernet') return 'runt frame (under 14 bytes)';
   return `ethertype 0x${packet.ethertype.toString(16)}`;
 }
 
@@ -54,6 +56,7 @@ export function packetAddresses(packet: Packet): string {
     return `${endpoint(packet.ip.src, l4?.sport)} → ${endpoint(packet.ip.dst, l4?.dport)}`;
   }
   if (packet.arp) return `${packet.arp.senderIp} → ${packet.arp.targetIp}`;
+  if (packet.truncated === 'ethernet') return '(no MAC header)';
   return `${packet.srcMac} → ${packet.dstMac}`;
 }
 

@@ -39,6 +39,10 @@ export class FlowTable {
     } else if (f.arpOp !== 0) {
       a = u32(d, f.arpOffset + 14);
       b = u32(d, f.arpOffset + 24);
+    } else if (f.truncated === 'ethernet') {
+      // A runt has no whole MAC header: its bytes past the end belong to the next record.
+      a = 0;
+      b = 0;
     } else {
       a = u32(d, f.start + 6) * 65536 + u16(d, f.start + 10);
       b = u32(d, f.start) * 65536 + u16(d, f.start + 4);
@@ -108,9 +112,13 @@ function flowText(f: FrameFields): string {
           ? 'icmp'
           : f.arpOp !== 0
             ? 'arp'
-            : f.ipVersion !== 0
-              ? `ip${f.ipProtocol}`
-              : 'l2';
+            : f.malformed
+              ? 'ipv4-bad-header'
+              : f.ipVersion !== 0
+                ? `ipv${f.ipVersion}-proto-${f.ipProtocol}`
+                : f.truncated === 'ethernet'
+                  ? 'runt'
+                  : 'l2';
   let a: string;
   let b: string;
   if (f.ipVersion !== 0) {
@@ -121,6 +129,8 @@ function flowText(f: FrameFields): string {
   } else if (f.arpOp !== 0) {
     a = ipv4(d, f.arpOffset + 14);
     b = ipv4(d, f.arpOffset + 24);
+  } else if (f.truncated === 'ethernet') {
+    return 'runt (frames under 14 bytes)';
   } else {
     a = mac(d, f.start + 6);
     b = mac(d, f.start);

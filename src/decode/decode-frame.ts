@@ -28,6 +28,7 @@ export function decodeFrame(data: Uint8Array, meta: FrameMeta): Packet {
     ethertype: f.ethertype,
   };
   if (f.truncated) packet.truncated = f.truncated;
+  if (f.malformed) packet.malformed = f.malformed;
   if (f.truncated === 'ethernet') return packet;
   packet.dstMac = mac(data, 0);
   packet.srcMac = mac(data, 6);

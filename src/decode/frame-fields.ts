@@ -59,6 +59,7 @@ export class FrameFields {
   /** The transport payload's end in the captured bytes, as the IP length says. */
   payloadEnd = 0;
   truncated: Packet['truncated'] = undefined;
+  malformed: Packet['malformed'] = undefined;
 
   /** Parses data[start, end): a frame inside a whole pcap needs no copy or view of its own. */
   parse(data: Uint8Array, start = 0, end = data.length): this {
@@ -73,6 +74,7 @@ export class FrameFields {
     this.l4 = 0;
     this.icmpV6 = false;
     this.truncated = undefined;
+    this.malformed = undefined;
     if (end - start < 14) {
       this.truncated = 'ethernet';
       return this;
@@ -116,8 +118,12 @@ export class FrameFields {
     this.ipLength = totalLength;
     this.srcOffset = o + 12;
     this.dstOffset = o + 16;
+    if (headerLength < 20) {
+      this.malformed = 'ipv4';
+      return;
+    }
     // Only the first fragment carries the transport header.
-    if ((u16(data, o + 6) & 0x1fff) !== 0 || headerLength < 20) return;
+    if ((u16(data, o + 6) & 0x1fff) !== 0) return;
     this.parseTransport(o + headerLength, totalLength - headerLength, this.ipProtocol);
   }
 

@@ -61,4 +61,6 @@ export interface Packet {
   payloadHash?: number;
   /** The layer at which the captured bytes ran out, when they did. */
   truncated?: 'ethernet' | 'arp' | 'ipv4' | 'ipv6' | 'tcp' | 'udp' | 'icmp';
+  /** A header whose own fields are impossible (an IPv4 header length under 20): read no further. */
+  malformed?: 'ipv4';
 }

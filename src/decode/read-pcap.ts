@@ -1,11 +1,15 @@
-// Reads a classic pcap file (libpcap format: micro- or nanosecond timestamps, either byte order) and
-// decodes every frame. The records are walked in one buffer: an event per frame (pcap-parser's
+// Reads a capture file, classic pcap (micro- or nanosecond timestamps, either byte order) or pcapng,
+// and decodes every frame. The records are walked in one buffer: an event per frame (pcap-parser's
 // stream) cost more than decoding the frame. A damaged file is an INVALID_PCAP error, never a crash.
 
-import { readFile } from 'node:fs/promises';
 import { NatlabError } from '../errors.ts';
+import { readInputFile } from '../system/read-input-file.ts';
 import { decodeFrame, type FrameMeta } from './decode-frame.ts';
 import type { Packet } from './packet.ts';
+import { forEachPcapngFrame, PCAPNG_MAGIC } from './read-pcapng.ts';
+
+/** Read whole into memory: past this a capture is refused rather than exhausting it. */
+export const MAX_PCAP_BYTES = 2 * 1024 ** 3;
 
 const LINKTYPE_ETHERNET = 1;
 const GLOBAL_HEADER = 24;
@@ -43,15 +47,25 @@ export async function forEachFrame(
 ): Promise<number> {
   const invalid = (reason: string) =>
     new NatlabError(`invalid pcap ${file}: ${reason}`, { code: 'INVALID_PCAP', stage: 'decode' });
-  const bytes = await readFile(file).catch((error: Error) => {
-    throw invalid(`cannot read it: ${error.message}`);
+  const bytes = await readInputFile(file, {
+    what: 'pcap',
+    maxBytes: MAX_PCAP_BYTES,
+    stage: 'decode',
+    code: 'INVALID_PCAP',
   });
   if (bytes.length === 0) throw invalid('the file is empty (zero length)');
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === PCAPNG_MAGIC) {
+    return forEachPcapngFrame(bytes, onFrame, invalid);
+  }
   if (bytes.length < GLOBAL_HEADER)
     throw invalid(`too short for a pcap header (${bytes.length} bytes)`);
   const magic = bytes.readUInt32LE(0);
   const format = MAGIC[magic];
-  if (!format) throw invalid(`unknown magic number: ${magic.toString(16).padStart(8, '0')}`);
+  if (!format) {
+    throw invalid(
+      `unknown magic number ${magic.toString(16).padStart(8, '0')}: neither pcap nor pcapng`,
+    );
+  }
   const u32 = (o: number) => (format.littleEndian ? bytes.readUInt32LE(o) : bytes.readUInt32BE(o));
   const snapLength = u32(16);
   const linkType = u32(20) & 0xffff;

@@ -20,9 +20,11 @@ async function flowsFromPackets(file: string): Promise<Map<string, number>> {
           ? 'icmp'
           : p.arp
             ? 'arp'
-            : p.ip
-              ? `ip${p.ip.protocol}`
-              : 'l2';
+            : p.malformed
+              ? 'ipv4-bad-header'
+              : p.ip
+                ? `ipv${p.ip.version}-proto-${p.ip.protocol}`
+                : 'l2';
     const a = p.ip
       ? `${bracket(p.ip.src)}${l4 ? `:${l4.sport}` : ''}`
       : (p.arp?.senderIp ?? p.srcMac);
