@@ -10,9 +10,9 @@ import { directionResolver } from '../analyse/packet-direction.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
 import { buildMininetTopology } from '../backend/mininet/build-mininet.ts';
 import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
+import { readCaptures } from '../capture/read-captures.ts';
 import { startCaptures } from '../capture/start-captures.ts';
 import { evaluateChecks } from '../check/evaluate-checks.ts';
-import { readPcap } from '../decode/read-pcap.ts';
 import { NatlabError } from '../errors.ts';
 import { readKernelState } from '../kernel-state/read-kernel-state.ts';
 import { planTopology } from '../plan/plan-topology.ts';
@@ -178,7 +178,7 @@ export async function runScenario({
       },
     };
   } catch (error) {
-    // A backend that died is the cause; the step it interrupted only reports "interrupted".
+    // A backend or capture that died is the cause; the step it interrupted only reports "interrupted".
     const crash = stop.signal.reason;
     outcome = { ok: false, error: crash instanceof NatlabError ? crash : error };
   }
@@ -255,6 +255,7 @@ interface StageContext {
   guard: { current?: StormGuard };
   backend: Backend;
   onStorm: (storm: Storm) => void;
+  /** A backend or a capture that died: the run stops with its error. */
   onBackendCrash: (error: NatlabError) => void;
 }
 
@@ -299,14 +300,14 @@ async function runStages(
     'capture',
     () =>
       settleAll([
-        startCaptures(topology, { outDir: dir, teardown: processes }),
+        startCaptures(topology, { outDir: dir, teardown: processes, onDeath: onBackendCrash }),
         startServices(topology, { teardown: processes, keep }),
       ]),
     ([c]) => {
       const services = plan.nodes.flatMap((n) =>
         n.services.map((s) => (s.kind === 'http' ? `http ${n.name}:${s.port}` : `dns ${n.name}`)),
       );
-      return `tcpdump listening on ${c.files.length} interfaces; services: ${services.join(', ') || 'none'}`;
+      return `tcpdump listening on ${c.points.length} interfaces; services: ${services.join(', ') || 'none'}`;
     },
   );
   const probes = await step(
@@ -329,7 +330,7 @@ async function runStages(
   const files = await capture.stop();
   const perFile = await step(
     'decode',
-    () => settleAll(files.map((f) => readPcap(f.file, f.point.id))),
+    () => readCaptures(files),
     (all) => `${all.reduce((n, p) => n + p.length, 0)} packets from ${all.length} pcaps`,
   );
   const packets = perFile.flat();

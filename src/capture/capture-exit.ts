@@ -1,0 +1,45 @@
+// What a tcpdump's exit says about its pcap: stopped cleanly with every packet written, or not to be trusted.
+
+import type { ProcessExit } from '../system/start-process.ts';
+
+/** Either the packets tcpdump says it wrote (its "packets captured" line), or why its pcap cannot be trusted. */
+export type CaptureExitJudgement = { captured: number } | { problem: string };
+
+/**
+ * `early`: it exited before natlab asked it to stop (killed, crashed, its interface gone).
+ * A tcpdump that natlab stopped ends on SIGTERM with code 0 and prints its counts.
+ */
+export function judgeCaptureExit(exit: ProcessExit, early: boolean): CaptureExitJudgement {
+  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode ?? '?'}`;
+  const said = lastLine(exit.stderr);
+  if (early) {
+    return {
+      problem: `tcpdump ended while the run still needed it (${how})${said ? `: ${said}` : ''}`,
+    };
+  }
+  if (exit.signal || exit.exitCode !== 0) {
+    return { problem: `tcpdump did not stop cleanly (${how})${said ? `: ${said}` : ''}` };
+  }
+  const captured = count(exit.stderr, 'packets captured');
+  const dropped = count(exit.stderr, 'packets dropped by kernel');
+  if (captured === undefined || dropped === undefined) {
+    return { problem: 'tcpdump stopped without printing its packet counts' };
+  }
+  if (dropped > 0) {
+    return {
+      problem: `the kernel dropped ${dropped} packet(s) before tcpdump read them: the pcap misses them`,
+    };
+  }
+  return { captured };
+}
+
+function count(stderr: string, label: string): number | undefined {
+  const match = new RegExp(`^(\\d+) ${label}$`, 'm').exec(stderr);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** Its last word, if it said more than that it was listening. */
+function lastLine(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim() && !/listening on/.test(l));
+  return lines.at(-1)?.trim() ?? '';
+}
