@@ -2,6 +2,7 @@
 // of its packets; then the diagnosis and the kernel's state.
 // Pure: returns text. Falls back to plain ASCII when the output is not a terminal.
 
+import type { Finding } from '../analyse/finding.ts';
 import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
 import { type NarrativeStep, narrate } from './narrative.ts';
 import type { ProbeReport, ScenarioResult } from './scenario-result.ts';
@@ -71,9 +72,40 @@ function indented(text: string, indent: number, more = 2): string[] {
   );
 }
 
+/** Arrows as the glyphs draw them. */
+function asciiFor(g: Glyphs): (text: string) => string {
+  return (text) => (g.arrow === '→' ? text : text.replaceAll('→', g.arrow));
+}
+
+/** One finding: its rule and summary, then its evidence frames. */
+export function renderFinding(finding: Finding, g: Glyphs): string[] {
+  const ascii = asciiFor(g);
+  const label = `  [${finding.rule}] `;
+  const [first = '', ...rest] = wrap(ascii(finding.summary), WIDTH - 4, WIDTH - label.length);
+  return [
+    `  ${g.red(`[${finding.rule}]`)} ${first}`,
+    ...rest.map((l) => `    ${l}`),
+    ...finding.evidence.flatMap((line) => indented(ascii(line), 6).map(g.dim)),
+  ];
+}
+
+/** One probe of a result: its outcome and ladder, and the narrative unless told otherwise. */
+export function renderProbeOf(
+  result: ScenarioResult,
+  probe: ProbeReport,
+  g: Glyphs,
+  { narrative = true } = {},
+): string[] {
+  return renderProbe(probe, switchesOf(result), g, asciiFor(g), narrative);
+}
+
+function switchesOf(result: ScenarioResult): ReadonlySet<string> {
+  return new Set(result.topology.nodes.filter((n) => n.kind === 'switch').map((n) => n.name));
+}
+
 export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string {
   const lines: string[] = [];
-  const ascii = (text: string) => (g.arrow === '→' ? text : text.replaceAll('→', g.arrow));
+  const ascii = asciiFor(g);
   lines.push('', g.bold(`${result.scenario}: ${result.description ?? ''}`), '');
 
   if (result.checks.length > 0) {
@@ -87,19 +119,12 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
     lines.push('');
   }
 
-  const switches = new Set(
-    result.topology.nodes.filter((n) => n.kind === 'switch').map((n) => n.name),
-  );
+  const switches = switchesOf(result);
   for (const probe of result.probes) lines.push(...renderProbe(probe, switches, g, ascii), '');
 
   if (result.diagnosis.length > 0) {
     lines.push(g.bold('Diagnosis'));
-    for (const finding of result.diagnosis) {
-      const label = `  [${finding.rule}] `;
-      const [first = '', ...rest] = wrap(ascii(finding.summary), WIDTH - 4, WIDTH - label.length);
-      lines.push(`  ${g.red(`[${finding.rule}]`)} ${first}`, ...rest.map((l) => `    ${l}`));
-      for (const line of finding.evidence) lines.push(...indented(ascii(line), 6).map(g.dim));
-    }
+    for (const finding of result.diagnosis) lines.push(...renderFinding(finding, g));
     lines.push('');
   }
 
@@ -153,6 +178,7 @@ function renderProbe(
   switches: ReadonlySet<string>,
   g: Glyphs,
   ascii: (s: string) => string,
+  narrative = true,
 ): string[] {
   const outcome = probe.ok
     ? `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}`
@@ -172,7 +198,7 @@ function renderProbe(
   lines.push(
     g.dim(ascii(`  ${glyphs.rewrite} rewrote  ${glyphs.pass} forwarded  ${glyphs.drop} dropped`)),
   );
-  lines.push(...renderNarrative(narrate(probe.journeys, switches), ascii));
+  if (narrative) lines.push(...renderNarrative(narrate(probe.journeys, switches), ascii));
   return lines;
 }
 
