@@ -30,9 +30,10 @@ const runt = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 async function decodeText(name: string, frames: Uint8Array[]): Promise<string> {
   const file = join(dir, name);
   await writeFile(file, pcapFile(frames.map((frame) => ({ frame }))));
-  let text = '';
-  await decodeCommand(file, { stdout: { write: (c: string) => ((text += c), true) } });
-  return text;
+  const chunks: string[] = [];
+  const write = (chunk: string) => chunks.push(chunk) > 0;
+  await decodeCommand(file, { stdout: { write } });
+  return chunks.join('');
 }
 
 describe('decoding frames no header describes properly', () => {
