@@ -24,14 +24,19 @@ import { runCandidates } from '../run/run-candidates.ts';
 import { type Backend, newRunId, runScenario } from '../run/run-scenario.ts';
 import { CAPABILITIES } from '../scenario/define-scenario.ts';
 import {
+  LOAD_TIMEOUT_MS,
   type LoadedScenario,
+  type LoadScenarioOptions,
   listScenarioNames,
   loadScenario,
+  loadScenarios,
   SCENARIOS_DIR,
+  tryLoadScenarios,
 } from '../scenario/load-scenario.ts';
 import { type KernelSpec, parseKernelSpecs } from '../vm/kernel-spec.ts';
 import { runOnKernels } from '../vm/run-on-kernels.ts';
 import { decodeCommand } from './decode-command.ts';
+import { exitWhenInterruptStalls, listenForInterrupts } from './interrupts.ts';
 import { progressPrinter } from './progress-printer.ts';
 
 export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as const;
@@ -57,6 +62,7 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
                    or IMAGE[:MODULES_DIR]; repeat it to compare kernels side by side. Any kernel
                    but host boots a throwaway qemu VM that runs the scenarios inside (name
                    several scenarios to run them all in one boot per kernel)
+  --load-timeout S  seconds a scenario file may take to load (default 20)
   --vm-timeout S   with --kernel: seconds per scenario a VM may take, boot to power-off (default 300)
   --kernel-append A  with --kernel: extra words for the guest kernel's command line
   --decode FILE    print every frame of a pcap as natlab decodes it, then its flows
@@ -83,7 +89,21 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   }
   const scenariosDir =
     values.scenarios === undefined ? SCENARIOS_DIR : fromUserDir(values.scenarios);
-  if (values.list) return listScenarios(io, scenariosDir);
+  // Every number the user typed is checked before anything else happens.
+  let loading: LoadScenarioOptions;
+  try {
+    loading = {
+      timeoutMs: seconds(values['load-timeout'], '--load-timeout', LOAD_TIMEOUT_MS / 1000) * 1000,
+    };
+    seconds(values['vm-timeout'], '--vm-timeout', 300);
+  } catch (error) {
+    return reportError(error, '', false, io);
+  }
+  if (values.list) {
+    const interrupts = listenForInterrupts(io.stderr);
+    const signal = interrupts.signal;
+    return listScenarios(io, scenariosDir, { ...loading, signal }).finally(interrupts.dispose);
+  }
   const pcap = values.decode ?? values.flows;
   if (pcap !== undefined) {
     try {
@@ -103,25 +123,22 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   }
   const name = positionals[0] ?? '';
 
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    io.stderr.write(`\nnatlab: ${signal}, tearing down...\n`);
-    controller.abort(
-      new NatlabError(`interrupted by ${signal}`, { code: 'INTERRUPTED', stage: 'cli' }),
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupts = listenForInterrupts(io.stderr);
   try {
     if (onKernels) {
       const specs = parseKernelSpecs(values.kernel, process.env.INIT_CWD ?? '.');
-      const scenarios: LoadedScenario[] = [];
-      for (const n of positionals) scenarios.push(await loadScenario(n, scenariosDir));
-      return await runKernels(scenarios, specs, values, controller.signal, io);
+      const scenarios = await loadScenarios(positionals, scenariosDir, {
+        ...loading,
+        signal: interrupts.signal,
+      });
+      return await runKernels(scenarios, specs, values, interrupts.signal, io);
     }
-    const scenario = await loadScenario(name, scenariosDir);
+    const scenario = await loadScenario(name, scenariosDir, {
+      ...loading,
+      signal: interrupts.signal,
+    });
     if (values.ruleset) {
-      return await candidates(scenario, values, controller.signal, io);
+      return await candidates(scenario, values, interrupts.signal, io);
     }
     const backend = parseBackend(values.backend);
     if (backend === 'mininet' && values.keep) {
@@ -135,7 +152,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       backend,
       outDir: values.out === undefined ? undefined : fromUserDir(values.out),
       keep: values.keep,
-      signal: controller.signal,
+      signal: interrupts.signal,
       progress: progressPrinter(io.stderr),
     });
     await writeResultFile(result);
@@ -144,7 +161,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     else io.stdout.write(renderTerminalReport(result, glyphsFor(io.stdout.isTTY === true)));
     return EXIT[result.verdict];
   } catch (error) {
-    if (controller.signal.aborted) {
+    if (interrupts.signal.aborted) {
       io.stderr.write('natlab: interrupted; everything this run created was removed\n');
       return EXIT.interrupted;
     }
@@ -161,8 +178,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     }
     return reportError(error, name, values.json === true, io);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.dispose();
   }
 }
 
@@ -245,7 +261,7 @@ async function runKernels(
     scenarios,
     specs,
     outDir: values.out === undefined ? undefined : fromUserDir(values.out),
-    vmTimeoutPerScenarioMs: parseSeconds(values['vm-timeout'] ?? '300', '--vm-timeout') * 1000,
+    vmTimeoutPerScenarioMs: seconds(values['vm-timeout'], '--vm-timeout', 300) * 1000,
     append: (values['kernel-append'] ?? '').split(' ').filter(Boolean),
     signal,
     progress: progressPrinter(io.stderr),
@@ -278,15 +294,17 @@ async function runKernels(
   return EXIT[run.verdict];
 }
 
-function parseSeconds(text: string, option: string): number {
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
-    throw new NatlabError(`${option} must be a number of seconds, not "${text}"`, {
+/** A number of seconds the user typed, or the default when the option is absent. */
+function seconds(text: string | undefined, option: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 86_400) {
+    throw new NatlabError(`${option} must be a number of seconds from 0 to 86400, not "${text}"`, {
       code: 'BAD_INPUT',
       stage: 'cli',
     });
   }
-  return seconds;
+  return value;
 }
 
 function parse(argv: string[]) {
@@ -308,6 +326,7 @@ function parse(argv: string[]) {
       backend: { type: 'string' },
       kernel: { type: 'string', multiple: true },
       'vm-timeout': { type: 'string' },
+      'load-timeout': { type: 'string' },
       'kernel-append': { type: 'string' },
       decode: { type: 'string' },
       flows: { type: 'string' },
@@ -316,14 +335,26 @@ function parse(argv: string[]) {
   });
 }
 
-async function listScenarios(io: Io, dir: string): Promise<number> {
-  const names = await listScenarioNames(dir);
-  const width = Math.max(...names.map((n) => n.length));
-  for (const name of names) {
-    const { def } = await loadScenario(name, dir);
-    io.stdout.write(`${name.padEnd(width)}  ${def.description}\n`);
+/** The good scenarios on stdout; each broken one named on stderr with its error, then exit 2. */
+async function listScenarios(io: Io, dir: string, options: LoadScenarioOptions): Promise<number> {
+  try {
+    const names = await listScenarioNames(dir);
+    if (names.length === 0) {
+      io.stderr.write(`natlab: no scenario files (NAME.ts) in ${dir}\n`);
+      return EXIT.error;
+    }
+    const outcomes = await tryLoadScenarios(names, dir, options);
+    const width = Math.max(...names.map((n) => n.length));
+    for (const outcome of outcomes) {
+      if (outcome.ok) {
+        io.stdout.write(`${outcome.name.padEnd(width)}  ${outcome.scenario.def.description}\n`);
+      } else io.stderr.write(`natlab: ${outcome.error.message}\n`);
+    }
+    return outcomes.every((o) => o.ok) ? EXIT.pass : EXIT.error;
+  } catch (error) {
+    if (options.signal?.aborted) return EXIT.interrupted;
+    return reportError(error, '', false, io);
   }
-  return EXIT.pass;
 }
 
 async function doctor(json: boolean, io: Io): Promise<number> {
@@ -365,5 +396,6 @@ function reportError(error: unknown, scenario: string, json: boolean, io: Io): n
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  exitWhenInterruptStalls();
   process.exitCode = await main(process.argv.slice(2));
 }

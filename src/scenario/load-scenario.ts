@@ -1,20 +1,40 @@
-// Finds scenario files under scenarios/ and loads their default export.
+// Finds scenario files under scenarios/ and loads their default export, in a child process with a
+// deadline (import-in-child.ts), so no scenario file can hang or crash natlab while it loads.
 
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { NatlabError } from '../errors.ts';
+import { readInputFile } from '../system/read-input-file.ts';
 import type { ScenarioDef } from './define-scenario.ts';
+import { importInChild } from './import-in-child.ts';
 
 export const SCENARIOS_DIR = resolve(import.meta.dirname, '../../scenarios');
 
+/** How long one scenario file may take to load, by default. */
+export const LOAD_TIMEOUT_MS = 20_000;
+
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/** A scenario file is a few kilobytes; anything near this is not one. */
+const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 export interface LoadedScenario {
   name: string;
   file: string;
   def: ScenarioDef;
 }
+
+export interface LoadScenarioOptions {
+  /** Per file. */
+  timeoutMs?: number;
+  /** Kills the loading child (SIGINT). */
+  signal?: AbortSignal;
+}
+
+/** One named scenario, loaded or refused. */
+export type ScenarioOutcome =
+  | { name: string; ok: true; scenario: LoadedScenario }
+  | { name: string; ok: false; error: NatlabError };
 
 export async function listScenarioNames(dir = SCENARIOS_DIR): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: Error) => {
@@ -30,34 +50,95 @@ export async function listScenarioNames(dir = SCENARIOS_DIR): Promise<string[]> 
     .sort();
 }
 
-export async function loadScenario(name: string, dir = SCENARIOS_DIR): Promise<LoadedScenario> {
+export async function loadScenario(
+  name: string,
+  dir = SCENARIOS_DIR,
+  options: LoadScenarioOptions = {},
+): Promise<LoadedScenario> {
+  const [scenario] = await loadScenarios([name], dir, options);
+  if (!scenario) throw new Error('loadScenarios returned nothing');
+  return scenario;
+}
+
+/** Several scenarios in one child process; the first that fails to load is thrown. */
+export async function loadScenarios(
+  names: readonly string[],
+  dir = SCENARIOS_DIR,
+  options: LoadScenarioOptions = {},
+): Promise<LoadedScenario[]> {
+  return (await tryLoadScenarios(names, dir, options)).map((outcome) => {
+    if (!outcome.ok) throw outcome.error;
+    return outcome.scenario;
+  });
+}
+
+/** Each scenario's outcome, so one broken file does not hide the others (--list). */
+export async function tryLoadScenarios(
+  names: readonly string[],
+  dir = SCENARIOS_DIR,
+  { timeoutMs = LOAD_TIMEOUT_MS, signal }: LoadScenarioOptions = {},
+): Promise<ScenarioOutcome[]> {
   const known = await listScenarioNames(dir);
+  const checked = await Promise.all(names.map((name) => checkFile(name, dir, known)));
+  const files = checked.flatMap((c) => (typeof c === 'string' ? [c] : []));
+  const imported = await importInChild(files, { timeoutMs, signal });
+  return names.map((name, i): ScenarioOutcome => {
+    const file = checked[i];
+    if (file instanceof NatlabError) return { name, ok: false, error: file };
+    const outcome = imported[files.indexOf(file ?? '')];
+    if (!outcome || file === undefined) throw new Error(`no outcome for scenario ${name}`);
+    if (!outcome.ok) {
+      const error = invalid(`scenario "${name}" failed to load (${file}): ${outcome.error}`);
+      return { name, ok: false, error };
+    }
+    try {
+      return { name, ok: true, scenario: toScenario(name, file, outcome.value) };
+    } catch (error) {
+      return { name, ok: false, error: error as NatlabError };
+    }
+  });
+}
+
+/** The file of a scenario name, or why there is none that natlab may load. */
+async function checkFile(
+  name: string,
+  dir: string,
+  known: string[],
+): Promise<string | NatlabError> {
   // Names are checked against the directory listing, so a path can never reach import().
   if (/[/\\]|^\./.test(name)) {
-    throw new NatlabError(
+    return new NatlabError(
       `"${name}" is a path; name a scenario file in ${dir} without its .ts (e.g. hairpin-broken)`,
       { code: 'UNKNOWN_SCENARIO', stage: 'load' },
     );
   }
   if (!known.includes(name)) {
-    throw new NatlabError(`unknown scenario "${name}"; known scenarios: ${known.join(', ')}`, {
+    return new NatlabError(`unknown scenario "${name}"; known scenarios: ${known.join(', ')}`, {
       code: 'UNKNOWN_SCENARIO',
       stage: 'load',
     });
   }
   const file = join(dir, `${name}.ts`);
-  const module = (await import(pathToFileURL(file).href).catch((error: Error) => {
-    throw new NatlabError(`scenario "${name}" failed to load (${file}): ${error.message}`, {
-      code: 'INVALID_SCENARIO',
-      stage: 'load',
-    });
-  })) as { default?: unknown };
-  const def = module.default;
+  return readInputFile(file, {
+    what: 'scenario file',
+    maxBytes: MAX_SCENARIO_BYTES,
+    stage: 'load',
+    code: 'INVALID_SCENARIO',
+  }).then(
+    () => file,
+    (error: NatlabError) => error,
+  );
+}
+
+function toScenario(name: string, file: string, def: unknown): LoadedScenario {
   if (!def || typeof def !== 'object' || !('nodes' in def) || !('links' in def)) {
-    throw new NatlabError(
+    throw invalid(
       `scenario "${name}" must export default defineScenario({ description, nodes, links, ... })`,
-      { code: 'INVALID_SCENARIO', stage: 'load' },
     );
   }
   return { name, file, def: def as ScenarioDef };
+}
+
+function invalid(message: string): NatlabError {
+  return new NatlabError(message, { code: 'INVALID_SCENARIO', stage: 'load' });
 }

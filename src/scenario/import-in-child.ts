@@ -1,0 +1,106 @@
+// Imports scenario files in a child node process, a deadline per file: a file that loops, awaits
+// forever or ends its process while loading is an error naming it, and an interrupt kills the child.
+
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { NatlabError } from '../errors.ts';
+import type { ChildMessage } from './scenario-child.ts';
+
+export type ImportOutcome =
+  | { file: string; ok: true; value: unknown }
+  | { file: string; ok: false; error: string };
+
+export interface ImportInChildOptions {
+  /** How long one file may take to load, the child's start-up included. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+// tsx from natlab's own dependencies, never from the user's directory; the child script beside this
+// module, as .ts from the sources or .js once compiled.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const CHILD = fileURLToPath(
+  new URL(`./scenario-child${extname(import.meta.url)}`, import.meta.url),
+);
+const KEPT_OUTPUT = 4096;
+
+/** One outcome per file, in order. Throws only when interrupted. */
+export async function importInChild(
+  files: readonly string[],
+  options: ImportInChildOptions,
+): Promise<ImportOutcome[]> {
+  const outcomes: ImportOutcome[] = [];
+  // A child that died takes only the file it was loading with it: the rest go to a new child.
+  while (outcomes.length < files.length) {
+    outcomes.push(...(await runChild(files.slice(outcomes.length), options)));
+  }
+  return outcomes;
+}
+
+async function runChild(
+  files: readonly string[],
+  { timeoutMs, signal }: ImportInChildOptions,
+): Promise<ImportOutcome[]> {
+  const child = execa(process.execPath, ['--import', TSX, CHILD, ...files], {
+    ipc: true,
+    serialization: 'json',
+    cancelSignal: signal,
+    killSignal: 'SIGKILL',
+    stdin: 'ignore',
+    all: true,
+    buffer: false,
+    reject: false,
+  });
+  let output = '';
+  child.all?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-KEPT_OUTPUT);
+  });
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+  };
+  const outcomes: ImportOutcome[] = [];
+  arm();
+  try {
+    for await (const raw of child.getEachMessage()) {
+      outcomes.push(toOutcome(JSON.parse(String(raw)) as ChildMessage));
+      // Done: whatever the files left running (timers, sockets) dies with the child.
+      if (outcomes.length === files.length) return outcomes;
+      arm();
+    }
+    const result = await child;
+    if (signal?.aborted) {
+      throw new NatlabError('interrupted while loading scenario files', {
+        code: 'INTERRUPTED',
+        stage: 'load',
+      });
+    }
+    const file = files[outcomes.length];
+    if (file !== undefined) {
+      const how = timedOut
+        ? `did not finish loading within ${timeoutMs / 1000} s (a loop, or an await on something that never comes?)`
+        : result.exitCode === 13
+          ? 'has a top-level await that never settles'
+          : `ended its process while loading (${result.signal ?? `exit code ${result.exitCode}`})`;
+      const tail = output.trim() ? `; it printed:\n${output.trim()}` : '';
+      outcomes.push({ file, ok: false, error: `${how}${tail}` });
+    }
+    return outcomes;
+  } finally {
+    clearTimeout(timer);
+    child.kill('SIGKILL');
+  }
+}
+
+function toOutcome(message: ChildMessage): ImportOutcome {
+  if (message.error !== undefined) return { file: message.file, ok: false, error: message.error };
+  const value = message.json === undefined ? undefined : JSON.parse(message.json);
+  return { file: message.file, ok: true, value };
+}

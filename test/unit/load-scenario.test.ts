@@ -1,0 +1,88 @@
+// Loading scenario files in a child process: data comes back, broken files are named, hanging
+// ones meet their deadline, an abort kills the child at once, and --list shows the good ones.
+
+import { readdir, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { EXIT, main } from '../../src/cli/main.ts';
+import { loadScenarios, tryLoadScenarios } from '../../src/scenario/load-scenario.ts';
+import { fakeIo } from '../support/fake-io.ts';
+
+const BAD = 'test/fixtures/bad-input/scenarios';
+const HANGING = 'test/fixtures/bad-input/hanging-scenarios';
+
+/** Pids of live processes whose command line mentions `text`. */
+async function processesMentioning(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(text)) pids.push(Number(pid));
+  }
+  return pids;
+}
+
+describe('loading scenario files', () => {
+  it('brings back the default export as plain data', async () => {
+    const [scenario] = await loadScenarios(['hairpin-broken']);
+    expect(scenario?.def.description).toMatch(/hairpin/i);
+    expect(Object.getPrototypeOf(scenario?.def)).toBe(Object.prototype);
+    expect(scenario?.file).toMatch(/scenarios\/hairpin-broken\.ts$/);
+  });
+
+  it('loads the good files and names each broken one, in the order asked', async () => {
+    const outcomes = await tryLoadScenarios(
+      ['unknown-node', 'throws-null', 'no-such-file', 'function-as-value'],
+      BAD,
+    );
+    expect(outcomes.map((o) => [o.name, o.ok])).toEqual([
+      ['unknown-node', true],
+      ['throws-null', false],
+      ['no-such-file', false],
+      ['function-as-value', false],
+    ]);
+    const errors = outcomes.flatMap((o) => (o.ok ? [] : [[o.error.code, o.error.message]]));
+    expect(errors).toEqual([
+      ['INVALID_SCENARIO', expect.stringMatching(/it threw null, which is not an Error/)],
+      ['UNKNOWN_SCENARIO', expect.stringMatching(/unknown scenario "no-such-file"/)],
+      ['INVALID_SCENARIO', expect.stringMatching(/nodes\.a\.kind: a function is not data/)],
+    ]);
+  });
+
+  it('a hanging file costs its deadline only: the files after it still load', async () => {
+    const started = performance.now();
+    const outcomes = await tryLoadScenarios(
+      ['sleeps-while-loading', 'loops-while-loading'],
+      HANGING,
+      { timeoutMs: 2000 },
+    );
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.message))).toEqual([
+      expect.stringMatching(/"sleeps-while-loading" .*did not finish loading within 2 s/),
+      expect.stringMatching(/"loops-while-loading" .*did not finish loading within 2 s/),
+    ]);
+    // Two deadlines and two child start-ups, not an unbounded wait.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(await processesMentioning(HANGING)).toEqual([]);
+  });
+
+  it('an abort kills the loading child at once', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 1000);
+    await expect(
+      loadScenarios(['loops-while-loading'], HANGING, {
+        timeoutMs: 60_000,
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ code: 'INTERRUPTED' });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(await processesMentioning(HANGING)).toEqual([]);
+  });
+
+  it('--list prints the good scenarios and names the broken ones, exit 2', async () => {
+    const { out, io } = fakeIo();
+    expect(await main(['--list', '--scenarios', BAD], io)).toBe(EXIT.error);
+    expect(out.stdout).toMatch(/^unknown-node +\S/m);
+    expect(out.stdout).not.toMatch(/throws-null/);
+    expect(out.stderr).toMatch(/scenario "throws-null" failed to load/);
+    expect(out.stderr).toMatch(/scenario "not-a-scenario" must export default defineScenario/);
+  });
+});
