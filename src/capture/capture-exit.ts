@@ -20,8 +20,8 @@ export function judgeCaptureExit(exit: ProcessExit, early: boolean): CaptureExit
   if (exit.signal || exit.exitCode !== 0) {
     return { problem: `tcpdump did not stop cleanly (${how})${said ? `: ${said}` : ''}` };
   }
-  const captured = count(exit.stderr, 'packets captured');
-  const dropped = count(exit.stderr, 'packets dropped by kernel');
+  const captured = count(exit.stderr, 'captured');
+  const dropped = count(exit.stderr, 'dropped by kernel');
   if (captured === undefined || dropped === undefined) {
     return { problem: 'tcpdump stopped without printing its packet counts' };
   }
@@ -33,8 +33,9 @@ export function judgeCaptureExit(exit: ProcessExit, early: boolean): CaptureExit
   return { captured };
 }
 
+/** "1 packet captured", "2 packets captured": tcpdump writes the singular for one. */
 function count(stderr: string, label: string): number | undefined {
-  const match = new RegExp(`^(\\d+) ${label}$`, 'm').exec(stderr);
+  const match = new RegExp(`^(\\d+) packets? ${label}$`, 'm').exec(stderr);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 

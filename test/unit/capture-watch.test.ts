@@ -28,6 +28,17 @@ describe('judgeCaptureExit', () => {
     });
   });
 
+  it('reads the singular tcpdump prints for one packet', () => {
+    const one = `${listening}1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n`;
+    expect(judgeCaptureExit({ stdout: '', stderr: one, exitCode: 0 }, false)).toEqual({
+      captured: 1,
+    });
+    const lost = `${listening}5 packets captured\n6 packets received by filter\n1 packet dropped by kernel\n`;
+    expect(judgeCaptureExit({ stdout: '', stderr: lost, exitCode: 0 }, false)).toMatchObject({
+      problem: expect.stringMatching(/dropped 1 packet/),
+    });
+  });
+
   it('refuses one that ended before natlab stopped it, even with exit 0, and says how', () => {
     const killed = judgeCaptureExit({ stdout: '', stderr: listening, signal: 'SIGKILL' }, true);
     expect(killed).toEqual({
