@@ -1,0 +1,3 @@
+import { describeScenario } from 'natlab/vitest';
+
+describeScenario('scenarios/lan-direct.ts');
