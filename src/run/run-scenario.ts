@@ -290,25 +290,31 @@ async function runStages(
   });
   guard.current = stormGuard;
   processes.push('stop the storm guard', () => stormGuard.stop());
-  const rulesets = await step(
-    'rules',
-    () => applyRulesets(topology),
-    (r) => r.map((x) => `${x.node}: ${x.formats.join('+')}`).join(', ') || 'none',
+  // Captures and services need the lab, not its rules: they start while the rules load, and the
+  // capture step then waits for what is left (every tcpdump listening, every service serving).
+  const starting = settleAll([
+    startCaptures(topology, { outDir: dir, teardown: processes, onDeath: onBackendCrash }),
+    startServices(topology, { teardown: processes, keep }),
+  ]);
+  starting.catch(() => undefined); // Awaited below on every path; never an unhandled rejection.
+  const rulesets = await settledFirst(starting, () =>
+    step(
+      'rules',
+      () => applyRulesets(topology),
+      (r) => r.map((x) => `${x.node}: ${x.formats.join('+')}`).join(', ') || 'none',
+    ),
   );
-  // The service and the captures do not depend on each other: start them together.
-  const [capture] = await step(
-    'capture',
-    () =>
-      settleAll([
-        startCaptures(topology, { outDir: dir, teardown: processes, onDeath: onBackendCrash }),
-        startServices(topology, { teardown: processes, keep }),
-      ]),
-    ([c]) => {
-      const services = plan.nodes.flatMap((n) =>
-        n.services.map((s) => (s.kind === 'http' ? `http ${n.name}:${s.port}` : `dns ${n.name}`)),
-      );
-      return `tcpdump listening on ${c.points.length} interfaces; services: ${services.join(', ') || 'none'}`;
-    },
+  const [capture] = await settledFirst(starting, () =>
+    step(
+      'capture',
+      () => starting,
+      ([c]) => {
+        const services = plan.nodes.flatMap((n) =>
+          n.services.map((s) => (s.kind === 'http' ? `http ${n.name}:${s.port}` : `dns ${n.name}`)),
+        );
+        return `tcpdump listening on ${c.points.length} interfaces; services: ${services.join(', ') || 'none'}`;
+      },
+    ),
   );
   const probes = await step(
     'traffic',
@@ -372,4 +378,14 @@ async function runStages(
     rulesets: rulesets.map((r) => ({ node: r.node, dump: r.dump })),
     enter: topology.enterCommand,
   };
+}
+
+/** Runs `work`; when it fails, first lets `pending` settle, so nothing started there registers its teardown after the unwind. */
+async function settledFirst<T>(pending: Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await pending.catch(() => undefined);
+    throw error;
+  }
 }
