@@ -1,0 +1,94 @@
+// The commands the bench times as a user types them, and how two of them are compared: interleaved
+// (A B A B …) in one run, so the machine's load falls on both alike, judged by the median of the
+// pairwise ratios.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * natlab's whole command, the one place to change what is under test: the package's `natlab` bin
+ * when package.json declares one, otherwise the npm script a user runs today.
+ */
+export function natlabCommand(args: readonly string[]): { argv: string[]; label: string } {
+  const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
+    bin?: string | Record<string, string>;
+  };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.natlab;
+  if (bin) return { argv: [resolve(ROOT, bin), ...args], label: `natlab ${args.join(' ')}` };
+  const [first, ...rest] = args;
+  const script = first === 'decode' ? 'decode' : 'scenario';
+  const scriptArgs = first === 'decode' ? rest : args;
+  return {
+    argv: ['npm', 'run', '--silent', script, '--', ...scriptArgs],
+    label: `npm run ${script} -- ${scriptArgs.join(' ')}`,
+  };
+}
+
+/** An npm script by name, as `npm run NAME -- ARGS`. */
+export function npmScript(name: string, args: readonly string[]): string[] {
+  return ['npm', 'run', '--silent', name, '--', ...args];
+}
+
+export interface Timed {
+  seconds: number;
+  stdout: string;
+  exitCode: number;
+}
+
+/** Wall time of one whole command, from spawn to exit; bounded. */
+export async function wallTime(
+  argv: readonly string[],
+  { timeoutMs = 120_000, expectExit = 0 }: { timeoutMs?: number; expectExit?: number } = {},
+): Promise<Timed> {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('wallTime needs a command');
+  const t0 = performance.now();
+  const run = await execa(file, args, { cwd: ROOT, timeout: timeoutMs, reject: false });
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.exitCode !== expectExit) {
+    throw new Error(
+      `${argv.join(' ')}: exit ${run.exitCode ?? run.signal}, expected ${expectExit}\n${String(run.stderr).slice(-2000)}`,
+    );
+  }
+  return { seconds, stdout: String(run.stdout), exitCode: run.exitCode };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export interface Interleaved<A, B> {
+  a: A[];
+  b: B[];
+  /** ratio(a[i], b[i]) for each pair. */
+  ratios: number[];
+  medianRatio: number;
+}
+
+/** A B A B …: `pairs` runs of each, alternating, and the median of the pairwise ratios. */
+export async function interleaved<A, B>(
+  pairs: number,
+  runA: (i: number) => Promise<A>,
+  runB: (i: number) => Promise<B>,
+  ratio: (a: A, b: B) => number,
+): Promise<Interleaved<A, B>> {
+  const a: A[] = [];
+  const b: B[] = [];
+  for (let i = 0; i < pairs; i++) {
+    a.push(await runA(i));
+    b.push(await runB(i));
+  }
+  const ratios = a.map((x, i) => ratio(x, b[i] as B));
+  return { a, b, ratios, medianRatio: median(ratios) };
+}
+
+export const s = (t: number) => (Number.isNaN(t) ? '-' : `${t.toFixed(2)} s`);
+export const x = (r: number) => (Number.isNaN(r) ? '-' : `${r.toFixed(2)}×`);
