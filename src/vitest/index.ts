@@ -4,7 +4,6 @@
 
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 import { beforeAll, describe, it } from 'vitest';
 import { renderCheckFailure } from '../report/check-failure.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
@@ -22,10 +21,6 @@ export interface ScenarioTestOptions {
   /** The run is stopped and torn down after this many ms (default 120000). */
   timeout?: number;
 }
-
-// Installed, natlab is JavaScript that vitest leaves to Node, and Node 20 cannot import the user's
-// TypeScript scenario files by itself; in natlab's own checkout vitest loads them.
-if (import.meta.url.endsWith('.js')) register();
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Teardown after a stopped run: vitest gives up on the hook only once it has had this long. */
