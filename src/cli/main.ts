@@ -15,11 +15,10 @@ import {
 import { kernelRelease, probeCapabilities } from '../preflight/probe-capabilities.ts';
 import { renderCandidateMatrix } from '../report/candidate-matrix.ts';
 import { renderCapabilityTable } from '../report/capability-table.ts';
-import { renderHtmlReport } from '../report/html-report.ts';
 import { renderJunit } from '../report/junit-report.ts';
 import { renderKernelComparison } from '../report/kernel-comparison.ts';
-import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
+import { writeResultFiles } from '../report/write-result-files.ts';
 import { runCandidates } from '../run/run-candidates.ts';
 import { type Backend, newRunId, runScenario } from '../run/run-scenario.ts';
 import { CAPABILITIES } from '../scenario/define-scenario.ts';
@@ -36,6 +35,7 @@ import {
 import { type KernelSpec, parseKernelSpecs } from '../vm/kernel-spec.ts';
 import { runOnKernels } from '../vm/run-on-kernels.ts';
 import { decodeCommand } from './decode-command.ts';
+import { endWithParent } from './end-with-parent.ts';
 import { exitWhenInterruptStalls, listenForInterrupts } from './interrupts.ts';
 import { progressPrinter } from './progress-printer.ts';
 
@@ -155,8 +155,9 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       signal: interrupts.signal,
       progress: progressPrinter(io.stderr),
     });
-    await writeResultFile(result);
-    if (values.junit) await writeFile(fromUserDir(values.junit), renderJunit(result));
+    await writeResultFiles(result, {
+      junit: values.junit === undefined ? undefined : fromUserDir(values.junit),
+    });
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else io.stdout.write(renderTerminalReport(result, glyphsFor(io.stdout.isTTY === true)));
     return EXIT[result.verdict];
@@ -370,12 +371,6 @@ async function doctor(json: boolean, io: Io): Promise<number> {
   return EXIT.pass;
 }
 
-async function writeResultFile(result: ScenarioResult): Promise<void> {
-  if (!result.outDir) return;
-  await writeFile(`${result.outDir}/result.json`, `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(`${result.outDir}/report.html`, renderHtmlReport(result));
-}
-
 function reportError(error: unknown, scenario: string, json: boolean, io: Io): number {
   const message = error instanceof Error ? error.message : String(error);
   if (json) {
@@ -397,5 +392,6 @@ function reportError(error: unknown, scenario: string, json: boolean, io: Io): n
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   exitWhenInterruptStalls();
+  endWithParent();
   process.exitCode = await main(process.argv.slice(2));
 }
