@@ -60,29 +60,38 @@ function clock(timeUs: number): string {
   return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${us}`;
 }
 
-// Its own entry point too (`npm run decode [--flows] FILE`), so decoding a big pcap does not first
-// load the lab machinery (execa and the pipeline) that `main.ts` needs.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
+/** `natlab decode [--flows] FILE`: exit 0, or 2 with the reason on stderr. */
+export async function decodeMain(
+  args: string[],
+  io: DecodeIo & { stderr: { write(chunk: string): boolean } },
+): Promise<number> {
   const flowsOnly = args[0] === '--flows';
   const file = flowsOnly ? args[1] : args[0];
   if (!file || args.length !== (flowsOnly ? 2 : 1)) {
-    process.stderr.write('usage: npm run decode [-- --flows] FILE.pcap\n');
-    process.exitCode = 2;
-  } else {
-    // A reader such as `head` may close the pipe early: that ends the output, it is no failure.
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(0);
-      throw error;
-    });
-    try {
-      await decodeCommand(resolve(process.env.INIT_CWD ?? '.', file), process, {
-        frames: !flowsOnly,
-      });
-    } catch (error) {
-      const message = error instanceof NatlabError ? error.message : (error as Error).stack;
-      process.stderr.write(`natlab: ${message}\n`);
-      process.exitCode = 2;
-    }
+    io.stderr.write('usage: natlab decode [--flows] FILE.pcap\n');
+    return 2;
   }
+  try {
+    await decodeCommand(resolve(process.env.INIT_CWD ?? '.', file), io, { frames: !flowsOnly });
+    return 0;
+  } catch (error) {
+    const message = error instanceof NatlabError ? error.message : (error as Error).stack;
+    io.stderr.write(`natlab: ${message}\n`);
+    return 2;
+  }
+}
+
+/** A reader such as `head` may close the pipe early: that ends the output, it is no failure. */
+export function exitQuietlyOnEpipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+// Its own entry point too (`npm run decode [--flows] FILE`), so decoding a big pcap does not first
+// load the lab machinery (execa and the pipeline) that `main.ts` needs.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  exitQuietlyOnEpipe();
+  process.exitCode = await decodeMain(process.argv.slice(2), process);
 }
