@@ -4,7 +4,7 @@
 //
 //   h1 10.9.0.1 ── sw1 ══ two links ══ sw2 ── h2 10.9.0.2
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 
 export default defineScenario({
   description: 'Bridge loop without STP: the storm guard stops the run (exits 1 on purpose)',

@@ -4,7 +4,7 @@
 // br0, so reverse-path filtering must not drop them. Needs the broute table, which not every kernel
 // has (CONFIG_BRIDGE_EBT_BROUTE, or nft bridge meta broute with CONFIG_NFT_BRIDGE_META).
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import { bridgedGateway, internetProbe } from './lib/bridged-gateway.ts';
 
 export default defineScenario({

@@ -3,7 +3,7 @@
 // the wired client arrives on gateway eth0, conntrack de-NATs it inside the bridge, and the bridge will
 // not send it back out the port it came in on.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   bridgedGateway,
   GATEWAY_WAN_IP,

@@ -12,7 +12,7 @@
 // That is the seed's meltdown in the making. (With cold ARP caches it is worse: the wired client's
 // own ARP request is reflected and it never connects at all.)
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import { bridgedGateway, internetProbe } from './lib/bridged-gateway.ts';
 
 export default defineScenario({

@@ -2,7 +2,7 @@
 // per-bridge option (the kernel ORs them, so the bridge option alone is not enough). The bridge then
 // leaves routed traffic to the IP layer, which de-NATs and forwards the reply normally.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import { bridgedGateway, internetProbe } from './lib/bridged-gateway.ts';
 
 export default defineScenario({

@@ -1,7 +1,7 @@
 // Seed 001's "no hairpin rule needed": the server on its own subnet behind router dmz0. Its reply must
 // cross the router, which undoes the DNAT, so the client's real address survives end to end.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   CLIENT_IP,
   clientSeesOnlyPublicPeer,

@@ -6,7 +6,7 @@
 //   client ◀──SYN-ACK from 192.168.1.2 (straight over the switch)── server
 //   client ──RST──▶ server
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   CLIENT_IP,
   hairpinLab,

@@ -1,7 +1,7 @@
 // The MikroTik wiki's fix: masquerade LAN → server traffic out the LAN port, so the reply goes back
 // through the router, which undoes both rewrites. The server sees the router (192.168.1.1).
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   clientSeesOnlyPublicPeer,
   hairpinLab,

@@ -1,6 +1,6 @@
 // The masquerade fix written for nft. It must behave exactly like hairpin-masquerade.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   clientSeesOnlyPublicPeer,
   hairpinLab,

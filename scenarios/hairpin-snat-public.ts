@@ -1,7 +1,7 @@
 // Seed 003's iptables-restore answer, addresses moved to the catalog: SNAT LAN → server traffic to the
 // router's public address (and, as in the seed, to source port 80). The server sees 203.0.113.1.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   clientSeesOnlyPublicPeer,
   hairpinLab,

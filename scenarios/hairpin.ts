@@ -3,7 +3,7 @@
 //   npm run scenario hairpin -- --ruleset broken.rsc --ruleset fixed.rsc --ruleset seed003.rules
 // RouterOS names map onto the router: ether1/WAN is wan0, ether2/LAN/bridge is lan0.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   clientSeesOnlyPublicPeer,
   hairpinLab,

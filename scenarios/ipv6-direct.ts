@@ -6,7 +6,7 @@
 //   remote 2001:db8:100::10 ── isp ── 2001:db8:203::1 router 2001:db8:1::1 ── lan switch
 //                                              server 2001:db8:1::2, client 2001:db8:1::10
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   hairpinLab,
   lanTcpBypassesRouter,

@@ -2,7 +2,7 @@
 // LAN clients have a host route for it via the server. LAN traffic to 203.0.113.1 then goes straight
 // to the server, which sees the real client; the remote side still uses the router's port forward.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   CLIENT_IP,
   hairpinLab,

@@ -3,7 +3,7 @@
 // LAN traffic then goes straight over the switch: no hairpin, and the server sees the real client.
 // The router keeps the plain port forward (the "broken" ruleset): LAN clients never use it.
 
-import { defineScenario } from '../src/index.ts';
+import { defineScenario } from 'natlab';
 import {
   CLIENT_IP,
   hairpinLab,

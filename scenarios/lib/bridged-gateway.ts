@@ -10,7 +10,7 @@
 //   wifi 10.1.1.20 ── wlan0 ──┤ br0 = eth0 + wlan0, masquerade   ├── eth0 ───────────┘
 //                             └──────────────────────────────────┘
 
-import type { HttpProbeDef, InterfaceDef, RulesetDef, ScenarioDef } from '../../src/index.ts';
+import type { HttpProbeDef, InterfaceDef, RulesetDef, ScenarioDef } from 'natlab';
 
 export const INTERNET_IP = '203.0.113.80';
 export const GATEWAY_WAN_IP = '198.51.100.2';

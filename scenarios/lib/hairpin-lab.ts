@@ -8,7 +8,7 @@
 // With dmz: true the server moves to its own subnet behind router dmz0 (192.168.2.1):
 //   router dmz0 192.168.2.1 ── server 192.168.2.2
 
-import type { HttpProbeDef, NodeDef, RulesetDef, ScenarioDef } from '../../src/index.ts';
+import type { HttpProbeDef, NodeDef, RulesetDef, ScenarioDef } from 'natlab';
 
 export const PUBLIC_IP = '203.0.113.1';
 export const REMOTE_IP = '198.51.100.10';

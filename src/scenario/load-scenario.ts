@@ -88,7 +88,9 @@ export async function tryLoadScenarios(
     const outcome = imported[files.indexOf(file ?? '')];
     if (!outcome || file === undefined) throw new Error(`no outcome for scenario ${name}`);
     if (!outcome.ok) {
-      const error = invalid(`scenario "${name}" failed to load (${file}): ${outcome.error}`);
+      const error = invalid(
+        `scenario "${name}" failed to load (${file}): ${outcome.error}${hintFor(outcome.error)}`,
+      );
       return { name, ok: false, error };
     }
     try {
@@ -141,4 +143,10 @@ function toScenario(name: string, file: string, def: unknown): LoadedScenario {
 
 function invalid(message: string): NatlabError {
   return new NatlabError(message, { code: 'INVALID_SCENARIO', stage: 'load' });
+}
+
+/** The fix for a scenario outside any project that has natlab installed. */
+function hintFor(error: string): string {
+  if (!/Cannot find (module|package) 'natlab'/.test(error)) return '';
+  return '\nScenario files import natlab from the project they are in: install natlab there (npm install --save-dev with its tarball, git URL or path: see the README)';
 }

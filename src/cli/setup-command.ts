@@ -1,0 +1,25 @@
+// `natlab setup [--vm-tools]`: installs the Debian packages natlab drives (iproute2, nftables,
+// tcpdump, curl, ...; with --vm-tools qemu and busybox for --kernel). Only system packages: in an
+// installed copy, scripts/setup.sh never touches node_modules.
+
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import type { Io } from './main.ts';
+
+const SETUP = resolve(import.meta.dirname, '../../scripts/setup.sh');
+const FLAGS = ['--vm-tools'];
+
+export async function setupCommand(args: string[], io: Io): Promise<number> {
+  const unknown = args.find((a) => !FLAGS.includes(a));
+  if (unknown !== undefined || args.length > 1) {
+    io.stderr.write(`natlab setup: takes only --vm-tools${unknown ? `, not "${unknown}"` : ''}\n`);
+    return 2;
+  }
+  // apt-get may take minutes on a slow mirror; setup.sh bounds each apt step itself.
+  const result = await execa('bash', [SETUP, '--system-only', ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    reject: false,
+    timeout: 1_800_000,
+  });
+  return result.exitCode === 0 ? 0 : 2;
+}
