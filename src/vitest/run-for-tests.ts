@@ -29,8 +29,11 @@ export async function runForTests({
   }, timeout);
   try {
     const result = await runScenario({ scenario, outDir, backend, signal: controller.signal });
-    await writeFile(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    await writeFile(join(outDir, 'report.html'), renderHtmlReport(result));
+    // A skipped run stops before it makes its output directory.
+    if (result.outDir) {
+      await writeFile(join(result.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+      await writeFile(join(result.outDir, 'report.html'), renderHtmlReport(result));
+    }
     return result;
   } catch (error) {
     throw controller.signal.aborted ? controller.signal.reason : error;
