@@ -1,11 +1,11 @@
 // A candidate ruleset file: read, its format found from the content (the extension only breaks
 // ties), RouterOS translated to nft. Everything here fails before any namespace exists.
 
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { NatlabError } from '../errors.ts';
 import { parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef } from '../scenario/define-scenario.ts';
+import { readInputFile } from '../system/read-input-file.ts';
 import { RouterOsError, type RouterOsMaps, routerOsToNft } from './routeros.ts';
 
 export type CandidateFormat = RulesetDef['format'] | 'routeros';
@@ -20,6 +20,9 @@ export interface Candidate {
   /** What is applied: the file itself, or its translation. */
   ruleset: RulesetDef;
 }
+
+/** A full router's iptables-save is a few hundred kilobytes; this leaves room and bounds memory. */
+const MAX_RULESET_BYTES = 16 * 1024 * 1024;
 
 const HINTS: Record<string, CandidateFormat> = {
   '.rsc': 'routeros',
@@ -47,12 +50,12 @@ export function detectFormat(text: string): CandidateFormat | undefined {
 export async function loadCandidate(file: string, maps: RouterOsMaps): Promise<Candidate> {
   const bad = (reason: string) =>
     new NatlabError(`candidate ruleset ${file}: ${reason}`, { code: 'BAD_INPUT', stage: 'load' });
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw bad(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  // Regular files only, bounded: a FIFO or /dev/zero is refused at once, not waited on.
+  const bytes = await readInputFile(file, {
+    what: 'candidate ruleset',
+    maxBytes: MAX_RULESET_BYTES,
+    stage: 'load',
+  });
   if (bytes.length === 0) throw bad('is empty');
   if (bytes.includes(0)) throw bad('is not text (it holds NUL bytes)');
   const original = bytes.toString('utf8');

@@ -2,7 +2,7 @@
 // tests can call it in-process. Exit codes: 0 pass, 1 check failed, 2 bad input or harness error,
 // 4 skipped, 130 interrupted.
 
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIfaceMap } from '../candidates/load-candidate.ts';
@@ -19,6 +19,7 @@ import { renderJunit } from '../report/junit-report.ts';
 import { renderKernelComparison } from '../report/kernel-comparison.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
 import { writeResultFiles } from '../report/write-result-files.ts';
+import { checkOutputFile, makeRunDir, prepareOutDir } from '../run/output-dir.ts';
 import { runCandidates } from '../run/run-candidates.ts';
 import { type Backend, newRunId, runScenario } from '../run/run-scenario.ts';
 import { CAPABILITIES } from '../scenario/define-scenario.ts';
@@ -122,6 +123,12 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     return EXIT.error;
   }
   const name = positionals[0] ?? '';
+  let paths: OutputPaths;
+  try {
+    paths = await checkOutputPaths(values);
+  } catch (error) {
+    return reportError(error, name, values.json === true, io);
+  }
 
   const interrupts = listenForInterrupts(io.stderr);
   try {
@@ -131,14 +138,14 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         ...loading,
         signal: interrupts.signal,
       });
-      return await runKernels(scenarios, specs, values, interrupts.signal, io);
+      return await runKernels(scenarios, specs, values, paths, interrupts.signal, io);
     }
     const scenario = await loadScenario(name, scenariosDir, {
       ...loading,
       signal: interrupts.signal,
     });
     if (values.ruleset) {
-      return await candidates(scenario, values, interrupts.signal, io);
+      return await candidates(scenario, values, paths, interrupts.signal, io);
     }
     const backend = parseBackend(values.backend);
     if (backend === 'mininet' && values.keep) {
@@ -150,14 +157,12 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     const result = await runScenario({
       scenario,
       backend,
-      outDir: values.out === undefined ? undefined : fromUserDir(values.out),
+      outDir: paths.out,
       keep: values.keep,
       signal: interrupts.signal,
       progress: progressPrinter(io.stderr),
     });
-    await writeResultFiles(result, {
-      junit: values.junit === undefined ? undefined : fromUserDir(values.junit),
-    });
+    await writeResultFiles(result, { junit: paths.junit });
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else io.stdout.write(renderTerminalReport(result, glyphsFor(io.stdout.isTTY === true)));
     return EXIT[result.verdict];
@@ -166,7 +171,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       io.stderr.write('natlab: interrupted; everything this run created was removed\n');
       return EXIT.interrupted;
     }
-    if (values.junit) {
+    if (paths.junit) {
       const reason = error instanceof Error ? error.message : String(error);
       const failed = {
         scenario: name,
@@ -175,7 +180,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         checks: [],
         durationMs: 0,
       };
-      await writeFile(fromUserDir(values.junit), renderJunit(failed)).catch(() => undefined);
+      await writeFile(paths.junit, renderJunit(failed)).catch(() => undefined);
     }
     return reportError(error, name, values.json === true, io);
   } finally {
@@ -184,6 +189,21 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 }
 
 type Values = ReturnType<typeof parse>['values'];
+
+/** --out and --junit, resolved and checked before anything loads or is built. */
+interface OutputPaths {
+  out?: string;
+  junit?: string;
+}
+
+async function checkOutputPaths(values: Values): Promise<OutputPaths> {
+  const base = process.env.INIT_CWD ?? '.';
+  return {
+    out: values.out === undefined ? undefined : await prepareOutDir(values.out, base),
+    junit:
+      values.junit === undefined ? undefined : await checkOutputFile(values.junit, base, '--junit'),
+  };
+}
 
 function parseBackend(value: string | undefined): Backend {
   if (value === undefined || value === 'netns' || value === 'mininet') return value ?? 'netns';
@@ -207,17 +227,24 @@ function fromUserDir(path: string): string {
 async function candidates(
   scenario: LoadedScenario,
   values: Values,
+  paths: OutputPaths,
   signal: AbortSignal,
   io: Io,
 ): Promise<number> {
+  // One directory for all candidates, printed, like a single run's.
+  const outDir = paths.out ?? (await makeRunDir(`${scenario.name}-candidates`));
   const runs = await runCandidates({
     scenario,
     files: (values.ruleset ?? []).map((f) => fromUserDir(f)),
     ifaceMap: parseIfaceMap(values['iface-map']),
-    outDir: values.out === undefined ? undefined : fromUserDir(values.out),
+    outDir,
     signal,
     progress: progressPrinter(io.stderr),
     onCandidate: (c, i, n) => io.stderr.write(`candidate ${i + 1}/${n}: ${c.name} (${c.format})\n`),
+  }).catch(async (error: unknown) => {
+    // A directory natlab chose is named only in a result; without one, nobody would find it.
+    if (!paths.out) await rm(outDir, { recursive: true, force: true });
+    throw error;
   });
   const passed = runs.filter((r) => r.result.verdict === 'pass').length;
   const ok = values['require-all'] ? passed === runs.length : passed > 0;
@@ -232,13 +259,15 @@ async function candidates(
       diagnosis: result.diagnosis,
       outDir: result.outDir,
     }));
+    const verdict = ok ? 'pass' : 'fail';
     io.stdout.write(
-      `${JSON.stringify({ scenario: scenario.name, verdict: ok ? 'pass' : 'fail', candidates }, null, 2)}\n`,
+      `${JSON.stringify({ scenario: scenario.name, verdict, candidates, outDir }, null, 2)}\n`,
     );
   } else {
     io.stdout.write(
       renderCandidateMatrix(scenario.name, runs, glyphsFor(io.stdout.isTTY === true)),
     );
+    io.stdout.write(`\npcaps and results of each candidate: ${outDir}\n`);
   }
   return ok ? EXIT.pass : EXIT.fail;
 }
@@ -247,6 +276,7 @@ async function runKernels(
   scenarios: LoadedScenario[],
   specs: KernelSpec[],
   values: Values,
+  paths: OutputPaths,
   signal: AbortSignal,
   io: Io,
 ): Promise<number> {
@@ -261,7 +291,7 @@ async function runKernels(
   const run = await runOnKernels({
     scenarios,
     specs,
-    outDir: values.out === undefined ? undefined : fromUserDir(values.out),
+    outDir: paths.out,
     vmTimeoutPerScenarioMs: seconds(values['vm-timeout'], '--vm-timeout', 300) * 1000,
     append: (values['kernel-append'] ?? '').split(' ').filter(Boolean),
     signal,

@@ -2,9 +2,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { analyseRun } from '../analyse/analyse-run.ts';
 import { directionResolver } from '../analyse/packet-direction.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
@@ -37,6 +36,7 @@ import { settleAll } from '../system/settle-all.ts';
 import { TeardownStack } from '../system/teardown-stack.ts';
 import { runProbes } from '../traffic/run-probes.ts';
 import { type Storm, type StormGuard, startStormGuard } from '../traffic/storm-guard.ts';
+import { makeRunDir } from './output-dir.ts';
 
 export type StepName =
   | 'plan'
@@ -147,7 +147,7 @@ export async function runScenario({
   const unmet = unmetNeeds(capabilities);
   if (unmet) return finish({ ...base, capabilities, reason: unmet });
   base.capabilities = capabilities;
-  const dir = outDir ? resolve(outDir) : await mkdtemp(join(tmpdir(), `natlab-${scenario.name}-`));
+  const dir = outDir ? resolve(outDir) : await makeRunDir(scenario.name);
   await mkdir(dir, { recursive: true });
   base.outDir = dir;
 

@@ -1,7 +1,7 @@
 // Finds scenario files under scenarios/ and loads their default export, in a child process with a
 // deadline (import-in-child.ts), so no scenario file can hang or crash natlab while it loads.
 
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NatlabError } from '../errors.ts';
 import { readInputFile } from '../system/read-input-file.ts';
@@ -114,13 +114,20 @@ async function checkFile(
       { code: 'UNKNOWN_SCENARIO', stage: 'load' },
     );
   }
-  if (!known.includes(name)) {
+  const file = join(dir, `${name}.ts`);
+  // A listed file, or one that is there but not a regular file (a FIFO would block the import).
+  const there =
+    known.includes(name) ||
+    (await lstat(file).then(
+      () => true,
+      () => false,
+    ));
+  if (!there) {
     return new NatlabError(`unknown scenario "${name}"; known scenarios: ${known.join(', ')}`, {
       code: 'UNKNOWN_SCENARIO',
       stage: 'load',
     });
   }
-  const file = join(dir, `${name}.ts`);
   return readInputFile(file, {
     what: 'scenario file',
     maxBytes: MAX_SCENARIO_BYTES,

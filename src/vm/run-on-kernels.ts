@@ -2,8 +2,7 @@
 // in one throwaway VM per kernel. Output: <out>/<scenario>/<kernel>/ for each pair, and each
 // guest's console in <out>/<kernel>.console.log.
 
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type KernelRunReport,
@@ -11,6 +10,7 @@ import {
   overallVerdict,
 } from '../report/kernel-comparison.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
+import { makeRunDir } from '../run/output-dir.ts';
 import { type ProgressListener, runScenario } from '../run/run-scenario.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import type { KernelSpec } from './kernel-spec.ts';
@@ -42,8 +42,7 @@ export async function runOnKernels(options: RunOnKernelsOptions): Promise<Kernel
   const { scenarios, specs, signal, say } = options;
   const first = scenarios[0]?.name ?? 'run';
   const base =
-    options.outDir ??
-    (await mkdtemp(join(tmpdir(), `natlab-${scenarios.length === 1 ? first : 'suite'}-kernels-`)));
+    options.outDir ?? (await makeRunDir(`${scenarios.length === 1 ? first : 'suite'}-kernels`));
   const dirOf = (scenario: LoadedScenario, spec: KernelSpec) =>
     join(base, scenario.name, spec.label);
   if (specs.some((s) => s.kind !== 'host')) await ensureVmTools(say, signal);
