@@ -73,13 +73,18 @@ export interface Interleaved<A, B> {
   medianRatio: number;
 }
 
-/** A B A B …: `pairs` runs of each, alternating, and the median of the pairwise ratios. */
+/**
+ * A B A B …: one untimed run of each first (a stale dist/ rebuilt, caches warm), then `pairs` runs of
+ * each, alternating, and the median of the pairwise ratios. Run i of each gets index i; the warm-up -1.
+ */
 export async function interleaved<A, B>(
   pairs: number,
   runA: (i: number) => Promise<A>,
   runB: (i: number) => Promise<B>,
   ratio: (a: A, b: B) => number,
 ): Promise<Interleaved<A, B>> {
+  await runA(-1);
+  await runB(-1);
   const a: A[] = [];
   const b: B[] = [];
   for (let i = 0; i < pairs; i++) {

@@ -44,6 +44,7 @@ export async function scenarioBenchmark(out: string): Promise<void> {
       const result = JSON.parse(run.stdout) as ScenarioResult;
       if (result.verdict !== 'pass')
         throw new Error(`${name} gave ${result.verdict}: ${result.reason ?? ''}`);
+      if (i < 0) return run; // The warm-up run: not counted.
       for (const t of result.timings) perStep.set(t.step, [...(perStep.get(t.step) ?? []), t.ms]);
       return run;
     };

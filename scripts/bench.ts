@@ -1,6 +1,6 @@
 // `npm run bench`: natlab's whole commands against what a user would otherwise run, each pair
 // interleaved (A B A B …) in one run and judged by the median of the pairwise ratios: scenarios
-// against bench/baseline-hairpin.sh, --help, topology build + teardown against plain ip -batch and
+// against bench/baseline-hairpin.sh, --help, what each way of capturing costs, topology build + teardown against plain ip -batch and
 // Mininet, pcap decoding against tcpdump, and the cold and warm cost of --kernel debian-6.1.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { FlowTable } from '../src/analyse/flow-table.ts';
 import { FrameFields } from '../src/decode/frame-fields.ts';
 import { forEachFrame } from '../src/decode/read-pcap.ts';
 import { mininetBackendBuild, mininetBuild, natlabBuild, rawIpBatch } from './bench-build.ts';
+import { captureBenchmark } from './bench-capture.ts';
 import { interleaved, median, natlabCommand, ROOT, s, x } from './bench-commands.ts';
 import { writeBigPcap } from './bench-decode.ts';
 import { kernelBenchmark } from './bench-kernel.ts';
@@ -19,7 +20,7 @@ import { scenarioBenchmark } from './bench-scenarios.ts';
 const RUNS = 5;
 
 // Sections to run: `npm run bench -- build decode`; all of them by default.
-const SECTIONS = ['scenarios', 'build', 'decode', 'kernel'] as const;
+const SECTIONS = ['scenarios', 'capture', 'build', 'decode', 'kernel'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length > 0) {
@@ -32,6 +33,7 @@ const wanted = (section: (typeof SECTIONS)[number]) =>
 const out = await mkdtemp(join(tmpdir(), 'natlab-bench-'));
 try {
   if (wanted('scenarios')) await scenarioBenchmark(out);
+  if (wanted('capture')) await captureBenchmark(out);
   if (wanted('build')) await buildBenchmark();
   if (wanted('decode')) await decodeBenchmark(join(out, 'big.pcap'));
   if (wanted('kernel')) await kernelBenchmark(ROOT, out);
