@@ -9,20 +9,26 @@ import { execa } from 'execa';
 export const ROOT = resolve(import.meta.dirname, '..');
 
 /**
- * natlab's whole command, the one place to change what is under test: the package's `natlab` bin
- * when package.json declares one, otherwise the npm script a user runs today.
+ * natlab's whole command, the one place to change what is under test. `args` in the bin's syntax
+ * (`run NAME …`, `decode --flows FILE`, `--help`): through the package's `natlab` bin (node on its
+ * file, as its shebang does) when package.json declares one, otherwise the npm script of before.
  */
 export function natlabCommand(args: readonly string[]): { argv: string[]; label: string } {
   const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
     bin?: string | Record<string, string>;
   };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.natlab;
-  if (bin) return { argv: [resolve(ROOT, bin), ...args], label: `natlab ${args.join(' ')}` };
+  if (bin) {
+    return {
+      argv: [process.execPath, resolve(ROOT, bin), ...args],
+      label: `natlab ${args.join(' ')}`,
+    };
+  }
   const [first, ...rest] = args;
   const script = first === 'decode' ? 'decode' : 'scenario';
-  const scriptArgs = first === 'decode' ? rest : args;
+  const scriptArgs = first === 'decode' || first === 'run' ? rest : args;
   return {
-    argv: ['npm', 'run', '--silent', script, '--', ...scriptArgs],
+    argv: npmScript(script, scriptArgs),
     label: `npm run ${script} -- ${scriptArgs.join(' ')}`,
   };
 }

@@ -39,7 +39,7 @@ export async function scenarioBenchmark(out: string): Promise<void> {
     const perStep = new Map<string, number[]>();
     steps.set(name, perStep);
     const natlab = async (i: number): Promise<Timed> => {
-      const command = natlabCommand([name, '--json', '--out', join(out, `${name}-${i}`)]);
+      const command = natlabCommand(['run', name, '--json', '--out', join(out, `${name}-${i}`)]);
       const run = await wallTime(command.argv);
       const result = JSON.parse(run.stdout) as ScenarioResult;
       if (result.verdict !== 'pass')
@@ -71,7 +71,7 @@ export async function scenarioBenchmark(out: string): Promise<void> {
     );
   }
   console.log(
-    `  command: ${natlabCommand(['SCENARIO', '--json', '--out', 'DIR']).label}; hairpin-broken's ratio counts its 0.5 s connect timeout out`,
+    `  command: ${natlabCommand(['run', 'SCENARIO', '--json', '--out', 'DIR']).label}; hairpin-broken's ratio counts its 0.5 s connect timeout out`,
   );
 
   console.log('\nwhere natlab’s time goes (median ms per step, inside the run):');

@@ -4,7 +4,7 @@
 // Mininet, pcap decoding against tcpdump, and the cold and warm cost of --kernel debian-6.1.
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { FlowTable } from '../src/analyse/flow-table.ts';
@@ -30,13 +30,26 @@ if (unknown.length > 0) {
 const wanted = (section: (typeof SECTIONS)[number]) =>
   asked.length === 0 || asked.includes(section);
 
+// The commands under test run from dist/: built first, so no timed run pays for a build.
+await execa('bash', ['scripts/build.sh', '--if-stale'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  timeout: 600_000,
+});
 const out = await mkdtemp(join(tmpdir(), 'natlab-bench-'));
+// The machine is shared: its load says how far these figures are from a quiet machine's.
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+console.log(`load average at start: ${load()} (${cpus().length} CPUs)\n`);
 try {
   if (wanted('scenarios')) await scenarioBenchmark(out);
   if (wanted('capture')) await captureBenchmark(out);
   if (wanted('build')) await buildBenchmark();
   if (wanted('decode')) await decodeBenchmark(join(out, 'big.pcap'));
   if (wanted('kernel')) await kernelBenchmark(ROOT, out);
+  console.log(`\nload average at the end: ${load()}`);
 } finally {
   await rm(out, { recursive: true, force: true });
 }
