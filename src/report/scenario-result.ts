@@ -1,4 +1,5 @@
-// What a run produces and every report renders; also the --json contract.
+// What a run produces and every report renders; also the --json contract (natlab run --json,
+// result.json, the API's runScenario). Every field is described here, nested ones included.
 
 import type { Finding } from '../analyse/finding.ts';
 import type { Connection, Journey } from '../analyse/journeys.ts';
@@ -7,32 +8,61 @@ import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
 
+/**
+ * pass: every check held. fail: a check did not hold. skip: this machine cannot run the scenario
+ * (a missing tool or kernel feature; `reason` says which). error: natlab itself could not run it
+ * (bad input, a broken harness); only in documents the CLI writes, since runScenario rejects then.
+ */
 export type Verdict = 'pass' | 'fail' | 'skip' | 'error';
 
+/** One probe (curl, ping, a DNS query) as it ran, and its packets as the captures saw them. */
 export interface ProbeReport {
+  /** The probe's name in the scenario. */
   name: string;
+  /** The node it ran on. */
   from: string;
   /** "host:port" */
   to: string;
+  /** What the scenario expected of the connection. */
   expect: 'connects' | 'fails' | 'either';
+  /** Whether it did what was expected. */
   ok: boolean;
+  /** What the server answered with (the echo server reports the client address it saw). */
   serverSaw?: string;
+  /** The client's error (curl's message, a timeout) when it did not connect. */
   error?: string;
   /** When the probe started, in ms since the epoch: its packets are those from then on. */
   startedAt: number;
-  /** Every IP packet of the probe, followed across the capture points it crossed. */
+  /**
+   * Every IP packet of the probe, followed across the capture points it crossed: `number`,
+   * `connection`, `role` (SYN, SYN-ACK, ACK, data, FIN, RST, UDP, ICMP), `kind` ("PSH-ACK +75B"),
+   * `proto`, the header as `sent` and as `received` ({src, dst} of {address, port}), `hops` (capture
+   * point "node:iface", direction, frame number in that pcap, time in µs), `rewrites` (each NAT:
+   * node, DNAT or SNAT, from, to, the first hop with the new header, `reverse` for a de-NAT of a
+   * reply), its `fate` (delivered to a node, swallowed by a node, or last seen at a point), and
+   * `lastSeen` in words.
+   */
   journeys: Journey[];
+  /**
+   * The probe's connections: `number`, `proto`, `label` ("a:p → b:p"), its `journeys` by number,
+   * and a `summary` of its packets' roles.
+   */
   connections: Connection[];
 }
 
+/** One capture point: tcpdump on one interface of one node for the whole run. */
 export interface CaptureReport {
   node: string;
   iface: string;
+  /** The pcap, in the output directory. */
   file: string;
+  /** How many frames it holds. */
   packets: number;
 }
 
+/** How long one step of the run took. */
 export interface StepTiming {
+  /** plan, build, rules, capture, traffic, kernel, decode, analyse, checks or teardown. */
   step: string;
   ms: number;
 }
@@ -53,28 +83,54 @@ export function summarizeTopology(plan: TopologyPlan): TopologySummary {
   };
 }
 
+/** One scenario's run: the --json document, result.json, and what runScenario resolves with. */
 export interface ScenarioResult {
+  /** The scenario's name: its file name without .ts. */
   scenario: string;
+  /** The scenario's own one-line description. */
   description?: string;
+  /** Six hex digits; the run's namespaces are named nl-<runId>-<node>. */
   runId?: string;
   verdict: Verdict;
+  /** Why the verdict, when it is skip or error. */
   reason?: string;
   /** uname -r of the kernel the run used. */
   kernel: string;
-  /** The capabilities the scenario needs, as probed before the build. */
+  /**
+   * The kernel and userland features the scenario needs, as probed before the build: each with
+   * its `name`, whether it is `available`, `how` it was tested (a command to repeat) and the
+   * `detail` that test gave.
+   */
   capabilities: CapabilityResult[];
+  /** The lab as built, enough to draw it. */
   topology: TopologySummary;
+  /**
+   * Every check, in the scenario's order: a stable `id` (from what it judges, never its outcome;
+   * unique in the scenario), a `name` to show, whether it is `ok`, a `detail` line saying what was
+   * seen, the `probe` it judges and that probe's time in `ms`.
+   */
   checks: CheckResult[];
   probes: ProbeReport[];
-  /** What the analysis recognised in the captures, with the frames that show it. */
+  /**
+   * What the analysis recognised in the captures: each finding's `rule` (asymmetric-reply,
+   * swallowed-by-node, ...), the `probe` whose traffic shows it, a `summary` paragraph saying what
+   * happened and why, and its `evidence`, one capture point, frame and packet per line.
+   */
   diagnosis: Finding[];
-  /** After the traffic, per node with rules: its conntrack table and rule counters. */
+  /**
+   * After the traffic, for each node with rules: its `conntrack` table (conntrack -L, a flow per
+   * line) and its rule `counters` (table, rule as the kernel prints it, packets, bytes).
+   */
   kernelState: KernelState[];
   captures: CaptureReport[];
+  /** Each node's rules as loaded, dumped back from the kernel (iptables-save, nft list ruleset). */
   rulesets: { node: string; dump: string }[];
+  /** Where the pcaps (and result.json, report.html) are. */
   outDir?: string;
-  /** Set with --keep: how to enter each node. */
+  /** Only with --keep: the command that enters each node's namespace. */
   kept?: { node: string; enter: string }[];
+  /** Each step's duration, in order. */
   timings: StepTiming[];
+  /** The whole run, load to teardown. */
   durationMs: number;
 }

@@ -8,7 +8,7 @@ import { renderJunit } from './junit-report.ts';
 import type { ScenarioResult } from './scenario-result.ts';
 
 export interface ResultFiles {
-  /** Absent when the run has no output directory (it failed before making one). */
+  /** Absent when not asked for, or when the run has no output directory (it failed before one). */
   resultJson?: string;
   reportHtml?: string;
   junit?: string;
@@ -16,10 +16,10 @@ export interface ResultFiles {
 
 export async function writeResultFiles(
   result: ScenarioResult,
-  { junit }: { junit?: string } = {},
+  { reports = true, junit }: { reports?: boolean; junit?: string } = {},
 ): Promise<ResultFiles> {
   const files: ResultFiles = {};
-  if (result.outDir) {
+  if (reports && result.outDir) {
     files.resultJson = join(result.outDir, 'result.json');
     files.reportHtml = join(result.outDir, 'report.html');
     await writeFile(files.resultJson, `${JSON.stringify(result, null, 2)}\n`);

@@ -23,6 +23,27 @@ export async function runCandidates({
   onCandidate,
   ...options
 }: RunCandidatesOptions): Promise<CandidateRun[]> {
+  const candidates = await loadCandidates(scenario, files, ifaceMap);
+
+  const runs: CandidateRun[] = [];
+  for (const [index, candidate] of candidates.entries()) {
+    onCandidate?.(candidate, index, candidates.length);
+    const variant = withCandidate(scenario, candidate);
+    const dir = outDir ? join(outDir, `${index + 1}-${candidate.name}`) : undefined;
+    runs.push({
+      candidate,
+      result: await runScenario({ ...options, scenario: variant, outDir: dir }),
+    });
+  }
+  return runs;
+}
+
+/** Every candidate file read and translated for the scenario's NAT node, or why it takes none. */
+export async function loadCandidates(
+  scenario: LoadedScenario,
+  files: readonly string[],
+  ifaceMap: Record<string, string>,
+): Promise<Candidate[]> {
   const nat = scenario.def.nat;
   const node = nat ? scenario.def.nodes[nat.node] : undefined;
   if (!nat || !node) {
@@ -40,18 +61,7 @@ export async function runCandidates({
   };
   const candidates: Candidate[] = [];
   for (const file of files) candidates.push(await loadCandidate(file, maps));
-
-  const runs: CandidateRun[] = [];
-  for (const [index, candidate] of candidates.entries()) {
-    onCandidate?.(candidate, index, candidates.length);
-    const variant = withCandidate(scenario, candidate);
-    const dir = outDir ? join(outDir, `${index + 1}-${candidate.name}`) : undefined;
-    runs.push({
-      candidate,
-      result: await runScenario({ ...options, scenario: variant, outDir: dir }),
-    });
-  }
-  return runs;
+  return candidates;
 }
 
 /** The scenario with its NAT node's ruleset replaced by the candidate's. */
