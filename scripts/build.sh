@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 stale() { [[ ! -f dist/.built || -n $(find src tsconfig.json tsconfig.build.json -newer dist/.built -print -quit) ]]; }
 if [[ "${1:-}" == "--if-stale" ]] && ! stale; then exit 0; fi
 if [[ ! -x node_modules/.bin/tsc ]]; then
-  echo "natlab build: no node_modules/.bin/tsc; run npm install first" >&2
+  # Also what `npm install ../natlab` meets on a checkout without its dependencies: npm links the
+  # folder as it is and runs this build there.
+  echo "natlab build: no TypeScript compiler in $PWD/node_modules: run npm ci in $PWD first" >&2
   exit 2
 fi
 # One build at a time: runs started together would otherwise swap dist under each other.
