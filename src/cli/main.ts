@@ -162,6 +162,12 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       signal: interrupts.signal,
       progress: progressPrinter(io.stderr),
     });
+    // A signal during the teardown still means the user stopped the run: exit 130, and a
+    // directory natlab chose goes, as after any interrupted run.
+    if (interrupts.signal.aborted) {
+      if (!paths.out && result.outDir) await rm(result.outDir, { recursive: true, force: true });
+      interrupts.signal.throwIfAborted();
+    }
     await writeResultFiles(result, { junit: paths.junit });
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else io.stdout.write(renderTerminalReport(result, glyphsFor(io.stdout.isTTY === true)));
@@ -233,6 +239,8 @@ async function candidates(
 ): Promise<number> {
   // One directory for all candidates, printed, like a single run's.
   const outDir = paths.out ?? (await makeRunDir(`${scenario.name}-candidates`));
+  // A directory natlab chose is named only in a result; without one, nobody would find it.
+  const dropOutDir = () => (paths.out ? undefined : rm(outDir, { recursive: true, force: true }));
   const runs = await runCandidates({
     scenario,
     files: (values.ruleset ?? []).map((f) => fromUserDir(f)),
@@ -242,10 +250,13 @@ async function candidates(
     progress: progressPrinter(io.stderr),
     onCandidate: (c, i, n) => io.stderr.write(`candidate ${i + 1}/${n}: ${c.name} (${c.format})\n`),
   }).catch(async (error: unknown) => {
-    // A directory natlab chose is named only in a result; without one, nobody would find it.
-    if (!paths.out) await rm(outDir, { recursive: true, force: true });
+    await dropOutDir();
     throw error;
   });
+  if (signal.aborted) {
+    await dropOutDir();
+    signal.throwIfAborted();
+  }
   const passed = runs.filter((r) => r.result.verdict === 'pass').length;
   const ok = values['require-all'] ? passed === runs.length : passed > 0;
   if (values.json) {

@@ -1,24 +1,14 @@
 // Loading scenario files in a child process: data comes back, broken files are named, hanging
 // ones meet their deadline, an abort kills the child at once, and --list shows the good ones.
 
-import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../src/cli/main.ts';
 import { loadScenarios, tryLoadScenarios } from '../../src/scenario/load-scenario.ts';
 import { fakeIo } from '../support/fake-io.ts';
+import { processesMentioning } from '../support/lab.ts';
 
 const BAD = 'test/fixtures/bad-input/scenarios';
 const HANGING = 'test/fixtures/bad-input/hanging-scenarios';
-
-/** Pids of live processes whose command line mentions `text`. */
-async function processesMentioning(text: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(text)) pids.push(Number(pid));
-  }
-  return pids;
-}
 
 describe('loading scenario files', () => {
   it('brings back the default export as plain data', async () => {
