@@ -8,8 +8,9 @@ import { beforeAll, describe, it } from 'vitest';
 import { renderCheckFailure } from '../report/check-failure.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import { glyphsFor } from '../report/terminal-report.ts';
+import { loadCandidates, withCandidate } from '../run/run-candidates.ts';
 import type { Backend } from '../run/run-scenario.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
 import { plannedChecks } from './planned-checks.ts';
 import { runForTests } from './run-for-tests.ts';
 
@@ -20,6 +21,11 @@ export interface ScenarioTestOptions {
   backend?: Backend;
   /** The run is stopped and torn down after this many ms (default 120000). */
   timeout?: number;
+  /**
+   * A candidate ruleset file, run in place of the rulesets of the scenario's NAT node (`nat: {
+   * node }`), as `natlab run --ruleset` does. The suite is then named "<scenario> with <file>".
+   */
+  ruleset?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -39,12 +45,17 @@ const GLYPHS = (() => {
 export function describeScenario(file: string | URL, options: ScenarioTestOptions = {}): void {
   const path = typeof file === 'string' ? resolve(file) : fileURLToPath(file);
   const name = basename(path).replace(/\.ts$/, '');
+  const candidate = options.ruleset === undefined ? undefined : resolve(options.ruleset);
+  const title = candidate ? `${name} with ${basename(candidate)}` : name;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-  const outDir = resolve(options.outDir ?? join('test-results', 'natlab', name));
-  describe(name, async () => {
-    // Loaded and planned while vitest collects the tests: a broken scenario fails here, listing
-    // every problem, and each check becomes a test with its own name.
-    const scenario = await loadScenario(name, dirname(path));
+  const outDir = resolve(
+    options.outDir ?? join('test-results', 'natlab', title.replace(' with ', '-')),
+  );
+  describe(title, async () => {
+    // Loaded and planned while vitest collects the tests: a broken scenario or ruleset fails here,
+    // naming every problem, and each check becomes a test with its own name.
+    const loaded = await loadScenario(name, dirname(path));
+    const scenario = candidate ? await withRuleset(loaded, candidate) : loaded;
     const checks = plannedChecks(scenario.def, name);
     let run: { result: ScenarioResult } | { error: Error } | undefined;
     beforeAll(async () => {
@@ -76,6 +87,11 @@ export function describeScenario(file: string | URL, options: ScenarioTestOption
       });
     }
   });
+}
+
+async function withRuleset(scenario: LoadedScenario, file: string): Promise<LoadedScenario> {
+  const [candidate] = await loadCandidates(scenario, [file], {});
+  return candidate ? withCandidate(scenario, candidate) : scenario;
 }
 
 /** The run's result once it has a verdict; a skip skips the test, an error fails it. */

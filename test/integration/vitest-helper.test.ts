@@ -1,6 +1,6 @@
-// natlab/vitest when a run goes wrong, on the real kernel: a ruleset the kernel rejects fails the
-// suite's `runs` test and every check with nft's own message; a run past its timeout is stopped,
-// torn down, and says so. The suite runs in a vitest of its own, as a user's would.
+// natlab/vitest on the real kernel, in a vitest of its own as a user's suite would run: a candidate
+// ruleset replaces the NAT node's; a ruleset the kernel rejects fails the suite's `runs` test and
+// every check with nft's own message; a run past its timeout is stopped, torn down, and says so.
 
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ export default defineScenario({
 const helper = `${ROOT}/src/vitest/index.ts`;
 const TESTS = {
   'rejected.test.ts': `import { describeScenario } from '${helper}';\n\ndescribeScenario('scenarios/rejected.ts');\n`,
+  'candidate.test.ts': `import { describeScenario } from '${helper}';\n\ndescribeScenario('${ROOT}/scenarios/hairpin.ts', { ruleset: '${ROOT}/test/fixtures/rulesets/mikrotik-fixed.rsc' });\n`,
   'slow.test.ts': `import { describeScenario } from '${helper}';\n\ndescribeScenario('${ROOT}/scenarios/hairpin-masquerade.ts', { timeout: 1500 });\n`,
 };
 
@@ -45,7 +46,7 @@ interface Assertion {
   failureMessages: string[];
 }
 
-describeLab('natlab/vitest when the run fails', () => {
+describeLab('natlab/vitest suites on the real kernel', () => {
   let dir = '';
   let tests: Assertion[] = [];
   let exitCode: number | undefined;
@@ -79,6 +80,12 @@ describeLab('natlab/vitest when the run fails', () => {
   });
 
   const of = (scenario: string) => tests.filter((t) => t.ancestorTitles[0] === scenario);
+
+  it('runs the scenario with a candidate ruleset in place of its own', () => {
+    const candidate = of('hairpin with mikrotik-fixed.rsc');
+    expect(candidate.map((t) => t.title)).toContain('lan-client: client → 203.0.113.1:80 connects');
+    for (const t of candidate) expect(`${t.title}: ${t.status}`).toMatch(/: passed$/);
+  });
 
   it("fails `runs` and every check with the kernel's refusal of the ruleset", () => {
     expect(exitCode).toBe(1);
