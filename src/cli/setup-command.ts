@@ -16,7 +16,7 @@ export async function setupCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
   // apt-get may take minutes on a slow mirror; setup.sh bounds each apt step itself.
-  const result = await execa('bash', [SETUP, '--system-only', ...args], {
+  const result = await execa('bash', [SETUP, ...args], {
     stdio: ['ignore', 'inherit', 'inherit'],
     reject: false,
     timeout: 1_800_000,

@@ -138,7 +138,7 @@ export async function runScenario({
   if (missing.length > 0) {
     return finish({
       ...base,
-      reason: `missing tools: ${missing.join(', ')} (run scripts/setup.sh)`,
+      reason: `missing tools: ${missing.join(', ')} (run natlab setup as root to install them)`,
     });
   }
   await cleanDeadRuns({ includeKept: false });
