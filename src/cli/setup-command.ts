@@ -1,6 +1,6 @@
 // `natlab setup [--vm-tools]`: installs the Debian packages natlab drives (iproute2, nftables,
-// tcpdump, curl, ...; with --vm-tools qemu and busybox for --kernel). Only system packages: in an
-// installed copy, scripts/setup.sh never touches node_modules.
+// tcpdump, curl, ...; with --vm-tools qemu and busybox for --kernel). System packages only
+// (setup.sh --system-only): an installed copy's node_modules are the user's, never natlab's to fill.
 
 import { resolve } from 'node:path';
 import { execa } from 'execa';
@@ -16,7 +16,7 @@ export async function setupCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
   // apt-get may take minutes on a slow mirror; setup.sh bounds each apt step itself.
-  const result = await execa('bash', [SETUP, ...args], {
+  const result = await execa('bash', [SETUP, '--system-only', ...args], {
     stdio: ['ignore', 'inherit', 'inherit'],
     reject: false,
     timeout: 1_800_000,
