@@ -2,7 +2,6 @@
 // the hairpin-masquerade lab built by natlab (10 capture points in 6 namespaces): wall time until
 // every capture listens, and the CPU its processes used (start and stop), median of the rounds.
 
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildNetnsTopology } from '../src/backend/netns/build-netns.ts';
@@ -15,17 +14,10 @@ import { startServices } from '../src/services/start-services.ts';
 import { settleAll } from '../src/system/settle-all.ts';
 import { type RunningProcess, startProcess } from '../src/system/start-process.ts';
 import { TeardownStack } from '../src/system/teardown-stack.ts';
-import { median } from './bench-commands.ts';
+import { childrenCpuMs, median } from './bench-commands.ts';
 
 const ROUNDS = 7;
 const LISTENING = { stream: 'stderr', pattern: /listening on/ } as const;
-
-/** CPU time (ms) of this process's reaped children: what the capture processes cost the machine. */
-function childrenCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // cutime and cstime, in clock ticks (100 per second).
-  return (Number(fields[13]) + Number(fields[14])) * 10;
-}
 
 type Option = (topology: Topology, dir: string) => Promise<{ stop(): Promise<unknown> }>;
 

@@ -40,6 +40,8 @@ export function npmScript(name: string, args: readonly string[]): string[] {
 
 export interface Timed {
   seconds: number;
+  /** CPU time of the whole command, every process it waited for included. */
+  cpuSeconds: number;
   stdout: string;
   exitCode: number;
 }
@@ -51,15 +53,27 @@ export async function wallTime(
 ): Promise<Timed> {
   const [file, ...args] = argv;
   if (!file) throw new Error('wallTime needs a command');
+  const cpu0 = childrenCpuMs();
   const t0 = performance.now();
   const run = await execa(file, args, { cwd: ROOT, timeout: timeoutMs, reject: false });
   const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = (childrenCpuMs() - cpu0) / 1000;
   if (run.exitCode !== expectExit) {
     throw new Error(
       `${argv.join(' ')}: exit ${run.exitCode ?? run.signal}, expected ${expectExit}\n${String(run.stderr).slice(-2000)}`,
     );
   }
-  return { seconds, stdout: String(run.stdout), exitCode: run.exitCode };
+  return { seconds, cpuSeconds, stdout: String(run.stdout), exitCode: run.exitCode };
+}
+
+/**
+ * CPU time (ms) of this process's reaped children and what they waited for: on a shared machine,
+ * steadier than wall time, which also counts waiting for a core.
+ */
+export function childrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // cutime and cstime, in clock ticks (100 per second).
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 export function median(values: readonly number[]): number {

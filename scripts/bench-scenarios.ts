@@ -32,7 +32,7 @@ export async function scenarioBenchmark(out: string): Promise<void> {
     `whole commands against bench/baseline-hairpin.sh, interleaved (baseline, natlab) × ${PAIRS}, median of the pairwise ratios:`,
   );
   console.log(
-    'scenario             natlab   baseline  ratio   target  met   pairs (natlab/baseline, s)',
+    'scenario             natlab   baseline  ratio   target  met   CPU natlab/baseline   pairs (natlab/baseline, s)',
   );
   const steps = new Map<string, Map<string, number[]>>();
   for (const { name, expectedWaitS, target } of SCENARIOS) {
@@ -72,6 +72,9 @@ export async function scenarioBenchmark(out: string): Promise<void> {
         x(m).padStart(7),
         `≤ ${target.toFixed(1)}×`.padStart(7),
         (m <= target ? 'yes' : 'NO').padStart(4),
+        `${s(median(pairs.b.map((r) => r.cpuSeconds)))}/${s(median(pairs.a.map((r) => r.cpuSeconds)))}`.padStart(
+          20,
+        ),
         ' ',
         pairs.a
           .map((a, i) => `${pairs.b[i]?.seconds.toFixed(2)}/${a.seconds.toFixed(2)}`)
@@ -130,9 +133,9 @@ async function helpBenchmark(): Promise<void> {
   );
   console.log(`\nstart-up, --help (interleaved, median of ${runs}):`);
   console.log(
-    `  ${command.label.padEnd(34)} ${s(median(pairs.a.map((r) => r.seconds)))}  (target < 0.25 s through the bin)`,
+    `  ${command.label.padEnd(34)} ${s(median(pairs.a.map((r) => r.seconds)))}  CPU ${s(median(pairs.a.map((r) => r.cpuSeconds)))}  (target < 0.25 s through the bin)`,
   );
   console.log(
-    `  ${'npm run scenario -- --help'.padEnd(34)} ${s(median(pairs.b.map((r) => r.seconds)))}  ${x(pairs.medianRatio)} the first`,
+    `  ${'npm run scenario -- --help'.padEnd(34)} ${s(median(pairs.b.map((r) => r.seconds)))}  CPU ${s(median(pairs.b.map((r) => r.cpuSeconds)))}  ${x(pairs.medianRatio)} the first`,
   );
 }
