@@ -76,11 +76,21 @@ async function buildBenchmark(): Promise<void> {
       backend: [] as number[],
       mn: [] as number[],
     };
+    const failures: string[] = [];
+    // A build that fails (Mininet's readiness limit on a loaded machine) is a gap in the table.
+    const attempt = (label: string, build: () => Promise<number>) =>
+      build().catch((error: Error) => {
+        failures.push(`${label}: ${error.message.split('\n')[0]}`);
+        return Number.NaN;
+      });
     for (let i = 0; i < rounds; i++) {
-      t.netns.push(await natlabBuild(hosts, `bn${hosts}${i}`));
-      t.raw.push(await rawIpBatch(hosts, `br${hosts}${i}`));
-      t.backend.push(haveMininet ? await mininetBackendBuild(hosts, `bm${hosts}${i}`) : Number.NaN);
-      t.mn.push(haveMininet ? await mininetBuild(hosts) : Number.NaN);
+      t.netns.push(await attempt('natlab netns', () => natlabBuild(hosts, `bn${hosts}${i}`)));
+      t.raw.push(await attempt('raw ip -batch', () => rawIpBatch(hosts, `br${hosts}${i}`)));
+      if (!haveMininet) continue;
+      t.backend.push(
+        await attempt('natlab mininet', () => mininetBackendBuild(hosts, `bm${hosts}${i}`)),
+      );
+      t.mn.push(await attempt('plain mn', () => mininetBuild(hosts)));
     }
     const ratio = (top: number[], bottom: number[]) =>
       median(top.map((v, i) => v / (bottom[i] as number)));
@@ -96,6 +106,7 @@ async function buildBenchmark(): Promise<void> {
         x(ratio(t.mn, t.backend)).padStart(18),
       ].join(' '),
     );
+    for (const failure of failures) console.log(`  ${hosts} hosts, ${failure}`);
   }
   if (!haveMininet)
     console.log('  Mininet is not installed: scripts/setup.sh --bench-tools installs it');
