@@ -1,6 +1,8 @@
 // Candidates side by side: a row per check, a column per candidate, then why each failing one failed.
 
 import type { Candidate } from '../candidates/load-candidate.ts';
+import { renderJunitSuites } from './junit-report.ts';
+import { whyNot } from './run-summary.ts';
 import type { ScenarioResult } from './scenario-result.ts';
 import type { Glyphs } from './terminal-report.ts';
 
@@ -41,11 +43,7 @@ export function renderCandidateMatrix(
   );
   runs.forEach(({ candidate, result }, i) => {
     if (result.verdict === 'pass') return;
-    const failed = result.checks.find((c) => !c.ok);
-    const why =
-      result.diagnosis[0]?.summary ??
-      (failed ? `${failed.name}: ${failed.detail}` : (result.reason ?? ''));
-    lines.push(`${i + 1} ${candidate.name} (${candidate.format}): ${ascii(why)}`);
+    lines.push(`${i + 1} ${candidate.name} (${candidate.format}): ${ascii(whyNot(result))}`);
   });
   for (const [i, { candidate }] of runs.entries()) {
     if (candidate.format !== 'routeros') continue;
@@ -66,4 +64,14 @@ export function renderCandidateMatrix(
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `--junit` with `--ruleset`: a testsuite per candidate, "scenario [n file]". */
+export function renderCandidateJunit(runs: readonly CandidateRun[]): string {
+  return renderJunitSuites(
+    runs.map(({ candidate, result }, i) => ({
+      name: `${result.scenario} [${i + 1} ${candidate.name}]`,
+      result,
+    })),
+  );
 }
