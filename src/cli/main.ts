@@ -13,14 +13,16 @@ import {
   NEEDS_ROOT_MESSAGE,
 } from '../preflight/check-environment.ts';
 import { kernelRelease, probeCapabilities } from '../preflight/probe-capabilities.ts';
-import { renderCandidateMatrix } from '../report/candidate-matrix.ts';
+import { renderCandidateJunit, renderCandidateMatrix } from '../report/candidate-matrix.ts';
 import { renderCapabilityTable } from '../report/capability-table.ts';
 import { renderJunit } from '../report/junit-report.ts';
 import { renderKernelComparison } from '../report/kernel-comparison.ts';
+import type { Verdict } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
 import { writeResultFiles } from '../report/write-result-files.ts';
 import { checkOutputFile, makeRunDir, prepareOutDir } from '../run/output-dir.ts';
 import { runCandidates } from '../run/run-candidates.ts';
+import { checkJobs, MAX_JOBS } from '../run/run-many.ts';
 import { type Backend, newRunId, runScenario } from '../run/run-scenario.ts';
 import { CAPABILITIES } from '../scenario/define-scenario.ts';
 import {
@@ -33,16 +35,19 @@ import {
   SCENARIOS_DIR,
   tryLoadScenarios,
 } from '../scenario/load-scenario.ts';
+import { resolveTargets } from '../scenario/resolve-targets.ts';
 import { type KernelSpec, parseKernelSpecs } from '../vm/kernel-spec.ts';
 import { runOnKernels } from '../vm/run-on-kernels.ts';
 import { decodeCommand } from './decode-command.ts';
 import { endWithParent } from './end-with-parent.ts';
 import { exitWhenInterruptStalls, listenForInterrupts } from './interrupts.ts';
 import { progressPrinter } from './progress-printer.ts';
+import { runManyCommand } from './run-many-command.ts';
 
 export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as const;
 
 const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
+       npm run scenario <name|dir|file.ts>... -- [--jobs N] [--filter PATTERN]
        npm run scenario <name>... -- --kernel K [--kernel K2]
        npm run scenario -- --list
        npm run scenario -- --doctor
@@ -56,7 +61,11 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
                iptables-restore, nft, RouterOS export (.rsc), iptables or ebtables command lines
   --iface-map WAN=wan0,LAN=lan0   RouterOS interface names for RouterOS candidates
   --require-all  with --ruleset: exit 0 only when every candidate passes (default: any one)
-  --junit FILE write a JUnit XML report, one testcase per check
+  --junit FILE write a JUnit XML report: a testsuite per scenario (per candidate with --ruleset),
+               a testcase per check
+  --jobs N     with several scenarios: run N at once (default 1, at most ${MAX_JOBS})
+  --filter P   run only the scenarios whose name matches P: a glob (hairpin-*) or a part of the
+               name; repeat it for several. Without a scenario named, picks from the whole set
   --backend B      who builds the lab: netns (natlab itself, the default) or mininet
   --scenarios DIR  take scenarios from DIR (your own suite) instead of natlab's scenarios/
   --kernel K       run on kernel K: host (default), debian-6.1 (fetched from Debian's packages),
@@ -117,12 +126,11 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   if (values.doctor) return doctor(values.json === true, io);
   // Any kernel but the host's alone: each kernel runs every scenario named.
   const onKernels = values.kernel !== undefined && values.kernel.join() !== 'host';
-  if (onKernels ? positionals.length === 0 : positionals.length !== 1) {
-    const wanted = onKernels ? 'at least one scenario' : 'one scenario';
-    io.stderr.write(`natlab: name ${wanted} (got ${positionals.length})\n\n${USAGE}`);
+  if (positionals.length === 0 && (onKernels || values.filter === undefined)) {
+    io.stderr.write(`natlab: name at least one scenario (got 0)\n\n${USAGE}`);
     return EXIT.error;
   }
-  const name = positionals[0] ?? '';
+  const name = positionals.join(' ') || 'scenarios';
   let paths: OutputPaths;
   try {
     paths = await checkOutputPaths(values);
@@ -140,10 +148,16 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       });
       return await runKernels(scenarios, specs, values, paths, interrupts.signal, io);
     }
-    const scenario = await loadScenario(name, scenariosDir, {
-      ...loading,
-      signal: interrupts.signal,
+    const scenarios = await resolveTargets(positionals, {
+      scenariosDir,
+      cwd: fromUserDir('.'),
+      filters: values.filter,
+      load: { ...loading, signal: interrupts.signal },
     });
+    const [scenario] = scenarios;
+    if (scenarios.length > 1 || values.jobs !== undefined || !scenario) {
+      return EXIT[await several(scenarios, values, paths, interrupts.signal, io)];
+    }
     if (values.ruleset) {
       return await candidates(scenario, values, paths, interrupts.signal, io);
     }
@@ -211,6 +225,32 @@ async function checkOutputPaths(values: Values): Promise<OutputPaths> {
   };
 }
 
+async function several(
+  scenarios: LoadedScenario[],
+  values: Values,
+  paths: OutputPaths,
+  signal: AbortSignal,
+  io: Io,
+): Promise<Verdict> {
+  const alone = (['ruleset', 'keep'] as const).find((o) => values[o] !== undefined && values[o]);
+  if (alone) {
+    throw new NatlabError(`--${alone} takes one scenario, and ${scenarios.length} are named`, {
+      code: 'BAD_INPUT',
+      stage: 'cli',
+    });
+  }
+  return runManyCommand({
+    scenarios,
+    jobs: checkJobs(values.jobs ?? 1),
+    outDir: paths.out,
+    backend: parseBackend(values.backend),
+    json: values.json,
+    junit: paths.junit,
+    signal,
+    io,
+  });
+}
+
 function parseBackend(value: string | undefined): Backend {
   if (value === undefined || value === 'netns' || value === 'mininet') return value ?? 'netns';
   if (value === 'ovs' || value === 'openvswitch') {
@@ -259,12 +299,15 @@ async function candidates(
   }
   const passed = runs.filter((r) => r.result.verdict === 'pass').length;
   const ok = values['require-all'] ? passed === runs.length : passed > 0;
+  for (const { result } of runs) await writeResultFiles(result);
+  if (paths.junit) await writeFile(paths.junit, renderCandidateJunit(runs));
   if (values.json) {
     const candidates = runs.map(({ candidate, result }) => ({
       ruleset: candidate.file,
       format: candidate.format,
       ...(candidate.format === 'routeros' ? { translated: candidate.ruleset.text } : {}),
       verdict: result.verdict,
+      reason: result.reason,
       checks: result.checks,
       probes: result.probes,
       diagnosis: result.diagnosis,
@@ -280,6 +323,8 @@ async function candidates(
     );
     io.stdout.write(`\npcaps and results of each candidate: ${outDir}\n`);
   }
+  // A candidate natlab could not judge (its addresses are not the scenario's) is bad input.
+  if (runs.some((r) => r.result.verdict === 'error')) return EXIT.error;
   return ok ? EXIT.pass : EXIT.fail;
 }
 
@@ -364,6 +409,8 @@ function parse(argv: string[]) {
       'iface-map': { type: 'string' },
       'require-all': { type: 'boolean', default: false },
       junit: { type: 'string' },
+      jobs: { type: 'string' },
+      filter: { type: 'string', multiple: true },
       scenarios: { type: 'string' },
       backend: { type: 'string' },
       kernel: { type: 'string', multiple: true },

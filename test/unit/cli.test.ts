@@ -22,10 +22,12 @@ describe('natlab CLI', () => {
     expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('exits 2 for a path instead of a scenario name', async () => {
+  it('exits 2 for a path that is neither a scenario directory nor a .ts file', async () => {
     const { out, io } = fakeIo();
     expect(await main(['../scenarios/hairpin-broken'], io)).toBe(EXIT.error);
-    expect(out.stderr).toMatch(/"\.\.\/scenarios\/hairpin-broken" is a path; name a scenario file/);
+    expect(out.stderr).toMatch(
+      /"\.\.\/scenarios\/hairpin-broken" is neither a directory of scenarios nor a \.ts scenario file/,
+    );
   });
 
   it('exits 2 for an unknown option, with usage', async () => {
@@ -57,7 +59,8 @@ describe('natlab CLI', () => {
         /--vm-timeout must be a number of seconds/,
       ],
       [['--kernel', 'debian-6.1'], /name at least one scenario \(got 0\)/],
-      [['hairpin-broken', 'hairpin-nft'], /name one scenario \(got 2\)/],
+      [['hairpin-broken', 'hairpin-nft', '--keep'], /--keep takes one scenario, and 2 are named/],
+      [['hairpin-broken', '--jobs', 'many'], /--jobs must be a whole number from 1 to 32/],
     ];
     for (const [argv, message] of cases) {
       const { out, io } = fakeIo();
@@ -70,7 +73,7 @@ describe('natlab CLI', () => {
   it('exits 2 when no scenario is named', async () => {
     const { out, io } = fakeIo();
     expect(await main([], io)).toBe(EXIT.error);
-    expect(out.stderr).toMatch(/name one scenario/);
+    expect(out.stderr).toMatch(/name at least one scenario/);
   });
 
   it('with --json, an error is JSON with verdict "error" and a reason', async () => {
