@@ -30,7 +30,6 @@ import {
   type LoadedScenario,
   type LoadScenarioOptions,
   listScenarioNames,
-  loadScenario,
   loadScenarios,
   SCENARIOS_DIR,
   tryLoadScenarios,
