@@ -67,8 +67,8 @@ const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
                name; repeat it for several. Without a scenario named, picks from the whole set
   --backend B      who builds the lab: netns (natlab itself, the default) or mininet
   --scenarios DIR  take scenarios from DIR (your own suite) instead of natlab's scenarios/
-  --kernel K       run on kernel K: host (default), debian-6.1 (fetched from Debian's packages),
-                   or IMAGE[:MODULES_DIR]; repeat it to compare kernels side by side. Any kernel
+  --kernel K       run on kernel K: host (default), debian-6.1 or debian-6.12 (fetched from
+                   Debian's packages), or IMAGE[:MODULES_DIR]; repeat it to compare kernels side by side. Any kernel
                    but host boots a throwaway qemu VM that runs the scenarios inside (name
                    several scenarios to run them all in one boot per kernel)
   --load-timeout S  seconds a scenario file may take to load (default 20)

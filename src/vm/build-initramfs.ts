@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { execa } from 'execa';
 import { NatlabError } from '../errors.ts';
 import { isStaticElf } from './bzimage.ts';
 import { type CpioEntry, newcArchive } from './cpio.ts';
@@ -20,16 +21,19 @@ export interface Initramfs {
   bytes: number;
 }
 
-export async function buildInitramfs(kernel: GuestKernel, file: string): Promise<Initramfs> {
-  const busybox = await staticBusybox();
-  const modules = await bootModules(kernel);
+export async function buildInitramfs(
+  kernel: GuestKernel,
+  busybox: StaticBusybox,
+  file: string,
+): Promise<Initramfs> {
+  const modules = await bootModules(kernel, busybox.path);
   const text = (s: string) => new TextEncoder().encode(s);
   const entries: CpioEntry[] = [
     { path: 'bin', type: 'dir', mode: 0o755 },
     { path: 'dev', type: 'dir', mode: 0o755 },
     { path: 'dev/console', type: 'chardev', mode: 0o600, major: 5, minor: 1 },
     { path: 'modules', type: 'dir', mode: 0o755 },
-    { path: 'bin/busybox', type: 'file', mode: 0o755, data: busybox },
+    { path: 'bin/busybox', type: 'file', mode: 0o755, data: busybox.bytes },
     { path: 'init', type: 'file', mode: 0o755, data: await readFile(join(GUEST_DIR, 'init.sh')) },
     {
       path: 'stage2.sh',
@@ -52,15 +56,20 @@ export async function buildInitramfs(kernel: GuestKernel, file: string): Promise
   return { file, bytes: archive.length };
 }
 
-export async function findStaticBusybox(): Promise<Uint8Array | undefined> {
+export interface StaticBusybox {
+  path: string;
+  bytes: Uint8Array;
+}
+
+export async function findStaticBusybox(): Promise<StaticBusybox | undefined> {
   for (const path of BUSYBOX_PATHS) {
     const bytes = await readFile(path).catch(() => undefined);
-    if (bytes && isStaticElf(bytes)) return bytes;
+    if (bytes && isStaticElf(bytes)) return { path, bytes };
   }
   return undefined;
 }
 
-async function staticBusybox(): Promise<Uint8Array> {
+export async function staticBusybox(): Promise<StaticBusybox> {
   const busybox = await findStaticBusybox();
   if (busybox) return busybox;
   throw new NatlabError(
@@ -69,7 +78,10 @@ async function staticBusybox(): Promise<Uint8Array> {
   );
 }
 
-async function bootModules(kernel: GuestKernel): Promise<{ name: string; data: Uint8Array }[]> {
+async function bootModules(
+  kernel: GuestKernel,
+  busybox: string,
+): Promise<{ name: string; data: Uint8Array }[]> {
   const dep = parseModulesDep(await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8'));
   const { paths, notModules } = loadOrder(dep, BOOT_MODULES);
   const builtin = await readFile(join(kernel.modulesDir, 'modules.builtin'), 'utf8').catch(
@@ -84,18 +96,37 @@ async function bootModules(kernel: GuestKernel): Promise<{ name: string; data: U
   }
   return Promise.all(
     paths.map(async (path) => ({
-      name: basename(path).replace(/\.gz$/, ''),
-      data: await moduleBytes(join(kernel.modulesDir, path)),
+      name: basename(path).replace(/\.(gz|xz)$/, ''),
+      data: await moduleBytes(join(kernel.modulesDir, path), busybox),
     })),
   );
 }
 
-/** busybox insmod takes plain .ko files: gzip ones are unpacked here, xz and zstd are refused. */
-async function moduleBytes(path: string): Promise<Uint8Array> {
+/**
+ * busybox insmod takes plain .ko files: gzip ones (kernels built so) and xz ones (Debian's 6.12)
+ * are unpacked here, the xz ones by the same static busybox; zstd is refused.
+ */
+async function moduleBytes(path: string, busybox: string): Promise<Uint8Array> {
   if (path.endsWith('.ko')) return readFile(path);
   if (path.endsWith('.ko.gz')) return gunzipSync(await readFile(path));
+  if (path.endsWith('.ko.xz')) {
+    const unxz = await execa(busybox, ['unxz', '-c', path], {
+      encoding: 'buffer',
+      timeout: 30_000,
+      reject: false,
+    });
+    if (unxz.failed) {
+      throw new NatlabError(`failed to unpack the module ${path} (busybox unxz)`, {
+        code: 'COMMAND_FAILED',
+        stage: 'vm',
+        command: [busybox, 'unxz', '-c', path],
+        stderr: new TextDecoder().decode(unxz.stderr),
+      });
+    }
+    return unxz.stdout;
+  }
   throw new NatlabError(
-    `${path}: natlab packs only plain or gzip-compressed modules into the guest's initramfs`,
+    `${path}: natlab packs only plain, gzip- or xz-compressed modules into the guest's initramfs`,
     { code: 'BAD_INPUT', stage: 'vm' },
   );
 }

@@ -12,6 +12,8 @@ export type KernelSpec =
 /** Named kernels: the metapackage to resolve with apt, and the release series it must give. */
 export const DEBIAN_KERNELS: Record<string, { metapackage: string; series: string }> = {
   'debian-6.1': { metapackage: 'linux-image-amd64', series: '6.1.' },
+  // Debian 12 also carries 6.12 (source linux-signed-6.12-amd64, from bookworm-security).
+  'debian-6.12': { metapackage: 'linux-image-6.12-amd64', series: '6.12.' },
 };
 
 /** `host`, a named kernel, or `IMAGE[:MODULES_DIR]` (relative paths from `cwd`). */

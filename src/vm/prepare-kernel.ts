@@ -179,7 +179,7 @@ async function resolvePackage(
   const version = /^Version:\s*(\S+)/m.exec(image.stdout)?.[1];
   if (!version || !name.startsWith(`linux-image-${spec.series}`)) {
     throw new NatlabError(
-      `${spec.label} needs a ${spec.series}x kernel, but apt's ${spec.metapackage} is ${name} (Debian 12 "bookworm" sources give 6.1)`,
+      `${spec.label} needs a ${spec.series}x kernel, but apt's ${spec.metapackage} is ${name} (Debian 12 "bookworm" sources give 6.1 and 6.12)`,
       { code: 'MISSING_TOOL', stage: 'vm' },
     );
   }

@@ -1,10 +1,15 @@
 // The pure parts of --kernel: spec parsing, bzImage and ELF headers, module order, the cpio writer,
 // the qemu command line.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bzImageRelease, isStaticElf } from '../../src/vm/bzimage.ts';
+import { bzImagePayload, bzImageRelease, hasPvhEntry, isStaticElf } from '../../src/vm/bzimage.ts';
 import { newcArchive } from '../../src/vm/cpio.ts';
+import { guestEntry } from '../../src/vm/guest-entry.ts';
 import { modulesFor } from '../../src/vm/guest-job.ts';
 import { parseKernelSpec, parseKernelSpecs } from '../../src/vm/kernel-spec.ts';
 import { loadOrder, moduleName, parseModulesDep } from '../../src/vm/module-deps.ts';
@@ -17,6 +22,12 @@ describe('kernel specs', () => {
       kind: 'debian',
       metapackage: 'linux-image-amd64',
       series: '6.1.',
+    });
+    expect(parseKernelSpec('debian-6.12', '/x')).toEqual({
+      kind: 'debian',
+      label: 'debian-6.12',
+      metapackage: 'linux-image-6.12-amd64',
+      series: '6.12.',
     });
     expect(parseKernelSpec('k/vmlinuz-6.1', '/x')).toEqual({
       kind: 'path',
@@ -31,10 +42,22 @@ describe('kernel specs', () => {
   });
 
   it('refuses unknown names, empty parts and repeats, and defaults to host', () => {
-    expect(() => parseKernelSpec('debian-4.9', '/')).toThrow(/host, debian-6\.1, or a path/);
+    expect(() => parseKernelSpec('debian-4.9', '/')).toThrow(
+      /host, debian-6\.1, debian-6\.12, or a path/,
+    );
+    // Close to a name but neither a name nor a path.
+    expect(() => parseKernelSpec('debian-6.12.1', '/')).toThrow(/not "debian-6\.12\.1"/);
+    expect(() => parseKernelSpec('6.12', '/')).toThrow(/BAD_INPUT|--kernel must be/);
     expect(() => parseKernelSpec('/b/vmlinuz:', '/')).toThrow(/IMAGE or IMAGE:MODULES_DIR/);
     expect(() => parseKernelSpec('/a:/b:/c', '/')).toThrow(/IMAGE or IMAGE:MODULES_DIR/);
     expect(() => parseKernelSpecs(['host', 'host'], '/')).toThrow(/named twice/);
+    expect(() => parseKernelSpecs(['debian-6.12', 'debian-6.12'], '/')).toThrow(
+      /debian-6\.12 is named twice/,
+    );
+    expect(parseKernelSpecs(['debian-6.1', 'debian-6.12'], '/').map((s) => s.label)).toEqual([
+      'debian-6.1',
+      'debian-6.12',
+    ]);
     expect(parseKernelSpecs(undefined, '/')).toEqual([{ kind: 'host', label: 'host' }]);
   });
 });
@@ -52,6 +75,68 @@ describe('binary headers', () => {
     image[0x202] = 0;
     expect(bzImageRelease(image)).toBeUndefined();
     expect(bzImageRelease(new Uint8Array(16))).toBeUndefined();
+  });
+
+  it('finds the compressed kernel in a bzImage, with the size appended to xz and zstd', () => {
+    // setup_sects 3: protected-mode code at 0x800; payload at 0x100 past it, 16 bytes long.
+    const image = (payload: Uint8Array) => {
+      const file = new Uint8Array(0x1000);
+      file.set(new TextEncoder().encode('HdrS'), 0x202);
+      file.set(new TextEncoder().encode('6.12.1 #1\0'), 0x300);
+      const view = new DataView(file.buffer);
+      view.setUint16(0x20e, 0x100, true);
+      file[0x1f1] = 3;
+      view.setUint32(0x248, 0x100, true);
+      view.setUint32(0x24c, payload.length, true);
+      file.set(payload, 0x900);
+      return file;
+    };
+    const xz = new Uint8Array([
+      0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 9, 9, 9, 9, 9, 9, 0x10, 0x27, 0, 0,
+    ]);
+    expect(bzImagePayload(image(xz))).toEqual({
+      format: 'xz',
+      data: xz.subarray(0, 12),
+      size: 10_000,
+    });
+    const zstd = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 0, 0, 0, 1]);
+    expect(bzImagePayload(image(zstd))).toMatchObject({ format: 'zstd', size: 0x1000000 });
+    const gzip = new Uint8Array(gzipSync('kernel'));
+    expect(bzImagePayload(image(gzip))).toEqual({ format: 'gzip', data: gzip });
+    expect(bzImagePayload(image(new Uint8Array(12).fill(7)))?.format).toBe('other');
+    // A length past the end of the file, and no setup header at all.
+    const broken = image(xz);
+    new DataView(broken.buffer).setUint32(0x24c, 0x10000, true);
+    expect(bzImagePayload(broken)).toBeUndefined();
+    expect(bzImagePayload(new Uint8Array(0x1000))).toBeUndefined();
+  });
+
+  it('finds the PVH entry note (Xen, type 18) that lets qemu boot an ELF kernel directly', () => {
+    const kernel = (name: string, type: number) => {
+      const file = new Uint8Array(0x200);
+      file.set([0x7f, 0x45, 0x4c, 0x46, 2, 1], 0);
+      const view = new DataView(file.buffer);
+      view.setBigUint64(0x20, 0x40n, true);
+      view.setUint16(0x36, 0x38, true);
+      view.setUint16(0x38, 1, true);
+      view.setUint32(0x40, 4, true); // PT_NOTE
+      view.setBigUint64(0x48, 0x100n, true); // p_offset
+      view.setBigUint64(0x60, 0x30n, true); // p_filesz
+      // A first note of another type, then the one asked for.
+      view.setUint32(0x100, 4, true);
+      view.setUint32(0x104, 4, true);
+      view.setUint32(0x108, 6, true);
+      file.set(new TextEncoder().encode('Xen\0linu'), 0x10c);
+      view.setUint32(0x114, name.length + 1, true);
+      view.setUint32(0x118, 4, true);
+      view.setUint32(0x11c, type, true);
+      file.set(new TextEncoder().encode(`${name}\0`), 0x120);
+      return file;
+    };
+    expect(hasPvhEntry(kernel('Xen', 18))).toBe(true);
+    expect(hasPvhEntry(kernel('Xen', 17))).toBe(false);
+    expect(hasPvhEntry(kernel('GNU', 18))).toBe(false);
+    expect(hasPvhEntry(new TextEncoder().encode('#!/bin/sh\n'))).toBe(false);
   });
 
   it('tells a static ELF (no PT_INTERP) from a dynamic one', () => {
@@ -150,10 +235,35 @@ describe('qemu command line', () => {
     expect(argv).not.toContain('-netdev');
     expect(argv[argv.indexOf('-cpu') + 1]).toBe('max');
     expect(argv[argv.indexOf('-append') + 1]).toBe(
-      'console=ttyS0 panic=-1 rdinit=/init natlab.shared=/t/s natlab.probe nokaslr',
+      'console=ttyS0 panic=-1 rdinit=/init no_timer_check natlab.shared=/t/s natlab.probe nokaslr',
     );
     expect(argv[argv.indexOf('-virtfs') + 1]).toBe(
       'local,path=/a,,b,mount_tag=natlab-root,security_model=none,multidevs=remap,readonly=on',
     );
+  });
+});
+
+describe('guest entry', () => {
+  it("runs dist's JavaScript when the host does, or when dist is as new as every source", async () => {
+    expect(await guestEntry('file:///r/dist/vm/run-in-vm.js')).toBe('/r/dist/vm/guest-run.js');
+    const root = mkdtempSync(join(tmpdir(), 'natlab-entry-'));
+    try {
+      const from = pathToFileURL(join(root, 'src/vm/run-in-vm.ts')).href;
+      mkdirSync(join(root, 'src/vm'), { recursive: true });
+      writeFileSync(join(root, 'src/vm/run-in-vm.ts'), '');
+      expect(await guestEntry(from)).toBe(join(root, 'src/vm/guest-run.ts'));
+      mkdirSync(join(root, 'dist'));
+      writeFileSync(join(root, 'dist/.built'), '');
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(join(root, 'src/vm/run-in-vm.ts'), old, old);
+      expect(await guestEntry(from)).toBe(join(root, 'dist/vm/guest-run.js'));
+      // A source edited after the build: dist is stale, the guest loads the TypeScript.
+      writeFileSync(join(root, 'tsconfig.json'), '{}');
+      utimesSync(join(root, 'dist/.built'), old, old);
+      utimesSync(join(root, 'src/vm/run-in-vm.ts'), new Date(), new Date());
+      expect(await guestEntry(from)).toBe(join(root, 'src/vm/guest-run.ts'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
