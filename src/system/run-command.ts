@@ -2,6 +2,7 @@
 
 import { execa } from 'execa';
 import { NatlabError, type Stage } from '../errors.ts';
+import { slowed } from './slowdown.ts';
 
 export interface RunCommandOptions {
   /** What we were doing, for the message: "failed to <action> on <node>". */
@@ -32,13 +33,14 @@ export async function runCommand(
     node,
     input,
     cwd,
-    timeoutMs = DEFAULT_TIMEOUT_MS,
+    timeoutMs: unslowedTimeoutMs = DEFAULT_TIMEOUT_MS,
     signal,
     allowFailure = false,
   }: RunCommandOptions,
 ): Promise<CommandOutput> {
   const [file, ...args] = argv;
   if (!file) throw new Error('runCommand needs a command');
+  const timeoutMs = slowed(unslowedTimeoutMs);
   const result = await execa(file, args, {
     input,
     cwd,

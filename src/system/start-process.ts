@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { NatlabError, type Stage } from '../errors.ts';
+import { slowed } from './slowdown.ts';
 
 export interface StartProcessOptions {
   action: string;
@@ -55,7 +56,7 @@ export async function startProcess(
     stage,
     node,
     ready,
-    readyTimeoutMs = 5000,
+    readyTimeoutMs: unscaledReadyMs = 5000,
     graceMs = 2000,
     signal,
     outlive = false,
@@ -65,6 +66,7 @@ export async function startProcess(
 ): Promise<RunningProcess> {
   const [file, ...args] = argv;
   if (!file) throw new Error('startProcess needs a command');
+  const readyTimeoutMs = slowed(unscaledReadyMs);
   const output = { stdout: '', stderr: '' };
   const subprocess: ResultPromise = execa(file, args, {
     stdin: stdin ? 'pipe' : 'ignore',

@@ -2,12 +2,18 @@
 
 import { join } from 'node:path';
 import type { Capability } from '../scenario/define-scenario.ts';
+import type { LoadedScenario } from '../scenario/load-scenario.ts';
 
 export interface GuestJob {
-  /** natlab CLI arguments per run, each run inside the guest as it would be on the host. */
-  runs: string[][];
+  /**
+   * Each scenario as the host loaded and checked it, as JSON: the guest never loads a TypeScript
+   * scenario file, so it needs no TypeScript loader (seconds of emulated CPU under TCG).
+   */
+  scenarios: LoadedScenario[];
   /** Modules the guest loads before the runs: what the host kernel would already have loaded. */
   modules: string[];
+  /** Factor for natlab's bounds on its commands and programs (src/system/slowdown.ts). */
+  slowdown: number;
 }
 
 export const JOB_FILE = 'job.json';
@@ -15,9 +21,9 @@ export const JOB_FILE = 'job.json';
 /** Where run `i` of the job leaves its output in the shared directory. */
 export function runFiles(shared: string, i: number) {
   return {
-    /** What the CLI printed on stdout: the --json result, or the error object. */
+    /** The run's JSON result, or the error object. */
     stdout: join(shared, `stdout-${i}.json`),
-    /** The run's --out directory: pcaps, result.json, report.html. */
+    /** The run's out directory: pcaps, result.json, report.html. */
     out: join(shared, `run-${i}`),
   };
 }

@@ -1,17 +1,21 @@
-// Inside the guest (started by guest/stage2.sh): runs the natlab CLI for each run of the host's job
-// and leaves its JSON result in the shared directory. Progress goes to the console.
+// Inside the guest (started by guest/stage2.sh): runs each scenario of the host's job and leaves
+// its JSON result, pcaps and report in the shared directory. Progress goes to the console. Imports
+// only what a run needs, not the whole CLI: every module costs emulated CPU to load.
 
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXIT, type Io, main } from '../cli/main.ts';
+import { progressPrinter } from '../cli/progress-printer.ts';
+import { renderHtmlReport } from '../report/html-report.ts';
+import { runScenario } from '../run/run-scenario.ts';
 import { runCommand } from '../system/run-command.ts';
+import { setSlowdown } from '../system/slowdown.ts';
 import { type GuestJob, JOB_FILE, runFiles } from './guest-job.ts';
 
 const shared = process.argv[2] ?? '';
 try {
   const job = JSON.parse(await readFile(join(shared, JOB_FILE), 'utf8')) as GuestJob;
+  setSlowdown(job.slowdown);
   if (job.modules.length > 0) {
     // A module that will not load shows up as a missing capability in the run itself.
     const out = await runCommand(['modprobe', '-a', ...job.modules], {
@@ -22,18 +26,25 @@ try {
     if (out.exitCode !== 0) process.stderr.write(out.stderr);
   }
   // Not the console's tty: the host reads these lines, and escape codes would garble them.
-  const stderr = createWriteStream('', { fd: 2, autoClose: false });
-  for (const [i, argv] of job.runs.entries()) {
+  const progress = progressPrinter(
+    createWriteStream('', { fd: 2, autoClose: false }) as unknown as NodeJS.WriteStream,
+  );
+  for (const [i, scenario] of job.scenarios.entries()) {
     const files = runFiles(shared, i);
-    const stdout = createWriteStream(files.stdout);
+    let result: object;
     try {
-      await main(argv, { stdout, stderr } as unknown as Io);
-    } finally {
-      stdout.end();
-      await once(stdout, 'finish');
+      const run = await runScenario({ scenario, outDir: files.out, progress });
+      if (run.outDir) await writeFile(join(run.outDir, 'report.html'), renderHtmlReport(run));
+      result = run;
+    } catch (error) {
+      // The host reports it as this kernel's error; the message carries command and stderr.
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`natlab: ${reason}\n`);
+      result = { scenario: scenario.name, verdict: 'error', reason };
     }
+    await writeFile(files.stdout, JSON.stringify(result));
   }
 } catch (error) {
   process.stderr.write(`natlab-guest: ${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = EXIT.error;
+  process.exitCode = 2;
 }

@@ -19,6 +19,7 @@ for arg in $(cat /proc/cmdline); do
     natlab.shared=*) SHARED="${arg#*=}" ;;
     natlab.project=*) PROJECT="${arg#*=}" ;;
     natlab.node=*) NODE="${arg#*=}" ;;
+    natlab.entry=*) ENTRY="${arg#*=}" ;;
     natlab.probe) PROBE=1 ;;
   esac
 done
@@ -48,4 +49,4 @@ cp /bin/busybox /stage2.sh /newroot/run/natlab-guest/
 # /tmp stays the overlay of the host's: tsx's transform cache there spares the guest ~15 s.
 # switch_root from PID 1, not chroot from a child: the kernel's modprobe helper shares PID 1's root.
 exec switch_root /newroot /run/natlab-guest/busybox sh /run/natlab-guest/stage2.sh \
-  "$NODE" "$PROJECT" "$SHARED"
+  "$NODE" "$PROJECT" "$SHARED" "$ENTRY"
