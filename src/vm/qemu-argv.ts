@@ -66,6 +66,8 @@ export function guestCommandLine(
     // A panic reboots at once, and -no-reboot turns that into qemu exiting.
     'panic=-1',
     'rdinit=/init',
+    // Under TCG on a busy host the IO-APIC timer check can miss its ticks and panic the boot.
+    'no_timer_check',
     ...Object.entries(params).map(([k, v]) => (v === true ? `natlab.${k}` : `natlab.${k}=${v}`)),
     ...extra,
   ];
