@@ -22,6 +22,8 @@ interface CapabilityTest {
   argv: string[];
   /** Tried when argv fails: another tool that gives the same feature. */
   orElse?: string[];
+  /** Must also succeed: a tool the feature cannot work without. */
+  alsoArgv?: string[];
   input?: string;
   /** Named in skip messages. */
   feature: string;
@@ -74,7 +76,9 @@ export const CAPABILITY_TESTS: Record<Capability, CapabilityTest> = {
   mininet: {
     inNamespace: false,
     argv: ['mn', '--version'],
-    feature: 'Mininet (mn)',
+    // Its LinuxBridge switch, the only one without Open vSwitch, runs brctl (bridge-utils).
+    alsoArgv: ['brctl', '--version'],
+    feature: 'Mininet (mn) with brctl (bridge-utils) for its LinuxBridge switches',
     detail: (out) => `mn ${out.trim()}`,
   },
 };
@@ -109,11 +113,16 @@ export async function probeCapabilities(
         ...(await tryCommand(inScratch(test, test.argv), test)),
       };
       if (!result.available && test.orElse) {
-        const other = await tryCommand(inScratch(test, test.orElse), test);
+        const other = await tryCommand(inScratch(test, test.orElse), test, test.orElse);
         const how = `${result.how}, then ${test.orElse.join(' ')}`;
         result = other.available
           ? { name, how: test.orElse.join(' '), ...other }
           : { name, how, available: false, detail: `${result.detail}; ${other.detail}` };
+      }
+      if (result.available && test.alsoArgv) {
+        const also = await tryCommand(inScratch(test, test.alsoArgv), test, test.alsoArgv);
+        if (!also.available)
+          result = { name, how: `${result.how}, ${test.alsoArgv.join(' ')}`, ...also };
       }
       results.push(result);
     }
@@ -132,6 +141,7 @@ export async function probeCapabilities(
 async function tryCommand(
   argv: string[],
   test: CapabilityTest,
+  tool = test.argv,
 ): Promise<{ available: boolean; detail: string }> {
   try {
     const out = await runCommand(argv, {
@@ -139,7 +149,8 @@ async function tryCommand(
       stage: 'preflight',
       input: test.input,
       allowFailure: true,
-      timeoutMs: 10_000,
+      // Generous: a busy machine can take seconds to start Mininet's Python.
+      timeoutMs: 30_000,
     });
     if (out.exitCode !== 0) {
       return {
@@ -149,11 +160,13 @@ async function tryCommand(
     }
     return { available: true, detail: test.detail?.(out.stdout, out.stderr) ?? 'works' };
   } catch (error) {
+    // A probe that hangs says nothing about the feature: an error, never a skip.
+    if (error instanceof NatlabError && error.code !== 'COMMAND_FAILED') throw error;
     // A tool that is not installed cannot even start.
     const reason = error instanceof NatlabError ? error.shortMessage : String(error);
     return {
       available: false,
-      detail: /ENOENT/.test(reason) ? `${test.argv[0]} is not installed` : reason,
+      detail: /ENOENT/.test(reason) ? `${tool[0]} is not installed` : reason,
     };
   }
 }
