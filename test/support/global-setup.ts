@@ -1,50 +1,16 @@
 // Around the whole test run:
 // - every run's output directory (and anything else the tests put in the temp dir) goes into one
 //   directory that is removed at the end, so `npm test` leaves nothing in /tmp;
-// - the root network namespace is fingerprinted before and after: natlab must never change it.
+// - the root network namespace is fingerprinted before and after: natlab must never change it. A
+//   change is written to ROOT_CHANGED, which scripts/test-summary.mjs counts as a failed test.
 
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { dirname, join } from 'node:path';
 import { ensureSbinOnPath } from '../../src/preflight/check-environment.ts';
+import { fingerprintChanges, rootFingerprint } from './root-fingerprint.ts';
 
-const COMMANDS: string[][] = [
-  ['ip', '-o', 'link', 'show'],
-  ['ip', '-o', 'addr', 'show'],
-  ['ip', '-4', 'route', 'show', 'table', 'all'],
-  ['ip', '-6', 'route', 'show', 'table', 'all'],
-  ['ip', 'netns', 'list'],
-  ['iptables-save'],
-  ['nft', 'list', 'ruleset'],
-];
-
-/** What natlab could change in the root namespace, without what changes on its own. */
-export async function rootFingerprint(): Promise<string> {
-  const parts: string[] = [];
-  for (const argv of COMMANDS) {
-    const [file = '', ...args] = argv;
-    const run = await execa(file, args, { reject: false, timeout: 10_000 });
-    const text = String(run.stdout)
-      .split('\n')
-      .filter((l) => !l.startsWith('#'))
-      .map((l) =>
-        l
-          .replace(/\s(state|qlen|expires|valid_lft|preferred_lft)\s\S+/g, '')
-          .replace(/\[\d+:\d+\]/g, '')
-          .replace(/<[^>]*>/g, ''),
-      )
-      .join('\n');
-    parts.push(`$ ${argv.join(' ')}\n${text}`);
-  }
-  parts.push(
-    `ip_forward ${await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8').catch(() => '?')}`,
-  );
-  return parts.join('\n');
-}
-
-/** Read by scripts/test-summary.mjs, which counts it as a failure. */
-const ROOT_CHANGED = 'test-results/root-namespace-changed.txt';
+export const ROOT_CHANGED = 'test-results/root-namespace-changed.txt';
 
 export default async function setup(): Promise<() => Promise<void>> {
   ensureSbinOnPath();
@@ -56,13 +22,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   const before = await rootFingerprint();
   return async () => {
     await rm(dir, { recursive: true, force: true });
-    const after = await rootFingerprint();
-    if (after !== before) {
-      const was = new Set(before.split('\n'));
-      const changed = after.split('\n').filter((l) => !was.has(l));
-      throw new Error(
-        `the root network namespace changed during the tests:\n${changed.join('\n')}`,
-      );
+    const changed = fingerprintChanges(before, await rootFingerprint());
+    if (changed.length > 0) {
+      const text = `the root network namespace changed during the tests:\n${changed.join('\n')}\n`;
+      await mkdir(dirname(ROOT_CHANGED), { recursive: true });
+      await writeFile(ROOT_CHANGED, text);
+      throw new Error(text);
     }
   };
 }
