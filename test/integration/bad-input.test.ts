@@ -1,71 +1,68 @@
 // The bad-input corpus: every malformed input natlab takes (scenario files, rulesets, pcaps, CLI
 // arguments), each with its exit code and a fragment of the message that must name the problem.
 // Every case: no stack trace, and nothing left behind (namespaces, ledger entries, temp dirs).
+// Cases refused before any lab exists run without root: as root, as the user nobody (proving it);
+// otherwise as whoever runs the tests. Cases marked root run only where the lab tests do.
 
-import { readdir } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { Writable } from 'node:stream';
-import { expect, it } from 'vitest';
-import { EXIT, type Io, main } from '../../src/cli/main.ts';
-import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
-import type { BadInputCase } from '../fixtures/bad-input/cases/case.ts';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasLabCapabilities } from '../../src/preflight/check-environment.ts';
+import { type Case, type CaseOutcome, loadCases, runCase } from '../support/bad-input.ts';
 import { describeLab } from '../support/lab.ts';
-
-const CASE_DIR = 'test/fixtures/bad-input/cases';
-
-/** Every case file's cases, tagged with the file (its category). */
-async function loadCases(): Promise<(BadInputCase & { category: string })[]> {
-  const files = (await readdir(CASE_DIR)).filter((f) => f.endsWith('.ts') && f !== 'case.ts');
-  const all = [];
-  for (const file of files.sort()) {
-    const { CASES } = (await import(`../../${CASE_DIR}/${file}`)) as { CASES: BadInputCase[] };
-    all.push(...CASES.map((c) => ({ ...c, category: file.slice(0, -3) })));
-  }
-  return all;
-}
 
 const CASES = await loadCases();
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
+function expectRefused(c: Case, { code, stderr, leftBehind }: CaseOutcome): void {
+  expect({ code, stderr }).toMatchObject({ code: c.exit });
+  expect(stderr).toMatch(c.message);
+  // A user error is a message, never a stack.
+  expect(stderr).not.toMatch(/^\s+at /m);
+  expect(leftBehind).toEqual([]);
 }
 
-async function leftovers(): Promise<string[]> {
-  const list = (dir: string, prefix: string) =>
-    readdir(dir).then(
-      (names) => names.filter((n) => n.startsWith(prefix)).map((n) => `${dir}/${n}`),
-      () => [] as string[],
-    );
-  return [
-    ...(await list('/run/netns', 'nl-')),
-    ...(await list(LEDGER_DIR, '')),
-    ...(await list(tmpdir(), 'natlab-')),
-  ];
+/** Every root-free case, in one child process as nobody. */
+async function runAsNobody(): Promise<Record<string, CaseOutcome>> {
+  const tmp = await mkdtemp(join(tmpdir(), 'nobody-'));
+  await chmod(tmp, 0o777);
+  const run = await execa(
+    'setpriv',
+    [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      '--import',
+      'tsx',
+      'test/support/bad-input-without-root.ts',
+    ],
+    // A temp dir of its own: what it leaves there is its own, not another test's.
+    { cwd: resolve(import.meta.dirname, '../..'), timeout: 120_000, env: { TMPDIR: tmp } },
+  );
+  return JSON.parse(String(run.stdout));
 }
 
-describeLab('the bad-input corpus', () => {
-  it('holds at least 30 malformed inputs', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(30);
-  });
+describe('the bad-input corpus, without root', () => {
+  let asNobody: Record<string, CaseOutcome> | undefined;
+  beforeAll(async () => {
+    if (await hasLabCapabilities()) asNobody = await runAsNobody();
+  }, 150_000);
 
-  it.each(CASES)(
+  it.each(CASES.filter((c) => !c.root))(
     '$category: $input: exit $exit, names the problem, leaves nothing',
-    async ({ argv, exit, message }) => {
-      const before = await leftovers();
-      const stdout = new Capture();
-      const stderr = new Capture();
-      const code = await main(argv, { stdout, stderr } as unknown as Io);
-      expect({ code, stderr: stderr.text }).toMatchObject({ code: exit });
-      expect(stderr.text).toMatch(message);
-      // A user error is a message, never a stack.
-      expect(stderr.text).not.toMatch(/^\s+at /m);
-      // Nothing new; a run may prune old temporary directories of dead runs (KEPT_RUN_DIRS).
-      expect((await leftovers()).filter((left) => !before.includes(left))).toEqual([]);
-      expect(exit).not.toBe(EXIT.pass);
+    async (c) => {
+      const outcome = asNobody ? asNobody[c.id] : await runCase(c);
+      if (!outcome) throw new Error(`${c.id} did not run as nobody`);
+      expectRefused(c, outcome);
     },
+  );
+});
+
+describeLab('the bad-input corpus, as root', () => {
+  it.each(CASES.filter((c) => c.root))(
+    '$category: $input: exit $exit, names the problem, leaves nothing',
+    async (c) => expectRefused(c, await runCase(c)),
   );
 });
