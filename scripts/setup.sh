@@ -98,6 +98,3 @@ if ! fresh_marker; then
     for ((i = 0; i <= level; i++)); do touch "$(marker "$i")"; done
   fi
 fi
-
-# Hook point: steps that depend on the sources rather than on the machine (such as building dist/
-# when src/ is newer) go here, after the marker check, so a warm machine still runs them.
