@@ -12,14 +12,21 @@
 #     --backend mininet and npm run bench use.
 #   --test-tools: also what only the tests use: Debian's chromium (with a font) to load
 #     report.html, and tshark (with mergecap) to cross-check the decoder.
+# --system-only (first, before a level): the system packages alone, always checked, no marker and
+#   no node_modules: for `natlab setup` in an installed copy, whose node_modules are the user's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LEVELS=(--node-only '' --vm-tools --bench-tools --test-tools)
+system_only=0
+if [[ "${1:-}" == "--system-only" ]]; then
+  system_only=1
+  shift
+fi
 level=-1
 for i in "${!LEVELS[@]}"; do [[ "${1:-}" == "${LEVELS[$i]}" ]] && level=$i; done
 if ((level < 0 || $# > 1)); then
-  echo "natlab setup: usage: scripts/setup.sh [--node-only|--vm-tools|--bench-tools|--test-tools]" >&2
+  echo "natlab setup: usage: scripts/setup.sh [--system-only] [--node-only|--vm-tools|--bench-tools|--test-tools]" >&2
   exit 2
 fi
 
@@ -88,7 +95,9 @@ install_node_modules() {
   fi
 }
 
-if ! fresh_marker; then
+if ((system_only)); then
+  install_packages
+elif ! fresh_marker; then
   ok=1
   install_packages || ok=0
   install_node_modules
