@@ -276,6 +276,8 @@ async function candidates(
   signal: AbortSignal,
   io: Io,
 ): Promise<number> {
+  // Before the directory: a malformed map must not leave it behind.
+  const ifaceMap = parseIfaceMap(values['iface-map']);
   // One directory for all candidates, printed, like a single run's.
   const outDir = paths.out ?? (await makeRunDir(`${scenario.name}-candidates`));
   // A directory natlab chose is named only in a result; without one, nobody would find it.
@@ -283,7 +285,7 @@ async function candidates(
   const runs = await runCandidates({
     scenario,
     files: (values.ruleset ?? []).map((f) => fromUserDir(f)),
-    ifaceMap: parseIfaceMap(values['iface-map']),
+    ifaceMap,
     outDir,
     signal,
     progress: progressPrinter(io.stderr),
