@@ -8,7 +8,9 @@ import { settleAll } from '../system/settle-all.ts';
 import type { StartProcessOptions } from '../system/start-process.ts';
 import type { TeardownStack } from '../system/teardown-stack.ts';
 
-const HTTP_SERVER = fileURLToPath(new URL('./http-echo-server.mjs', import.meta.url));
+const HTTP_SERVER = fileURLToPath(new URL('./http-echo-server.py', import.meta.url));
+/** Debian's python3: a pyenv shim on PATH would add its own start-up to every run. */
+const PYTHON = '/usr/bin/python3';
 
 interface ServiceCommand {
   argv: string[];
@@ -26,7 +28,9 @@ export function serviceCommand(service: ServiceDef, node: string, runId: string)
   }
   return {
     argv: [
-      process.execPath,
+      PYTHON,
+      // No site packages: nothing to import but the standard library.
+      '-S',
       HTTP_SERVER,
       `--port=${service.port}`,
       `--node=${node}`,

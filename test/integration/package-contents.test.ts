@@ -31,7 +31,7 @@ it('holds the compiled code with its declarations, the catalog, setup.sh and the
     'dist/index.d.ts',
     'dist/cli/natlab.js',
     'dist/scenario/scenario-child.js',
-    'dist/services/http-echo-server.mjs',
+    'dist/services/http-echo-server.py',
     'dist/backend/mininet/mininet-driver.py',
     'dist/vm/guest/init.sh',
     'scenarios/hairpin-broken.ts',
