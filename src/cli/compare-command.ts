@@ -1,12 +1,14 @@
-// `npm run compare [-- names...] [--json]`: runs the hairpin family and its alternatives, one after
-// another, and prints one table measured from their captures.
+// `npm run compare [-- names...] [--json] [--scenarios DIR]`: runs the hairpin family and its
+// alternatives (or the named scenarios, or every scenario of DIR), one after another, and prints
+// one table measured from their captures. Every scenario loads before the first lab is built.
 
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NatlabError } from '../errors.ts';
 import { type ComparisonRow, compareRow, renderComparison } from '../report/comparison.ts';
 import { glyphsFor } from '../report/terminal-report.ts';
 import { runScenario } from '../run/run-scenario.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { listScenarioNames, loadScenarios } from '../scenario/load-scenario.ts';
 import type { Io } from './main.ts';
 
 export const COMPARED = [
@@ -28,12 +30,23 @@ export async function compare(argv: string[], io: Io = process): Promise<number>
     io.stderr.write(`natlab compare: ${(error as Error).message}\n`);
     return 2;
   }
-  const names = args.positionals.length > 0 ? args.positionals : COMPARED;
   const rows: ComparisonRow[] = [];
   try {
-    for (const [i, name] of names.entries()) {
-      io.stderr.write(`[${i + 1}/${names.length}] ${name}\n`);
-      rows.push(compareRow(await runScenario({ scenario: await loadScenario(name) })));
+    // A directory of the user's: its scenarios by name, or all of them.
+    const dir =
+      args.values.scenarios === undefined
+        ? undefined
+        : resolve(process.env.INIT_CWD ?? '.', args.values.scenarios);
+    const names =
+      args.positionals.length > 0
+        ? args.positionals
+        : dir === undefined
+          ? COMPARED
+          : await listScenarioNames(dir);
+    const scenarios = await loadScenarios(names, dir);
+    for (const [i, scenario] of scenarios.entries()) {
+      io.stderr.write(`[${i + 1}/${scenarios.length}] ${scenario.name}\n`);
+      rows.push(compareRow(await runScenario({ scenario })));
     }
   } catch (error) {
     io.stderr.write(
@@ -51,7 +64,10 @@ function parseCompareArgs(argv: string[]) {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      scenarios: { type: 'string' },
+    },
   });
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { compare } from '../../src/cli/compare-command.ts';
 import { EXIT, main } from '../../src/cli/main.ts';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
@@ -101,4 +102,18 @@ describeLab('natlab run over a directory, --jobs 3', () => {
     expect(junit).toContain('<testsuite name="rejected-ruleset" tests="1" failures="0" errors="1"');
     expect(junit).toMatch(/<failure message="[^"]*">[^<]*asymmetric-reply/);
   }, 400_000);
+
+  it('compare --scenarios DIR measures the named scenarios of that directory', async () => {
+    const { out: text, io } = fakeIo();
+    const code = await compare(
+      ['--scenarios', SUITE, 'hairpin-unfixed', 'hairpin-masquerade', '--json'],
+      io,
+    );
+    expect(code).toBe(0);
+    const rows = JSON.parse(text.stdout) as { scenario: string; worksFromLan?: boolean }[];
+    expect(rows.map((r) => [r.scenario, r.worksFromLan])).toEqual([
+      ['hairpin-unfixed', false],
+      ['hairpin-masquerade', true],
+    ]);
+  }, 120_000);
 });
