@@ -7,7 +7,7 @@
 #   --node-only: node_modules only (for commands that need no system package).
 #   (none): the tools a scenario drives.
 #   --vm-tools: also what --kernel needs to boot another kernel: qemu, a static busybox for the
-#     guest's initramfs, and depmod to index a fetched kernel's modules.
+#     guest's initramfs, depmod to index a fetched kernel's modules, xz and zstd to unpack them.
 #   --bench-tools: also Mininet, with bridge-utils (brctl) for its LinuxBridge switches, which
 #     --backend mininet and npm run bench use.
 #   --test-tools: also what only the tests use: Debian's chromium (with a font) to load
@@ -57,6 +57,9 @@ missing_packages() {
     find_tool qemu-system-x86_64 || echo qemu-system-x86
     installed busybox-static || echo busybox-static
     find_tool depmod || echo kmod
+    # A Debian kernel's image and modules come xz- or zstd-compressed.
+    find_tool xz || echo xz-utils
+    find_tool zstd || echo zstd
   fi
   if ((level >= 3)); then
     find_tool mn || echo mininet
