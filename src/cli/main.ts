@@ -1,5 +1,5 @@
-// `npm run scenario <name> [-- --json --out DIR --keep]` and `--list`. Takes argv as a parameter so
-// tests can call it in-process. Exit codes: 0 pass, 1 check failed, 2 bad input or harness error,
+// `natlab run <name> [--json --out DIR --keep]`, `--list`, `--doctor` (`npm run scenario` in the
+// checkout). Takes argv as a parameter so tests can call it in-process. Exit codes: 0 pass, 1 check failed, 2 bad input or harness error,
 // 4 skipped, 130 interrupted.
 
 import { rm, writeFile } from 'node:fs/promises';
@@ -45,11 +45,13 @@ import { runManyCommand } from './run-many-command.ts';
 
 export const EXIT = { pass: 0, fail: 1, error: 2, skip: 4, interrupted: 130 } as const;
 
-const USAGE = `usage: npm run scenario <name> [-- --json] [--out DIR] [--keep]
-       npm run scenario <name|dir|file.ts>... -- [--jobs N] [--filter PATTERN]
-       npm run scenario <name>... -- --kernel K [--kernel K2]
-       npm run scenario -- --list
-       npm run scenario -- --doctor
+const USAGE = `usage: natlab run <name> [--json] [--out DIR] [--keep]
+       natlab run <name|dir|file.ts>... [--jobs N] [--filter PATTERN]
+       natlab run <name>... --kernel K [--kernel K2]
+       natlab list
+       natlab doctor
+  In natlab's checkout: npm run scenario <name> -- [options] (npm needs the --),
+  npm run scenario -- --list, npm run scenario -- --doctor
 
   --json       print the result as JSON on stdout, and nothing else there
   --out DIR    keep pcaps, result.json and report.html in DIR (default: a fresh directory, printed)

@@ -26,7 +26,7 @@ export async function ensureVmTools(say: (line: string) => void, signal?: AbortS
     say(
       `installing what a guest kernel needs (${missing.join(', ')}): scripts/setup.sh --vm-tools`,
     );
-    await runCommand(['bash', SETUP, '--vm-tools'], {
+    await runCommand(['bash', SETUP, '--system-only', '--vm-tools'], {
       action: 'install the VM tools',
       stage: 'vm',
       timeoutMs: 1_800_000,
@@ -36,7 +36,7 @@ export async function ensureVmTools(say: (line: string) => void, signal?: AbortS
   }
   if (missing.length > 0) {
     throw new NatlabError(
-      `booting another kernel needs ${missing.join(', ')}: run scripts/setup.sh --vm-tools as root (Debian packages qemu-system-x86, busybox-static, kmod)`,
+      `booting another kernel needs ${missing.join(', ')}: run natlab setup --vm-tools as root (Debian packages qemu-system-x86, busybox-static, kmod)`,
       { code: 'MISSING_TOOL', stage: 'vm' },
     );
   }

@@ -34,7 +34,7 @@ describe('natlab CLI', () => {
     const { out, io } = fakeIo();
     expect(await main(['hairpin-broken', '--frobnicate'], io)).toBe(EXIT.error);
     expect(out.stderr).toMatch(/Unknown option '--frobnicate'/);
-    expect(out.stderr).toMatch(/usage: npm run scenario/);
+    expect(out.stderr).toMatch(/usage: natlab run <name>/);
   });
 
   it('exits 2 for --out without a value', async () => {
