@@ -31,6 +31,7 @@ import {
 } from '../report/scenario-result.ts';
 import { applyRulesets } from '../rulesets/apply-rulesets.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
+import { validateScenario } from '../scenario/validate-scenario.ts';
 import { startServices } from '../services/start-services.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { TeardownStack } from '../system/teardown-stack.ts';
@@ -104,7 +105,12 @@ export async function runScenario({
 
   const plan = await step(
     'plan',
-    async () => planTopology(scenario.def, { scenario: scenario.name, runId }),
+    // Checked again here: a definition handed to the API never went through the loader.
+    async () =>
+      planTopology(validateScenario(scenario.def, scenario.name), {
+        scenario: scenario.name,
+        runId,
+      }),
     (p) =>
       `run ${runId}: ${p.nodes.length} nodes, ${p.links.length} links, ${p.captures.length} capture points`,
   );

@@ -7,6 +7,7 @@ import { NatlabError } from '../errors.ts';
 import { readInputFile } from '../system/read-input-file.ts';
 import type { ScenarioDef } from './define-scenario.ts';
 import { importInChild } from './import-in-child.ts';
+import { validateScenario } from './validate-scenario.ts';
 
 export const SCENARIOS_DIR = resolve(import.meta.dirname, '../../scenarios');
 
@@ -145,7 +146,7 @@ function toScenario(name: string, file: string, def: unknown): LoadedScenario {
       `scenario "${name}" must export default defineScenario({ description, nodes, links, ... })`,
     );
   }
-  return { name, file, def: def as ScenarioDef };
+  return { name, file, def: validateScenario(def, name) };
 }
 
 function invalid(message: string): NatlabError {

@@ -262,30 +262,6 @@ describe('planTopology', () => {
       /switch sw cannot have routes/,
     ],
     [
-      'a sysctl outside net.*',
-      (d) => {
-        d.nodes.a = { ...d.nodes.a, sysctls: { 'vm.swappiness': '10' } } as never;
-      },
-      /node a: sysctl "vm\.swappiness" is refused: sysctl keys are net\.\* settings/,
-    ],
-    [
-      'a sysctl value holding a newline',
-      (d) => {
-        d.nodes.a = {
-          ...d.nodes.a,
-          sysctls: { 'net.ipv4.ip_forward': '1\nlink add evil type bridge' },
-        } as never;
-      },
-      /sysctl net\.ipv4\.ip_forward value "1\\nlink add evil type bridge" is refused/,
-    ],
-    [
-      'a sysctl key with a path in it',
-      (d) => {
-        d.nodes.a = { ...d.nodes.a, sysctls: { 'net.ipv4/../../vm.swappiness': '1' } } as never;
-      },
-      /sysctl "net\.ipv4\/\.\.\/\.\.\/vm\.swappiness" is refused/,
-    ],
-    [
       'an interface name the kernel refuses',
       (d) => {
         d.nodes.all = { kind: 'host', interfaces: { eth0: {} } };

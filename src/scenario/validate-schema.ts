@@ -1,0 +1,131 @@
+// The scenario model as a run-time schema: the same shapes as the documented interfaces in
+// define-scenario.ts, which the assertions at the end hold equal at compile time.
+
+import { z } from 'zod';
+import {
+  CAPABILITIES,
+  DIAGNOSIS_RULES,
+  type FlowExpectationDef,
+  type NodeDef,
+  type ProbeDef,
+  RULESET_FORMATS,
+  type ScenarioDef,
+} from './define-scenario.ts';
+import { sysctlProblem } from './validate-sysctls.ts';
+
+/** Names, references, addresses: one line, and short. Their format is checked by the plan. */
+const text = z.string().max(4096);
+/** Ruleset text, within the same limit as a ruleset file. */
+const longText = z.string().max(4 * 1024 * 1024);
+const port = z.int().min(1).max(65535);
+/** A match port: 0 is a port a packet can carry. */
+const matchPort = z.int().min(0).max(65535);
+/** Up to two minutes: a probe that waits longer tests nothing a lab can show. */
+const timeoutMs = z.int().min(1).max(120_000);
+const nameTable = z.record(text, z.union([text, z.array(text)]));
+
+const interfaceDef = z.strictObject({
+  addresses: z.array(text).optional(),
+  bridge: z.array(text).optional(),
+  nfCallIptables: z.boolean().optional(),
+  hairpin: z.boolean().optional(),
+});
+
+const routeDef = z.strictObject({ to: text, via: text });
+
+const rulesetDef = z.strictObject({ format: z.enum(RULESET_FORMATS), text: longText });
+
+const serviceDef = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('http'), port }),
+  z.strictObject({ kind: z.literal('dns'), records: nameTable }),
+]);
+
+const sysctls = z.record(text, text).superRefine((settings, context) => {
+  for (const [key, value] of Object.entries(settings)) {
+    const problem = sysctlProblem(key, value);
+    if (problem) context.addIssue({ code: 'custom', message: problem, path: [key] });
+  }
+});
+
+const nodeDef = z.strictObject({
+  kind: z.enum(['host', 'router', 'switch']),
+  interfaces: z.record(text, interfaceDef).optional(),
+  routes: z.array(routeDef).optional(),
+  neighbors: z.record(text, text).optional(),
+  ipv6: z.boolean().optional(),
+  hosts: nameTable.optional(),
+  nameserver: text.optional(),
+  sysctls: sysctls.optional(),
+  rulesets: z.array(rulesetDef).optional(),
+  services: z.array(serviceDef).optional(),
+});
+
+const probeCommon = {
+  name: text,
+  from: text,
+  expect: z.enum(['connects', 'fails', 'either']),
+  connectTimeoutMs: timeoutMs.optional(),
+};
+
+const probeDef = z.union([
+  z.strictObject({ ...probeCommon, url: text, serverSees: text.optional() }),
+  z.strictObject({ ...probeCommon, ping: text, broadcast: z.boolean().optional() }),
+]);
+
+const packetMatch = z.strictObject({
+  proto: z.enum(['tcp', 'udp', 'icmp', 'arp']).optional(),
+  src: text.optional(),
+  dst: text.optional(),
+  sport: matchPort.optional(),
+  dport: matchPort.optional(),
+  tcp: z
+    .strictObject({
+      syn: z.boolean().optional(),
+      ack: z.boolean().optional(),
+      fin: z.boolean().optional(),
+      rst: z.boolean().optional(),
+      psh: z.boolean().optional(),
+    })
+    .optional(),
+  direction: z.enum(['in', 'out']).optional(),
+});
+
+const flowDef = z.strictObject({
+  name: text.optional(),
+  at: text,
+  during: text.optional(),
+  match: packetMatch,
+  expect: z.enum(['seen', 'absent']),
+});
+
+export const scenarioSchema = z.strictObject({
+  description: z.string().max(65_536),
+  nat: z
+    .strictObject({
+      node: text,
+      ifaceMap: z.record(text, text).optional(),
+      interfaceLists: z.record(text, z.array(text)).optional(),
+    })
+    .optional(),
+  needs: z.array(z.enum(CAPABILITIES)).optional(),
+  diagnosis: z.partialRecord(z.enum(DIAGNOSIS_RULES), z.boolean()).optional(),
+  stormGuard: z.strictObject({ maxPacketsPerSecond: z.int().min(1).max(100_000_000) }).optional(),
+  nodes: z.record(text, nodeDef),
+  links: z.array(z.strictObject({ a: text, b: text })),
+  probes: z.array(probeDef).optional(),
+  flows: z.array(flowDef).optional(),
+  captures: z.array(text).optional(),
+});
+
+/** True only when A and B are the same type: neither may have a field the other lacks. */
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+
+/** Compiles only while the schema infers exactly the documented interfaces: they cannot drift. */
+export type SchemaMatchesInterfaces = [
+  Assert<Same<z.infer<typeof nodeDef>, NodeDef>>,
+  Assert<Same<z.infer<typeof probeDef>, ProbeDef>>,
+  Assert<Same<z.infer<typeof flowDef>, FlowExpectationDef>>,
+  Assert<Same<z.infer<typeof scenarioSchema>, ScenarioDef>>,
+];
