@@ -77,10 +77,14 @@ describeLab('the small-office example, with natlab installed from its npm pack t
       cwd: repo,
       env: { ...userEnv, CI: 'true' },
       extendEnv: false,
+      all: true,
       reject: false,
       timeout: 300_000,
     });
-    const json = JSON.parse(await readFile(report, 'utf8')) as VitestReport;
+    const text = await readFile(report, 'utf8').catch(() => {
+      throw new Error(`vitest wrote no report (exit ${run.exitCode}):\n${run.all ?? run.stderr}`);
+    });
+    const json = JSON.parse(text) as VitestReport;
     for (const scenario of SCENARIOS) {
       const result = await readFile(
         join(repo, 'test-results/natlab', scenario, 'result.json'),
