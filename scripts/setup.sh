@@ -40,10 +40,12 @@ fresh_marker() {
   [[ -f "$m" && "$m" -nt package-lock.json && "$m" -nt scripts/setup.sh ]]
 }
 
-# command -> Debian package (dnsmasq-base: the binary without a system service on port 53)
+# command -> Debian package (dnsmasq-base: the binary without a system service on port 53;
+# python3-minimal: enough for the HTTP echo service, which imports only the standard library)
 declare -A PACKAGES=(
   [ip]=iproute2 [iptables]=iptables [nft]=nftables [ebtables]=ebtables [tcpdump]=tcpdump
   [curl]=curl [conntrack]=conntrack [ping]=iputils-ping [sysctl]=procps [dnsmasq]=dnsmasq-base
+  [python3]=python3-minimal
 )
 
 find_tool() { PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; }

@@ -30,7 +30,10 @@ const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
 export function toolsFor(plan: TopologyPlan): string[] {
   const tools = new Set(['ip', 'sysctl', 'tcpdump']);
   for (const probe of plan.probes) tools.add(probe.kind === 'ping' ? 'ping' : 'curl');
-  if (plan.nodes.some((n) => n.services.some((s) => s.kind === 'dns'))) tools.add('dnsmasq');
+  const services = plan.nodes.flatMap((n) => n.services);
+  if (services.some((s) => s.kind === 'dns')) tools.add('dnsmasq');
+  // The HTTP echo service is a Python script (src/services/http-echo-server.py).
+  if (services.some((s) => s.kind === 'http')) tools.add('python3');
   for (const node of plan.nodes) {
     for (const ruleset of node.rulesets)
       for (const tool of RULESET_TOOLS[ruleset.format]) tools.add(tool);
