@@ -42,9 +42,11 @@ it('holds the compiled code with its declarations, the catalog, setup.sh and the
   }
 });
 
-it('holds no tests, fixtures, TypeScript sources, examples or lock file', () => {
+it('holds no tests, fixtures, TypeScript sources, examples, lock file or build stamp', () => {
   const unwanted = files.filter((f) =>
-    /^(test|src|examples|bench|node_modules)\/|^package-lock\.json$|\.test\./.test(f),
+    /^(test|src|examples|bench|node_modules)\/|^package-lock\.json$|^dist\/\.built$|\.test\./.test(
+      f,
+    ),
   );
   expect(unwanted).toEqual([]);
 });
