@@ -1,6 +1,7 @@
 // Imports scenario files in a child node process, a deadline per file: a file that loops, awaits
 // forever or ends its process while loading is an error naming it, and an interrupt kills the child.
 
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +17,12 @@ export interface ImportInChildOptions {
   /** How long one file may take to load, the child's start-up included. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The child's resident memory bound (a file that reads /dev/zero grows without end). */
+  maxRssBytes?: number;
 }
+
+const MAX_RSS_BYTES = 2 * 1024 ** 3;
+const RSS_CHECK_MS = 200;
 
 // tsx from natlab's own dependencies, never from the user's directory; the child script beside this
 // module, as .ts from the sources or .js once compiled.
@@ -41,7 +47,7 @@ export async function importInChild(
 
 async function runChild(
   files: readonly string[],
-  { timeoutMs, signal }: ImportInChildOptions,
+  { timeoutMs, signal, maxRssBytes = MAX_RSS_BYTES }: ImportInChildOptions,
 ): Promise<ImportOutcome[]> {
   const child = execa(process.execPath, ['--import', TSX, CHILD, ...files], {
     ipc: true,
@@ -66,6 +72,12 @@ async function runChild(
       child.kill('SIGKILL');
     }, timeoutMs);
   };
+  let overMemory = false;
+  const watch = setInterval(async () => {
+    if ((await residentBytes(child.pid)) <= maxRssBytes) return;
+    overMemory = true;
+    child.kill('SIGKILL');
+  }, RSS_CHECK_MS);
   const outcomes: ImportOutcome[] = [];
   arm();
   try {
@@ -84,19 +96,28 @@ async function runChild(
     }
     const file = files[outcomes.length];
     if (file !== undefined) {
-      const how = timedOut
-        ? `did not finish loading within ${timeoutMs / 1000} s (a loop, or an await on something that never comes?)`
-        : result.exitCode === 13
-          ? 'has a top-level await that never settles'
-          : `ended its process while loading (${result.signal ?? `exit code ${result.exitCode}`})`;
+      const how = overMemory
+        ? `took more than ${Math.round(maxRssBytes / 1024 ** 2)} MiB of memory while loading (reading a device or an endless stream?)`
+        : timedOut
+          ? `did not finish loading within ${timeoutMs / 1000} s (a loop, or an await on something that never comes?)`
+          : result.exitCode === 13
+            ? 'has a top-level await that never settles'
+            : `ended its process while loading (${result.signal ?? `exit code ${result.exitCode}`})`;
       const tail = output.trim() ? `; it printed:\n${output.trim()}` : '';
       outcomes.push({ file, ok: false, error: `${how}${tail}` });
     }
     return outcomes;
   } finally {
     clearTimeout(timer);
+    clearInterval(watch);
     child.kill('SIGKILL');
   }
+}
+
+async function residentBytes(pid: number | undefined): Promise<number> {
+  // Gone (or not yet there) counts as nothing.
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
 }
 
 function toOutcome(message: ChildMessage): ImportOutcome {

@@ -1,8 +1,10 @@
 // Loading scenario files in a child process: data comes back, broken files are named, hanging
 // ones meet their deadline, an abort kills the child at once, and --list shows the good ones.
 
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../src/cli/main.ts';
+import { importInChild } from '../../src/scenario/import-in-child.ts';
 import { loadScenarios, tryLoadScenarios } from '../../src/scenario/load-scenario.ts';
 import { fakeIo } from '../support/fake-io.ts';
 import { processesMentioning } from '../support/lab.ts';
@@ -51,6 +53,20 @@ describe('loading scenario files', () => {
     // Two deadlines and two child start-ups, not an unbounded wait.
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(await processesMentioning(HANGING)).toEqual([]);
+  });
+
+  it('a file whose memory grows without end is stopped at the bound', async () => {
+    const file = resolve(HANGING, 'reads-dev-zero.ts');
+    const [outcome] = await importInChild([file], {
+      timeoutMs: 60_000,
+      maxRssBytes: 300 * 1024 ** 2,
+    });
+    expect(outcome).toEqual({
+      file,
+      ok: false,
+      error: expect.stringMatching(/took more than 300 MiB of memory while loading/),
+    });
+    expect(await processesMentioning(file)).toEqual([]);
   });
 
   it('an abort kills the loading child at once', async () => {
