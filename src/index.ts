@@ -11,6 +11,7 @@ export type { ResultFiles } from './report/write-result-files.ts';
 export type { Backend, ProgressListener, StepName } from './run/run-scenario.ts';
 export type * from './scenario/define-scenario.ts';
 export { defineScenario } from './scenario/define-scenario.ts';
+export * from './scenario/port-forward-lab.ts';
 
 /**
  * Runs one scenario on this machine's kernel (as root) and returns its ScenarioResult, the

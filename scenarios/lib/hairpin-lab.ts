@@ -8,7 +8,13 @@
 // With dmz: true the server moves to its own subnet behind router dmz0 (192.168.2.1):
 //   router dmz0 192.168.2.1 ── server 192.168.2.2
 
-import type { HttpProbeDef, NodeDef, RulesetDef, ScenarioDef } from 'natlab';
+import {
+  type HttpProbeDef,
+  type NodeDef,
+  portForwardLab,
+  type RulesetDef,
+  type ScenarioDef,
+} from 'natlab';
 
 export const PUBLIC_IP = '203.0.113.1';
 export const REMOTE_IP = '198.51.100.10';
@@ -27,52 +33,31 @@ export function hairpinLab({
   router,
   dmz = false,
 }: HairpinLabOptions): Pick<ScenarioDef, 'nodes' | 'links'> {
-  const serverIp = dmz ? DMZ_SERVER_IP : LAN_SERVER_IP;
-  const server: NodeDef = {
-    kind: 'host',
-    interfaces: { eth0: { addresses: [`${serverIp}/24`] } },
-    routes: [{ to: 'default', via: dmz ? '192.168.2.1' : ROUTER_LAN_IP }],
-    services: [{ kind: 'http', port: 80 }],
-  };
+  // The catalog is portForwardLab with its own addresses; the DMZ variant moves the server.
+  const { nodes, links } = portForwardLab({
+    publicIp: PUBLIC_IP,
+    lanCidr: '192.168.1.0/24',
+    server: LAN_SERVER_IP,
+    forwards: [{ port: 80 }],
+    rulesets: router,
+  });
+  if (!dmz) return { nodes, links };
+  const { router: gateway, server } = nodes;
+  if (!gateway || !server) throw new Error('portForwardLab gave no router or server');
   return {
     nodes: {
-      remote: {
-        kind: 'host',
-        interfaces: { eth0: { addresses: [`${REMOTE_IP}/24`] } },
-        routes: [{ to: 'default', via: '198.51.100.1' }],
-      },
-      isp: {
-        kind: 'router',
-        interfaces: {
-          eth0: { addresses: ['198.51.100.1/24'] },
-          eth1: { addresses: ['203.0.113.254/24'] },
-        },
-      },
+      ...nodes,
       router: {
-        kind: 'router',
-        interfaces: {
-          wan0: { addresses: [`${PUBLIC_IP}/24`] },
-          lan0: { addresses: [`${ROUTER_LAN_IP}/24`] },
-          ...(dmz ? { dmz0: { addresses: ['192.168.2.1/24'] } } : {}),
-        },
-        routes: [{ to: 'default', via: '203.0.113.254' }],
-        rulesets: router,
+        ...gateway,
+        interfaces: { ...gateway.interfaces, dmz0: { addresses: ['192.168.2.1/24'] } },
       },
-      lan: { kind: 'switch' },
-      server,
-      client: {
-        kind: 'host',
-        interfaces: { eth0: { addresses: [`${CLIENT_IP}/24`] } },
-        routes: [{ to: 'default', via: ROUTER_LAN_IP }],
+      server: {
+        ...server,
+        interfaces: { eth0: { addresses: [`${DMZ_SERVER_IP}/24`] } },
+        routes: [{ to: 'default', via: '192.168.2.1' }],
       },
     },
-    links: [
-      { a: 'remote:eth0', b: 'isp:eth0' },
-      { a: 'isp:eth1', b: 'router:wan0' },
-      { a: 'router:lan0', b: 'lan' },
-      { a: 'client:eth0', b: 'lan' },
-      dmz ? { a: 'router:dmz0', b: 'server:eth0' } : { a: 'server:eth0', b: 'lan' },
-    ],
+    links: [...links.filter((l) => l.a !== 'server:eth0'), { a: 'router:dmz0', b: 'server:eth0' }],
   };
 }
 

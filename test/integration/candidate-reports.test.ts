@@ -94,4 +94,27 @@ describeLab('candidate rulesets in CI reports', () => {
     expect(mismatched?.reason).toMatch(/portForwardLab/);
     expect(fixed?.verdict).toBe('pass');
   });
+
+  it("portForwardLab on the user's own addresses: their ruleset passes, the one without hairpin NAT fails for that", async () => {
+    const lab = join(ROOT, 'test/fixtures/port-forward/office-https.ts');
+    const own = await cli([lab, '--json']);
+    expect(own.exitCode).toBe(0);
+    expect(JSON.parse(String(own.stdout))).toMatchObject({ verdict: 'pass' });
+    const run = await cli([
+      lab,
+      '--ruleset',
+      join(ROOT, 'test/fixtures/port-forward/no-hairpin.nft'),
+      '--json',
+    ]);
+    expect(run.exitCode).toBe(1);
+    const [judged] = (
+      JSON.parse(String(run.stdout)) as {
+        candidates: { verdict: string; diagnosis: { rule: string; probe?: string }[] }[];
+      }
+    ).candidates;
+    expect(judged?.verdict).toBe('fail');
+    expect(judged?.diagnosis).toContainEqual(
+      expect.objectContaining({ rule: 'asymmetric-reply', probe: 'lan-client-443' }),
+    );
+  });
 });
