@@ -1,7 +1,10 @@
 // Loading scenario files in a child process: data comes back, broken files are named, hanging
 // ones meet their deadline, an abort kills the child at once, and --list shows the good ones.
 
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../src/cli/main.ts';
 import { importInChild } from '../../src/scenario/import-in-child.ts';
@@ -37,6 +40,19 @@ describe('loading scenario files', () => {
       ['UNKNOWN_SCENARIO', expect.stringMatching(/unknown scenario "no-such-file"/)],
       ['INVALID_SCENARIO', expect.stringMatching(/nodes\.a\.kind: a function is not data/)],
     ]);
+  });
+
+  it('refuses a scenario file that is a FIFO at once, without opening it for the import', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'load-scenario-fifo-'));
+    try {
+      await execa('mkfifo', [join(dir, 'fifo.ts')]);
+      const [outcome] = await tryLoadScenarios(['fifo'], dir);
+      expect(outcome?.ok ? 'loaded' : outcome?.error.message).toMatch(
+        /scenario file .*fifo\.ts: not a regular file \(a FIFO, socket or device\)/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a hanging file costs its deadline only: the files after it still load', async () => {
