@@ -126,7 +126,7 @@ function copyPlainData(raw: unknown): { value: unknown; problems: { path: Path; 
 }
 
 /** One line per problem, the path first. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown): string[] {
+function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown): string[] {
   return issues.flatMap(perKey).flatMap((issue) => describeIssue(issue, root));
 }
 

@@ -9,7 +9,7 @@ const DEVICE_TABLE = /^net\.(ipv4|ipv6|mpls)\.(conf|neigh)\./;
 const MAX_KEY = 200;
 const MAX_VALUE = 256;
 
-export const SYSCTL_RULE =
+const SYSCTL_RULE =
   'sysctl keys are net.* settings (letters, digits, "_" and "-" between dots), set inside the node\'s namespace; values are 1-256 characters without control characters';
 
 /** Why a sysctl setting is refused, or undefined when it is fine. */
