@@ -72,7 +72,7 @@ export async function startProcess(
     stdin: stdin ? 'pipe' : 'ignore',
     buffer: false,
     reject: false,
-    forceKillAfterDelay: graceMs,
+    forceKillAfterDelay: slowed(graceMs),
     // Otherwise execa ends it when natlab exits.
     cleanup: !outlive,
     detached: outlive,

@@ -1,7 +1,7 @@
 // One qemu run, bounded: it must reach the guest's init within bootTimeoutMs and power off within
 // timeoutMs, or it is killed. Reads the serial console as it comes, and explains a death from it.
 
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { NatlabError } from '../errors.ts';
 import { type QemuOptions, qemuArgv } from './qemu-argv.ts';
@@ -23,6 +23,10 @@ export interface GuestExit {
   /** From qemu's start to the guest's init printing "booted". */
   bootMs: number;
   totalMs: number;
+  /** qemu's CPU time (user + system) up to its last console line: the guest's work, whatever the load. */
+  cpuMs: number;
+  /** The same, up to "booted". */
+  bootCpuMs: number;
 }
 
 const TAIL_LINES = 25;
@@ -49,6 +53,8 @@ export async function bootGuest({
   const started = performance.now();
   const lines: string[] = [];
   let bootMs: number | undefined;
+  let cpuMs = 0;
+  let bootCpuMs = 0;
   let stopped: 'boot-timeout' | 'timeout' | 'aborted' | undefined;
   const child = execa(file, args, {
     stdin: 'ignore',
@@ -69,8 +75,11 @@ export async function bootGuest({
     partial = complete.pop() ?? '';
     for (const line of complete) {
       lines.push(line);
-      if (bootMs === undefined && BOOTED.test(line))
+      cpuMs = qemuCpuMs(child.pid) ?? cpuMs;
+      if (bootMs === undefined && BOOTED.test(line)) {
         bootMs = Math.round(performance.now() - started);
+        bootCpuMs = cpuMs;
+      }
       onLine?.(line);
     }
   });
@@ -109,5 +118,15 @@ export async function bootGuest({
     throw fail(`qemu exited with ${result.exitCode ?? result.signal}`, 'COMMAND_FAILED');
   }
   if (bootMs === undefined) throw fail('qemu exited before the guest booted', 'COMMAND_FAILED');
-  return { console: lines, bootMs, totalMs };
+  return { console: lines, bootMs, totalMs, cpuMs, bootCpuMs };
+}
+
+/** utime + stime from /proc/PID/stat, in clock ticks of 10 ms (USER_HZ is 100 on Linux). */
+function qemuCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10 || undefined;
+  } catch {
+    return undefined;
+  }
 }

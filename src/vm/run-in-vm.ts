@@ -63,6 +63,9 @@ export interface VmCosts {
   bootMs: number;
   /** qemu start to power-off. */
   guestMs: number;
+  /** qemu's CPU time to the guest's init, and to its end: what the guest cost, whatever the load. */
+  bootCpuMs: number;
+  guestCpuMs: number;
   /** The scenarios' own durations inside the guest, summed. */
   scenarioMs: number;
 }
@@ -155,6 +158,8 @@ export async function runInVm(options: VmRunOptions): Promise<VmRun> {
         accelProbeMs: accel.probed ? accelMs : 0,
         bootMs: guest.bootMs,
         guestMs: guest.totalMs,
+        bootCpuMs: guest.bootCpuMs,
+        guestCpuMs: guest.cpuMs,
         scenarioMs: results.reduce((n, r) => n + ('durationMs' in r ? r.durationMs : 0), 0),
       },
     };

@@ -1,6 +1,7 @@
-// --kernel: scenarios on Debian's 6.1 kernel in a qemu guest, next to the host's. Slow (each boot
-// is ~10 s under TCG and node starts ~15 s more in the guest), so the acceptance scenarios share one
-// boot; the failure cases use a short bound. Needs qemu, busybox-static and Debian's apt sources.
+// --kernel: scenarios on Debian's 6.1 and 6.12 kernels in a qemu guest, next to the host's. Slow
+// (each boot costs seconds of emulated CPU, node seconds more), so the acceptance scenarios share
+// one boot, 6.12 runs one scenario, and the failure cases use a short bound. Needs qemu,
+// busybox-static and Debian's apt sources.
 
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -96,6 +97,36 @@ describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
       );
       const console = await readFile(join(out, 'debian-6.1.console.log'), 'utf8');
       expect(console).toMatch(/natlab-guest: booted 6\.1\./);
+      await expectNothingLeft();
+    },
+    SLOW,
+  );
+
+  itVm(
+    "debian-6.12 from Debian 12's own packages (xz modules, a zstd kernel booted unpacked): broute connects both clients",
+    async () => {
+      // One scenario, the one whose capabilities set the kernels apart: a boot costs a minute of TCG.
+      const out = join(tmpdir(), 'natlab-kernels-6.12');
+      const run = await cli([
+        'bridge-nat-broute',
+        '--kernel',
+        'debian-6.12',
+        '--json',
+        '--out',
+        out,
+      ]);
+      const [k] = JSON.parse(String(run.stdout)).kernels;
+      expect(k).toMatchObject({ kernel: 'debian-6.12', verdict: 'pass' });
+      expect(k.release).toMatch(/^6\.12\.\d+\+deb12-amd64$/);
+      expect(k.probes.map((p: { ok: boolean }) => p.ok)).toEqual([true, true]);
+      const broute = k.capabilities.find((c: { name: string }) => c.name === 'ebtables-broute');
+      expect(broute?.available).toBe(true);
+      // Booted from the unpacked ELF through its PVH entry, not from the bzImage.
+      expect(run.stderr).not.toMatch(/booting the bzImage as it is/);
+      expect(k.costs.bootCpuMs).toBeGreaterThan(0);
+      const console = await readFile(join(out, 'debian-6.12.console.log'), 'utf8');
+      expect(console).toMatch(/natlab-guest: booted 6\.12\./);
+      expect(run.exitCode).toBe(0);
       await expectNothingLeft();
     },
     SLOW,
