@@ -47,7 +47,7 @@ describe('natlab CLI', () => {
     const cases: [string[], RegExp][] = [
       [
         ['hairpin-broken', '--kernel', 'debian-4.9'],
-        /--kernel must be host, debian-6\.1, or a path/,
+        /--kernel must be host, debian-6\.1, debian-6\.12, or a path/,
       ],
       [['hairpin-broken', '--kernel', 'host', '--kernel', 'host'], /--kernel host is named twice/],
       [
