@@ -8,7 +8,7 @@ import type { Io } from './main.ts';
 
 const HELP = `usage: natlab <command> [arguments]
 
-  run NAME...            run scenarios and check them (natlab run --help for its options)
+  run NAME|DIR|FILE...   run scenarios and check them, --jobs N at once (natlab run --help)
   list                   list the scenarios, with --scenarios DIR those of your own suite
   doctor [--json]        test which kernel and userland features this machine has
   decode [--flows] FILE  print every frame of a pcap as natlab decodes it, then its flows
