@@ -241,7 +241,7 @@ describe('candidate files', () => {
   });
 
   it.each([
-    ['a missing file', async () => join(dir, 'nope.rsc'), /cannot be read \(ENOENT\)/],
+    ['a missing file', async () => join(dir, 'nope.rsc'), /nope\.rsc: no such file/],
     ['an empty file', async () => file('empty.rules', ''), /is empty/],
     [
       'a binary file',

@@ -121,7 +121,11 @@ describe('validateScenario', () => {
     );
     const deep: Record<string, unknown> = {};
     let at = deep;
-    for (let i = 0; i < 40; i++) at = (at.x = {}) as Record<string, unknown>;
+    for (let i = 0; i < 40; i++) {
+      const inner: Record<string, unknown> = {};
+      at.x = inner;
+      at = inner;
+    }
     expect(problemsOf({ ...lab(), nat: deep })).toMatch(/nested deeper than 32 levels/);
     const sparse: unknown[] = [];
     sparse.length = 2 ** 32 - 1;
