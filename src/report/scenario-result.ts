@@ -134,3 +134,29 @@ export interface ScenarioResult {
   /** The whole run, load to teardown. */
   durationMs: number;
 }
+
+/** A result for a run that ended before any traffic (skipped, or an error): every list empty. */
+export function resultWithoutRun(
+  fields: Pick<ScenarioResult, 'scenario' | 'verdict' | 'kernel' | 'durationMs'> &
+    Partial<Pick<ScenarioResult, 'description' | 'runId' | 'reason' | 'topology' | 'timings'>>,
+): ScenarioResult {
+  // Built in the contract's key order, so result.json reads the same whatever ended the run.
+  return {
+    scenario: fields.scenario,
+    description: fields.description,
+    runId: fields.runId,
+    verdict: fields.verdict,
+    reason: fields.reason,
+    kernel: fields.kernel,
+    capabilities: [],
+    topology: fields.topology ?? { nodes: [], links: [] },
+    checks: [],
+    probes: [],
+    diagnosis: [],
+    kernelState: [],
+    captures: [],
+    rulesets: [],
+    timings: fields.timings ?? [],
+    durationMs: fields.durationMs,
+  };
+}

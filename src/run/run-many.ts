@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { NatlabError } from '../errors.ts';
 import { kernelRelease } from '../preflight/probe-capabilities.ts';
-import type { ScenarioResult, Verdict } from '../report/scenario-result.ts';
+import { resultWithoutRun, type ScenarioResult, type Verdict } from '../report/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { type Backend, newRunId, type ProgressListener, runScenario } from './run-scenario.ts';
 
@@ -137,21 +137,12 @@ export function errorResult(
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);
-  return {
+  return resultWithoutRun({
     scenario: scenario.name,
     description: scenario.def.description,
     verdict: 'error',
     reason,
     kernel: kernelRelease(),
-    capabilities: [],
-    topology: { nodes: [], links: [] },
-    checks: [],
-    probes: [],
-    diagnosis: [],
-    kernelState: [],
-    captures: [],
-    rulesets: [],
-    timings: [],
     durationMs,
-  };
+  });
 }

@@ -25,6 +25,7 @@ import {
 } from '../preflight/check-environment.ts';
 import { kernelRelease, probeCapabilities, unmetNeeds } from '../preflight/probe-capabilities.ts';
 import {
+  resultWithoutRun,
   type ScenarioResult,
   type StepTiming,
   summarizeTopology,
@@ -114,23 +115,16 @@ export async function runScenario({
     (p) =>
       `run ${runId}: ${p.nodes.length} nodes, ${p.links.length} links, ${p.captures.length} capture points`,
   );
-  const base: ScenarioResult = {
+  const base = resultWithoutRun({
     scenario: scenario.name,
     description: plan.description,
     runId,
     verdict: 'skip',
     kernel: kernelRelease(),
-    capabilities: [],
     topology: summarizeTopology(plan),
-    checks: [],
-    probes: [],
-    diagnosis: [],
-    kernelState: [],
-    captures: [],
-    rulesets: [],
     timings,
     durationMs: 0,
-  };
+  });
   const finish = (result: ScenarioResult) => ({
     ...result,
     durationMs: Math.round(performance.now() - started),
