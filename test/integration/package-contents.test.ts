@@ -63,5 +63,5 @@ it('every bin and export names a file in the tarball', () => {
 });
 
 it('its run-time dependencies are only what natlab runs with, never the dev toolchain', () => {
-  expect(Object.keys(manifest.dependencies).sort()).toEqual(['execa', 'ipaddr.js', 'tsx']);
+  expect(Object.keys(manifest.dependencies).sort()).toEqual(['execa', 'ipaddr.js', 'tsx', 'zod']);
 });
