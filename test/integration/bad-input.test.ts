@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasLabCapabilities } from '../../src/preflight/check-environment.ts';
 import { type Case, type CaseOutcome, loadCases, runCase } from '../support/bad-input.ts';
-import { describeLab } from '../support/lab.ts';
+import { AS_NOBODY, describeLab } from '../support/lab.ts';
 
 const CASES = await loadCases();
 
@@ -32,17 +32,10 @@ const NOBODY_MS = 60_000 + 5_000 * ROOT_FREE.length;
 async function runAsNobody(): Promise<Map<string, CaseOutcome | string>> {
   const tmp = await mkdtemp(join(tmpdir(), 'nobody-'));
   await chmod(tmp, 0o777);
+  const [setpriv, ...asNobody] = AS_NOBODY;
   const run = await execa(
-    'setpriv',
-    [
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      process.execPath,
-      '--import',
-      'tsx',
-      'test/support/bad-input-without-root.ts',
-    ],
+    setpriv,
+    [...asNobody, process.execPath, '--import', 'tsx', 'test/support/bad-input-without-root.ts'],
     // A temp dir of its own: what it leaves there is its own, not another test's.
     {
       cwd: resolve(import.meta.dirname, '../..'),

@@ -10,7 +10,13 @@ import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import { CAPABILITIES } from '../../src/scenario/define-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
-import { describeLab, hostHasBroute, namespacesOf, processesMentioning } from '../support/lab.ts';
+import {
+  describeLab,
+  hostHasBroute,
+  namespacesOf,
+  natlabCli,
+  processesMentioning,
+} from '../support/lab.ts';
 
 async function run(name: string): Promise<ScenarioResult> {
   const result = await runScenario({ scenario: await loadScenario(name) });
@@ -68,15 +74,7 @@ describeLab('the bridged gateway on the real kernel', () => {
   });
 
   it('bridge-loop-storm: the guard stops the loop within 2 s, exit 1 with the storm diagnosis, nothing left', async () => {
-    const cli = await execa(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'bridge-loop-storm', '--json'],
-      {
-        cwd: new URL('../..', import.meta.url).pathname,
-        reject: false,
-        timeout: 60_000,
-      },
-    );
+    const cli = await natlabCli(['bridge-loop-storm', '--json']);
     expect(cli.exitCode).toBe(1);
     const result = JSON.parse(String(cli.stdout)) as ScenarioResult;
     expect(result.verdict).toBe('fail');
@@ -92,14 +90,8 @@ describeLab('the bridged gateway on the real kernel', () => {
 
 describeLab('--doctor on the real kernel', () => {
   it('lists each capability with the command that tested it, and leaves no scratch namespace', async () => {
-    const cli = await execa(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', '--doctor', '--json'],
-      {
-        cwd: new URL('../..', import.meta.url).pathname,
-        timeout: 60_000,
-      },
-    );
+    const cli = await natlabCli(['--doctor', '--json']);
+    expect(cli.exitCode).toBe(0);
     const report = JSON.parse(String(cli.stdout));
     const names = report.capabilities.map((c: { name: string }) => c.name);
     expect(names).toEqual([...CAPABILITIES]);

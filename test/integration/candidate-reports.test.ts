@@ -5,9 +5,8 @@
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeLab } from '../support/lab.ts';
+import { describeLab, natlabCli } from '../support/lab.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const FIXTURES = join(ROOT, 'test/fixtures/rulesets');
@@ -18,12 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const cli = (args: string[]) =>
-  execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    reject: false,
-    timeout: 120_000,
-  });
+const cli = (args: string[]) => natlabCli(args, { timeout: 120_000 });
 
 describeLab('candidate rulesets in CI reports', () => {
   it('--junit with --ruleset writes a timed testsuite per candidate, failures with diagnosis and report', async () => {

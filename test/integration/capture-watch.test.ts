@@ -5,15 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NatlabError } from '../../src/errors.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
-import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+import { describeLab, namespacesOf, natlabCli, processesMentioning } from '../support/lab.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const _ROOT = resolve(import.meta.dirname, '../..');
 const broken = (await loadScenario('hairpin-broken')).def;
 
 /** Pids of the tcpdump natlab started for this pcap (ip netns exec became tcpdump in place). */
@@ -50,11 +49,7 @@ afterAll(async () => {
 describeLab('captures are watched on the real kernel', () => {
   it('a tcpdump killed mid-run (SIGKILL): exit 2 naming the capture point, no verdict, nothing left', async () => {
     const dir = join(out, 'sigkill');
-    const child = execa(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'hairpin-broken', '--out', dir],
-      { cwd: ROOT, reject: false, timeout: 60_000 },
-    );
+    const child = natlabCli(['hairpin-broken', '--out', dir]);
     let progress = '';
     const listening = new Promise<void>((done, fail) => {
       const timer = setTimeout(

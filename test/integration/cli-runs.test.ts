@@ -6,15 +6,17 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
-import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+import {
+  AS_NOBODY,
+  describeLab,
+  NATLAB_CLI,
+  namespacesOf,
+  natlabCli,
+  processesMentioning,
+} from '../support/lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const cli = (args: string[]) =>
-  execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    reject: false,
-    timeout: 60_000,
-  });
+const cli = (args: string[]) => natlabCli(args);
 
 /** Starts a run and resolves once its progress shows `marker`. */
 async function startUntil(args: string[], marker: string) {
@@ -188,20 +190,13 @@ describeLab('the natlab CLI on the real kernel', () => {
   });
 
   it('says "needs root" and exits 2 without CAP_NET_ADMIN', async () => {
-    const run = await execa(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        process.execPath,
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'hairpin-broken',
-      ],
-      { cwd: ROOT, reject: false, timeout: 30_000, env: { TSX_TSCONFIG_PATH: undefined } },
-    );
+    const [setpriv, ...asNobody] = AS_NOBODY;
+    const run = await execa(setpriv, [...asNobody, ...NATLAB_CLI, 'hairpin-broken'], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 30_000,
+      env: { TSX_TSCONFIG_PATH: undefined },
+    });
     expect(run.exitCode).toBe(2);
     expect(String(run.stderr)).toMatch(/needs root: CAP_NET_ADMIN and CAP_SYS_ADMIN/);
   });

@@ -4,12 +4,11 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildLadder } from '../../src/report/ladder.ts';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
-import { describeLab } from '../support/lab.ts';
+import { describeLab, natlabCli } from '../support/lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -41,11 +40,7 @@ describeLab('report.html in headless chromium', () => {
     // scripts/setup.sh --test-tools installs it; CI must not pass without the browser test.
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --test-tools`);
     const dir = join(out, 'run');
-    const run = await execa(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'hairpin-broken', '--out', dir],
-      { cwd: ROOT, reject: false, timeout: 60_000 },
-    );
+    const run = await natlabCli(['hairpin-broken', '--out', dir]);
     expect(run.exitCode).toBe(0);
     const result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as ScenarioResult;
     const switches = new Set(

@@ -4,21 +4,15 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
-import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+import { describeLab, namespacesOf, natlabCli, processesMentioning } from '../support/lab.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const _ROOT = resolve(import.meta.dirname, '../..');
 /** Teardown of a six-namespace lab on a loaded machine, with room; the CLI's own backstop is 30 s. */
 const BOUND_MS = 30_000;
 
-const cli = (args: string[]) =>
-  execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    reject: false,
-    timeout: 120_000,
-  });
+const cli = (args: string[]) => natlabCli(args, { timeout: 120_000 });
 
 /** Temporary run directories made by the natlab process `pid` (their marker names it). */
 async function runDirsOf(pid: number): Promise<string[]> {

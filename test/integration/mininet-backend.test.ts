@@ -3,7 +3,6 @@
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/main.ts';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
@@ -14,12 +13,13 @@ import {
   itUnless,
   missingTools,
   namespacesOf,
+  natlabCli,
   processesMentioning,
   runCliWithout,
   waitForStderr,
 } from '../support/lab.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const _ROOT = resolve(import.meta.dirname, '../..');
 const DRIVER = 'mininet-driver.py';
 // Found apart from natlab's own capability probe, so a broken probe cannot turn these into skips.
 const SCENARIOS = await listScenarioNames();
@@ -65,11 +65,7 @@ describeLab('the Mininet backend', () => {
   itMininet(
     'reports a driver that dies mid-run as an error (exit 2) with its stderr, and leaves nothing',
     async () => {
-      const child = execa(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', 'bridge-nat-hairpin-port', '--backend', 'mininet'],
-        { cwd: ROOT, reject: false, timeout: 60_000 },
-      );
+      const child = natlabCli(['bridge-nat-hairpin-port', '--backend', 'mininet']);
       // A run that never gets there (no brctl: it skips at once) is an error now, not at the timeout.
       const stderr = await waitForStderr(child, 'tcpdump listening', 55_000).catch((error) => {
         child.kill('SIGINT');

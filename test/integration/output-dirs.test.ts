@@ -4,17 +4,11 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { expect, it } from 'vitest';
-import { describeLab } from '../support/lab.ts';
+import { describeLab, natlabCli } from '../support/lab.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const cli = (args: string[]) =>
-  execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    reject: false,
-    timeout: 120_000,
-  });
+const _ROOT = resolve(import.meta.dirname, '../..');
+const cli = (args: string[]) => natlabCli(args, { timeout: 120_000 });
 
 describeLab('output directories natlab chooses', () => {
   it('a run prints its directory, which holds its pcaps and result and names its process', async () => {

@@ -6,7 +6,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { expect } from 'vitest';
 import { findStaticBusybox } from '../../src/vm/build-initramfs.ts';
 import { parseKernelSpec } from '../../src/vm/kernel-spec.ts';
@@ -16,6 +15,7 @@ import {
   hostHasBroute,
   itUnless,
   missingTools,
+  natlabCli,
   processesMentioning,
   runCliWithout,
 } from '../support/lab.ts';
@@ -29,12 +29,7 @@ const itVm = itUnless(
       : 'no static busybox: run scripts/setup.sh --test-tools'),
 );
 
-const cli = (args: string[]) =>
-  execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    reject: false,
-    timeout: SLOW,
-  });
+const cli = (args: string[]) => natlabCli(args, { timeout: SLOW });
 
 /** The Debian kernel the first test fetched (fetched here if that test did not run). */
 async function debianKernel() {

@@ -13,6 +13,20 @@ import {
   hasLabCapabilities,
 } from '../../src/preflight/check-environment.ts';
 
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The CLI's argv from the checkout, as a separate node process runs it. */
+export const NATLAB_CLI = [process.execPath, '--import', 'tsx', 'src/cli/main.ts'] as const;
+
+/** setpriv's prefix that runs a command as the user nobody, with no groups. */
+export const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] as const;
+
+/** natlab's CLI as a separate process, as users run it: its exit code is data, never a throw. */
+export function natlabCli(args: readonly string[], { timeout = 60_000 } = {}) {
+  const [node, ...rest] = NATLAB_CLI;
+  return execa(node, [...rest, ...args], { cwd: ROOT, reject: false, timeout });
+}
+
 const TOOLS = ['ip', 'sysctl', 'tcpdump', 'curl', 'iptables-restore', 'iptables-save', 'nft'];
 
 async function labProblem(): Promise<string | undefined> {
@@ -170,19 +184,7 @@ export async function runCliWithout(tool: string, args: readonly string[]) {
     : ['exec "$@"', 'sh'];
   return execa(
     'unshare',
-    [
-      '--mount',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      ...hide,
-      process.execPath,
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      ...args,
-    ],
-    { cwd: resolve(import.meta.dirname, '../..'), reject: false, timeout: 60_000 },
+    ['--mount', '--propagation', 'private', 'sh', '-c', ...hide, ...NATLAB_CLI, ...args],
+    { cwd: ROOT, reject: false, timeout: 60_000 },
   );
 }

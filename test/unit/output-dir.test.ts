@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRunDir, prepareOutDir, pruneRunDirs } from '../../src/run/output-dir.ts';
+import { AS_NOBODY, NATLAB_CLI } from '../support/lab.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -69,20 +70,10 @@ describe('--out', () => {
       await chmod(locked, 0o555);
       // mkdtemp made root 0700; the user must reach `locked` to be refused by it.
       await chmod(root, 0o755);
+      const [setpriv, ...asNobody] = AS_NOBODY;
       const cli = await execa(
-        'setpriv',
-        [
-          '--reuid=65534',
-          '--regid=65534',
-          '--clear-groups',
-          process.execPath,
-          '--import',
-          'tsx',
-          'src/cli/main.ts',
-          'hairpin-broken',
-          '--out',
-          join(locked, 'out'),
-        ],
+        setpriv,
+        [...asNobody, ...NATLAB_CLI, 'hairpin-broken', '--out', join(locked, 'out')],
         { reject: false, timeout: 60_000 },
       );
       expect(cli.exitCode).toBe(2);
