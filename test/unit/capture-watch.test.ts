@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeCaptureExit } from '../../src/capture/capture-exit.ts';
-import { readCaptures } from '../../src/capture/read-captures.ts';
+import { readCaptures } from '../../src/decode/read-captures.ts';
 import { readPcap } from '../../src/decode/read-pcap.ts';
 import type { CapturePointPlan } from '../../src/plan/topology-plan.ts';
 

@@ -1,11 +1,11 @@
-// Stage 6: decodes each capture's pcap and holds it to tcpdump's own count: a pcap that ends short
+// Stage 8: decodes each capture's pcap and holds it to tcpdump's own count: a pcap that ends short
 // (a torn last record, packets never flushed) is an error naming its capture point, never fewer packets.
 
-import type { Packet } from '../decode/packet.ts';
-import { readPcap } from '../decode/read-pcap.ts';
+import type { CaptureFile } from '../capture/start-captures.ts';
 import { NatlabError } from '../errors.ts';
 import { settleAll } from '../system/settle-all.ts';
-import type { CaptureFile } from './start-captures.ts';
+import type { Packet } from './packet.ts';
+import { readPcap } from './read-pcap.ts';
 
 export function readCaptures(files: readonly CaptureFile[]): Promise<Packet[][]> {
   return settleAll(files.map(readCapture));
