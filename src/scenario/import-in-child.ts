@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { NatlabError } from '../errors.ts';
+import { importableFiles, needsTypeScriptLoader } from './precompiled-catalog.ts';
 import type { ChildMessage } from './scenario-child.ts';
 
 export type ImportOutcome =
@@ -37,19 +38,22 @@ export async function importInChild(
   files: readonly string[],
   options: ImportInChildOptions,
 ): Promise<ImportOutcome[]> {
+  const importable = await importableFiles(files);
   const outcomes: ImportOutcome[] = [];
   // A child that died takes only the file it was loading with it: the rest go to a new child.
   while (outcomes.length < files.length) {
-    outcomes.push(...(await runChild(files.slice(outcomes.length), options)));
+    outcomes.push(...(await runChild(importable.slice(outcomes.length), options)));
   }
-  return outcomes;
+  // Named as the user named them, whichever twin was imported.
+  return outcomes.map((outcome, i) => ({ ...outcome, file: files[i] ?? outcome.file }));
 }
 
 async function runChild(
   files: readonly string[],
   { timeoutMs, signal, maxRssBytes = MAX_RSS_BYTES }: ImportInChildOptions,
 ): Promise<ImportOutcome[]> {
-  const child = execa(process.execPath, ['--import', TSX, CHILD, ...files], {
+  const loader = needsTypeScriptLoader([CHILD, ...files]) ? ['--import', TSX] : [];
+  const child = execa(process.execPath, [...loader, CHILD, ...files], {
     ipc: true,
     serialization: 'json',
     cancelSignal: signal,
