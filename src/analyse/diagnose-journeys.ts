@@ -6,15 +6,8 @@
 
 import type { RuleCounter } from '../kernel-state/read-kernel-state.ts';
 import type { Finding } from './finding.ts';
-import {
-  describeRewrites,
-  endpointText,
-  ifaceOf,
-  type Journey,
-  journeyEvidence,
-  nodeOf,
-  rewritesByHop,
-} from './journeys.ts';
+import { describeRewrites, endpointText, journeyEvidence, rewritesByHop } from './journey-text.ts';
+import { ifaceOf, type Journey, nodeOf } from './journeys.ts';
 import type { LabView } from './lab-view.ts';
 
 export interface ProbeJourneyInput {

@@ -6,7 +6,8 @@ import { NatlabError } from '../errors.ts';
 import { parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef } from '../scenario/define-scenario.ts';
 import { readInputFile } from '../system/read-input-file.ts';
-import { RouterOsError, type RouterOsMaps, routerOsToNft } from './routeros.ts';
+import { RouterOsError } from './routeros/lex-routeros.ts';
+import { type RouterOsMaps, routerOsToNft } from './routeros/translate-routeros.ts';
 
 export type CandidateFormat = RulesetDef['format'] | 'routeros';
 

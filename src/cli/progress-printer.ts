@@ -1,17 +1,24 @@
 // The live step list, on stderr so stdout stays clean for --json.
 
+import { colourWanted, palette } from '../report/colour.ts';
 import type { ProgressListener, StepName } from '../run/run-scenario.ts';
+
+/** "build       42 ms  4 namespaces": a finished step, lined up the same in every progress list. */
+export function stepLine(step: StepName, ms: number, summary: string): string {
+  return `${step.padEnd(9)} ${String(ms).padStart(5)} ms  ${summary}`;
+}
 
 export function progressPrinter(stream: NodeJS.WriteStream): ProgressListener {
   const tty = stream.isTTY === true;
-  const label = (step: StepName) => step.padEnd(9);
+  const c = palette(colourWanted({ tty }));
   return {
     stepStarted(step) {
-      if (tty) stream.write(`  \x1b[2m…\x1b[0m ${label(step)}`);
+      if (tty) stream.write(`  ${c.dim('…')} ${step.padEnd(9)}`);
     },
     stepFinished(step, ms, summary) {
-      const mark = tty ? '\r  \x1b[32m✓\x1b[0m' : '  -';
-      stream.write(`${mark} ${label(step)} ${String(ms).padStart(5)} ms  ${summary}\n`);
+      // On a terminal the started line is overwritten, whether coloured or not.
+      const mark = tty ? `\r  ${c.green('✓')}` : '  -';
+      stream.write(`${mark} ${stepLine(step, ms, summary)}\n`);
     },
   };
 }

@@ -13,6 +13,7 @@ import { runMany } from '../run/run-many.ts';
 import type { Backend, ProgressListener } from '../run/run-scenario.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import type { Io } from './main.ts';
+import { stepLine } from './progress-printer.ts';
 
 export interface RunManyCommandOptions {
   scenarios: readonly LoadedScenario[];
@@ -79,7 +80,7 @@ function stepLines(stream: NodeJS.WriteStream, label: string): ProgressListener 
   return {
     stepStarted() {},
     stepFinished(step, ms, summary) {
-      stream.write(`  ${label}  ${step.padEnd(9)} ${String(ms).padStart(5)} ms  ${summary}\n`);
+      stream.write(`  ${label}  ${stepLine(step, ms, summary)}\n`);
     },
   };
 }

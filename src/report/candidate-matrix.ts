@@ -5,6 +5,7 @@ import { renderJunitSuites } from './junit-report.ts';
 import { whyNot } from './run-summary.ts';
 import type { ScenarioResult } from './scenario-result.ts';
 import type { Glyphs } from './terminal-report.ts';
+import { textTable } from './text-table.ts';
 
 export interface CandidateRun {
   candidate: Candidate;
@@ -21,26 +22,17 @@ export function renderCandidateMatrix(
   for (const { result } of runs)
     for (const c of result.checks) if (!checks.includes(c.name)) checks.push(c.name);
   const titles = runs.map(({ candidate }, i) => `${i + 1} ${candidate.name}`);
-  const labelWidth = Math.max(5, ...checks.map((c) => ascii(c).length));
-  const widths = titles.map((t) => Math.max(t.length, 4));
-  const lines = [
-    g.bold(`${scenario}: ${runs.length} candidate ruleset(s)`),
-    '',
-    `${''.padEnd(labelWidth)}  ${titles.map((t, i) => t.padEnd(widths[i] ?? 0)).join('  ')}`,
-  ];
-  for (const name of checks) {
-    const cells = runs.map(({ result }, i) => {
-      const check = result.checks.find((c) => c.name === name);
-      const mark = check === undefined ? '-' : check.ok ? g.green(g.ok) : g.red(g.fail);
-      const plain = check === undefined ? '-' : check.ok ? g.ok : g.fail;
-      return mark + ' '.repeat(Math.max(0, (widths[i] ?? 0) - plain.length));
-    });
-    lines.push(`${ascii(name).padEnd(labelWidth)}  ${cells.join('  ')}`);
-  }
-  lines.push(
-    `${'verdict'.padEnd(labelWidth)}  ${runs.map(({ result }, i) => result.verdict.toUpperCase().padEnd(widths[i] ?? 0)).join('  ')}`,
-    '',
-  );
+  const mark = (ok: boolean | undefined) =>
+    ok === undefined ? '-' : ok ? g.green(g.ok) : g.red(g.fail);
+  const table = textTable([
+    ['', ...titles],
+    ...checks.map((name) => [
+      ascii(name),
+      ...runs.map(({ result }) => mark(result.checks.find((c) => c.name === name)?.ok)),
+    ]),
+    ['verdict', ...runs.map(({ result }) => result.verdict.toUpperCase())],
+  ]);
+  const lines = [g.bold(`${scenario}: ${runs.length} candidate ruleset(s)`), '', ...table, ''];
   runs.forEach(({ candidate, result }, i) => {
     if (result.verdict === 'pass') return;
     lines.push(`${i + 1} ${candidate.name} (${candidate.format}): ${ascii(whyNot(result))}`);

@@ -2,21 +2,19 @@
 
 import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
 import type { Glyphs } from './terminal-report.ts';
+import { textTable } from './text-table.ts';
 
 export function renderCapabilityTable(
   kernel: string,
   results: readonly CapabilityResult[],
   g: Glyphs,
 ): string {
-  const nameWidth = Math.max(...results.map((r) => r.name.length));
-  const howWidth = Math.max(...results.map((r) => r.how.length));
+  const table = textTable(results.map((r) => [r.name, g.dim(r.how), r.detail]));
   const lines = [g.bold(`kernel ${kernel}`), ''];
-  for (const r of results) {
+  results.forEach((r, i) => {
     const mark = r.available ? g.green(g.ok.padEnd(4)) : g.red(g.fail.padEnd(4));
-    lines.push(
-      `  ${mark} ${r.name.padEnd(nameWidth)}  ${g.dim(r.how.padEnd(howWidth))}  ${r.detail}`,
-    );
-  }
+    lines.push(`  ${mark} ${table[i]}`);
+  });
   lines.push(
     '',
     g.dim(

@@ -2,10 +2,11 @@
 // written next to the pcaps it links to. Pure: returns the page.
 
 import { relative } from 'node:path';
+import { escapeXml as esc } from './escape-xml.ts';
 import { buildLadder } from './ladder.ts';
 import { narrate } from './narrative.ts';
 import type { ProbeReport, ScenarioResult } from './scenario-result.ts';
-import { escapeXml as esc, ladderSvg, topologySvg } from './svg-diagrams.ts';
+import { ladderSvg, topologySvg } from './svg-diagrams.ts';
 
 const STYLE = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 70em; padding: 0 1em; color: #1d2430; }

@@ -2,23 +2,8 @@
 // systems. A failure's body holds the check's detail, the diagnosis of its probe and the report's
 // path; a skipped or failed-to-run scenario is one testcase that says so. Every testcase has a time.
 
+import { escapeXml } from './escape-xml.ts';
 import type { ScenarioResult } from './scenario-result.ts';
-
-/** XML 1.0 allows tab, newline and carriage return, and no other control character. */
-function allowedInXml(char: string): boolean {
-  const code = char.charCodeAt(0);
-  return code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-}
-
-function xmlEscape(text: string): string {
-  return [...text]
-    .filter(allowedInXml)
-    .join('')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
-}
 
 export type JunitResult = Pick<
   ScenarioResult,
@@ -72,12 +57,12 @@ function renderSuite(name: string, result: JunitResult): { counts: Counts; lines
     errors: count('error'),
     skipped: count('skipped'),
   };
-  const suite = xmlEscape(name);
+  const suite = escapeXml(name);
   const body = cases.map(({ name: testName, ms, outcome }) => {
-    const open = `    <testcase classname="natlab.${suite}" name="${xmlEscape(testName)}" time="${seconds(ms)}"`;
+    const open = `    <testcase classname="natlab.${suite}" name="${escapeXml(testName)}" time="${seconds(ms)}"`;
     if (!outcome) return `${open}/>`;
     const { kind, message, body: text } = outcome;
-    return `${open}>\n      <${kind} message="${xmlEscape(message)}">${xmlEscape(text)}</${kind}>\n    </testcase>`;
+    return `${open}>\n      <${kind} message="${escapeXml(message)}">${escapeXml(text)}</${kind}>\n    </testcase>`;
   });
   return {
     counts,

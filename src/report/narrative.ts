@@ -1,13 +1,8 @@
 // The numbered story of a probe's packets, one step per journey: who sent what, which way it went,
 // where it ended, and each rewrite on the way. Spelled out once; later rewrites refer back.
 
-import {
-  describeRewrites,
-  endpointText,
-  type Journey,
-  nodeOf,
-  rewritesByHop,
-} from '../analyse/journeys.ts';
+import { describeRewrites, endpointText, rewritesByHop } from '../analyse/journey-text.ts';
+import { type Journey, nodeOf } from '../analyse/journeys.ts';
 
 export interface NarrativeStep {
   number: number;

@@ -1,16 +1,9 @@
 // SVG for the HTML report: the topology with per-link packet counts, and a probe's ladder. Plain
 // strings, no script: the page must work offline and from file://.
 
+import { escapeXml } from './escape-xml.ts';
 import type { Ladder } from './ladder.ts';
 import type { CaptureReport, TopologySummary } from './scenario-result.ts';
-
-export function escapeXml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
-}
 
 const BOX = { width: 120, height: 34 };
 const GAP = { x: 200, y: 76 };

@@ -3,46 +3,28 @@
 // Pure: returns text. Falls back to plain ASCII when the output is not a terminal.
 
 import type { Finding } from '../analyse/finding.ts';
+import { colourWanted, type Palette, palette } from './colour.ts';
 import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
 import { type NarrativeStep, narrate } from './narrative.ts';
 import type { ProbeReport, ScenarioResult } from './scenario-result.ts';
+import { textTable } from './text-table.ts';
 
-export interface Glyphs {
+export interface Glyphs extends Palette {
   ok: string;
   fail: string;
   arrow: string;
   via: string;
-  green: (s: string) => string;
-  red: (s: string) => string;
-  dim: (s: string) => string;
-  bold: (s: string) => string;
 }
 
-const plain = (s: string) => s;
+const UNICODE = { ok: '✓', fail: '✗', arrow: '→', via: ' › ' };
+const ASCII = { ok: 'ok', fail: 'FAIL', arrow: '->', via: ' > ' };
 
-export function glyphsFor(tty: boolean): Glyphs {
-  const ansi = (code: string) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
-  return tty
-    ? {
-        ok: '✓',
-        fail: '✗',
-        arrow: '→',
-        via: ' › ',
-        green: ansi('32'),
-        red: ansi('31'),
-        dim: ansi('2'),
-        bold: ansi('1'),
-      }
-    : {
-        ok: 'ok',
-        fail: 'FAIL',
-        arrow: '->',
-        via: ' > ',
-        green: plain,
-        red: plain,
-        dim: plain,
-        bold: plain,
-      };
+/** Unicode marks on a terminal, ASCII elsewhere; colour as colour.ts decides (NO_COLOR, FORCE_COLOR). */
+export function glyphsFor(
+  tty: boolean,
+  env?: Readonly<Record<string, string | undefined>>,
+): Glyphs {
+  return { ...(tty ? UNICODE : ASCII), ...palette(colourWanted({ tty, env })) };
 }
 
 /** Prose is wrapped to fit a 100-column terminal; packet lines are not, they line up in columns. */
@@ -132,7 +114,7 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
 
   if (result.kept) {
     lines.push(g.bold('Lab kept up. Enter a node with:'));
-    for (const k of result.kept) lines.push(`  ${k.node.padEnd(10)} ${k.enter}`);
+    lines.push(...textTable(result.kept.map((k) => [k.node, k.enter])).map((l) => `  ${l}`));
     lines.push('Remove it with: npm run clean', '');
   }
   lines.push(verdictLine(result, g));

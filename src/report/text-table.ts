@@ -1,11 +1,14 @@
-// Columns padded to their widest cell, two spaces apart; the caller styles the header line.
+// Columns padded to their widest cell, two spaces apart; the caller styles the header line. Cells
+// may be coloured: a width counts only what the terminal shows.
+
+import { stripColour } from './colour.ts';
 
 export function textTable(rows: readonly (readonly string[])[]): string[] {
-  const widths =
-    rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
+  const shown = (cell: string) => stripColour(cell).length;
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => shown(row[c] ?? '')))) ?? [];
   return rows.map((row) =>
     row
-      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .map((cell, c) => cell + ' '.repeat(Math.max(0, (widths[c] ?? 0) - shown(cell))))
       .join('  ')
       .trimEnd(),
   );

@@ -8,12 +8,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeRewrites,
-  endpointText,
-  nodeOf,
-  rewritesByHop,
-} from '../../src/analyse/journeys.ts';
+import { describeRewrites, endpointText, rewritesByHop } from '../../src/analyse/journey-text.ts';
+import { nodeOf } from '../../src/analyse/journeys.ts';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';

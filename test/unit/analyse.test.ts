@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseL2 } from '../../src/analyse/diagnose-l2.ts';
 import { diagnoseTcp } from '../../src/analyse/diagnose-tcp.ts';
-import { describeRewrites, followJourneys } from '../../src/analyse/journeys.ts';
+import { describeRewrites } from '../../src/analyse/journey-text.ts';
+import { followJourneys } from '../../src/analyse/journeys.ts';
 import { labView } from '../../src/analyse/lab-view.ts';
 import { compileMatch } from '../../src/analyse/match-packet.ts';
 import { directionResolver } from '../../src/analyse/packet-direction.ts';

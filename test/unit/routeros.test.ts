@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFormat, loadCandidate, parseIfaceMap } from '../../src/candidates/load-candidate.ts';
-import { parseRouterOs, RouterOsError, routerOsToNft } from '../../src/candidates/routeros.ts';
+import { RouterOsError } from '../../src/candidates/routeros/lex-routeros.ts';
+import { parseRouterOs, routerOsToNft } from '../../src/candidates/routeros/translate-routeros.ts';
 
 const maps = {
   interfaces: { WAN: 'wan0', LAN: 'lan0', ether1: 'wan0' },
