@@ -4,6 +4,7 @@
 // share an address pair at any hop belong to one connection.
 
 import type { Packet } from '../decode/packet.ts';
+import { ifaceOf, nodeOf } from '../plan/point-id.ts';
 import { endpoint, packetKind } from './describe-packet.ts';
 import type { LabView } from './lab-view.ts';
 import { type Direction, type DirectionOf, SAME_FRAME_WINDOW_US } from './packet-direction.ts';
@@ -73,8 +74,7 @@ export interface ProbeJourneys {
   connections: Connection[];
 }
 
-export const nodeOf = (point: string) => point.split(':')[0] ?? point;
-export const ifaceOf = (point: string) => point.split(':')[1] ?? '';
+export { ifaceOf, nodeOf };
 
 export function endpointText({ address, port }: Endpoint): string {
   return endpoint(address, port);
