@@ -9,6 +9,7 @@ import type {
   RulesetDef,
   ServiceDef,
 } from '../scenario/define-scenario.ts';
+import type { Point } from './point-id.ts';
 
 export interface InterfacePlan {
   name: string;
@@ -24,7 +25,7 @@ export interface InterfacePlan {
   /** The bridge this interface is a port of. */
   master?: string;
   /** The other end of a veth. */
-  peer?: { node: string; iface: string };
+  peer?: Point;
   /** Bridge port option: reflect frames back out their ingress port. */
   hairpin?: boolean;
   /** Bridge option: per-bridge br_netfilter (the per-namespace sysctl is ORed with it). */
@@ -47,8 +48,8 @@ export interface NodePlan {
 }
 
 export interface LinkPlan {
-  a: { node: string; iface: string };
-  b: { node: string; iface: string };
+  a: Point;
+  b: Point;
 }
 
 export interface CapturePointPlan {
