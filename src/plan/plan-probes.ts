@@ -30,15 +30,7 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
         problems.push(`probe ${probe.name}: ping "${probe.ping}" is not an address`);
         continue;
       }
-      const target = probe.ping;
-      probes.push({
-        ...common,
-        kind: 'ping',
-        url: target,
-        host: target,
-        target,
-        broadcast: probe.broadcast,
-      });
+      probes.push({ ...common, kind: 'ping', target: probe.ping, broadcast: probe.broadcast });
       continue;
     }
     if (probe.serverSees !== undefined && !parseAddress(probe.serverSees)) {
@@ -55,7 +47,6 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
       ...common,
       kind: 'http',
       url: probe.url,
-      host: target.host,
       port: target.port,
       target: `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
       serverSees: probe.serverSees,

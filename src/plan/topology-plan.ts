@@ -64,21 +64,33 @@ export interface CapturePointPlan {
   inboundOnly: boolean;
 }
 
-export interface ProbePlan {
-  kind: 'http' | 'ping';
+interface ProbePlanBase {
   name: string;
   from: string;
-  /** The URL for http, the address for ping. */
-  url: string;
-  /** "host:port" for http, the address for ping, as reported in results. */
-  target: string;
-  host: string;
-  port?: number;
-  broadcast?: boolean;
   expect: 'connects' | 'fails' | 'either';
-  serverSees?: string;
   connectTimeoutMs: number;
 }
+
+/** One HTTP request with curl. */
+export interface HttpProbePlan extends ProbePlanBase {
+  kind: 'http';
+  url: string;
+  port: number;
+  /** "host:port" (an IPv6 host in brackets), as reported in results. */
+  target: string;
+  /** The client address the echo server must report. */
+  serverSees?: string;
+}
+
+/** One ICMP echo with ping. */
+export interface PingProbePlan extends ProbePlanBase {
+  kind: 'ping';
+  /** The address pinged, as reported in results. */
+  target: string;
+  broadcast?: boolean;
+}
+
+export type ProbePlan = HttpProbePlan | PingProbePlan;
 
 export interface TopologyPlan {
   runId: string;

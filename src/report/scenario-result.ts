@@ -22,7 +22,7 @@ export interface ProbeReport {
   name: string;
   /** The node it ran on. */
   from: string;
-  /** "host:port" */
+  /** "host:port" for an HTTP probe, the address for a ping. */
   to: string;
   /** What the scenario expected of the connection. */
   expect: 'connects' | 'fails' | 'either';
