@@ -37,7 +37,7 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
     ...diagnoseJourneys({
       probes: probes.map((p, i) => ({
         name: p.name,
-        port: plan.probes.find((q) => q.name === p.name)?.port,
+        port: httpPort(plan, p.name),
         journeys: journeys[i]?.journeys ?? [],
       })),
       lab,
@@ -47,4 +47,10 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
     ...diagnoseL2(plan, packets, directionOf, (p) => probeOfPacket.get(p)),
   ];
   return { byProbe, journeys, findings };
+}
+
+/** The server port an http probe asks for; ping probes have none. */
+function httpPort(plan: TopologyPlan, probe: string): number | undefined {
+  const planned = plan.probes.find((q) => q.name === probe);
+  return planned?.kind === 'http' ? planned.port : undefined;
 }

@@ -60,7 +60,7 @@ function findSwallowed(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): 
 function whyLost(journey: Journey, input: JourneyDiagnosisInput): string {
   const point = journey.hops.at(-1)?.point ?? '';
   const node = nodeOf(point);
-  const iface = point.split(':')[1] ?? '';
+  const iface = ifaceOf(point);
   const plan = input.lab.node(node);
   if (plan?.kind === 'switch')
     return `Switch ${node} is a bridge, and a bridge drops a frame whose destination MAC it has learned on the port the frame came in on (MAC flapping moves addresses between ports), or when that port does not forward`;

@@ -2,6 +2,7 @@
 // hairpin mode), and a source MAC entering one switch through two ports (MAC flapping).
 
 import type { Packet } from '../decode/packet.ts';
+import { ifaceOf, nodeOf, pointId } from '../plan/point-id.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { describePacket } from './describe-packet.ts';
 import type { Finding } from './finding.ts';
@@ -76,7 +77,7 @@ function findReflections(
         pairs.map(([a]) => a),
         probeOf,
       ),
-      summary: `${point.split(':')[0]} sent ${pairs.length} frame(s) back out ${point}, the port they came in on: the port is in hairpin mode, so frames from the switch return to it`,
+      summary: `${nodeOf(point)} sent ${pairs.length} frame(s) back out ${point}, the port they came in on: the port is in hairpin mode, so frames from the switch return to it`,
       evidence: pairs
         .slice(0, 3)
         .map(
@@ -104,15 +105,15 @@ function findMacFlaps(
   const owners = new Map<string, string>();
   for (const node of plan.nodes) {
     for (const iface of node.interfaces)
-      if (iface.mac) owners.set(iface.mac, `${node.name}:${iface.name}`);
+      if (iface.mac) owners.set(iface.mac, pointId(node.name, iface.name));
   }
   const findings: Finding[] = [];
   for (const sw of plan.nodes.filter((n) => n.kind === 'switch')) {
     // For each source MAC: the first frame of it that entered through each port.
     const entries = new Map<string, Map<string, Packet>>();
     for (const packet of packets) {
-      const [node, port = ''] = packet.point.split(':');
-      if (node !== sw.name || directionOf(packet) !== 'in') continue;
+      if (nodeOf(packet.point) !== sw.name || directionOf(packet) !== 'in') continue;
+      const port = ifaceOf(packet.point);
       const ports = entries.get(packet.srcMac) ?? new Map<string, Packet>();
       if (!ports.has(port)) ports.set(port, packet);
       entries.set(packet.srcMac, ports);
@@ -126,7 +127,7 @@ function findMacFlaps(
         probe: firstProbe([...ports.values()], probeOf),
         summary: `switch ${sw.name} saw ${owner}'s MAC ${mac} enter through ports ${names.join(' and ')}: it learns the address on whichever port spoke last, and frames for ${owner} go to the wrong port and are dropped`,
         evidence: [...ports].map(
-          ([port, p]) => `${sw.name}:${port} frame ${p.index}: ${describePacket(p)}`,
+          ([port, p]) => `${pointId(sw.name, port)} frame ${p.index}: ${describePacket(p)}`,
         ),
       });
     }

@@ -4,6 +4,7 @@
 // share an address pair at any hop belong to one connection.
 
 import type { Packet } from '../decode/packet.ts';
+import { ifaceOf, nodeOf } from '../plan/point-id.ts';
 import { packetKind } from './describe-packet.ts';
 import { countRuns, endpointText } from './journey-text.ts';
 import type { LabView } from './lab-view.ts';
@@ -74,8 +75,7 @@ export interface ProbeJourneys {
   connections: Connection[];
 }
 
-export const nodeOf = (point: string) => point.split(':')[0] ?? point;
-export const ifaceOf = (point: string) => point.split(':')[1] ?? '';
+export { ifaceOf, nodeOf };
 
 /** What NAT, switches and veths never change about a packet. */
 function invariantKey(packet: Packet): string {

@@ -1,6 +1,8 @@
 // What the analysis needs to know about the lab, from the plan alone: who owns an address, which
 // nodes are switches, and whether every way out of a node is captured.
 
+import { ipv4Broadcast } from '../net/addresses.ts';
+import { pointId } from '../plan/point-id.ts';
 import type { NodePlan, TopologyPlan } from '../plan/topology-plan.ts';
 
 export interface LabView {
@@ -21,9 +23,8 @@ export function labView(plan: TopologyPlan): LabView {
   for (const node of plan.nodes) {
     for (const iface of node.interfaces) {
       for (const cidr of iface.addresses) {
-        const [address = '', prefix = ''] = cidr.split('/');
-        owners.set(address, node.name);
-        const broadcast = ipv4Broadcast(address, Number(prefix));
+        owners.set(cidr.split('/')[0] ?? '', node.name);
+        const broadcast = ipv4Broadcast(cidr);
         if (broadcast) broadcasts.add(broadcast);
       }
     }
@@ -44,9 +45,9 @@ export function labView(plan: TopologyPlan): LabView {
         .filter((i) => i.kind === 'veth')
         .every(
           (i) =>
-            captured.has(`${name}:${i.name}`) &&
+            captured.has(pointId(name, i.name)) &&
             (nodes.get(name)?.kind !== 'switch' ||
-              (i.peer !== undefined && captured.has(`${i.peer.node}:${i.peer.iface}`))),
+              (i.peer !== undefined && captured.has(pointId(i.peer.node, i.peer.iface)))),
         ),
     bridgesThroughNetfilter: (name) => {
       const node = nodes.get(name);
@@ -57,13 +58,4 @@ export function labView(plan: TopologyPlan): LabView {
       return bridges.some((b) => b.nfCallIptables === true || sysctlOn);
     },
   };
-}
-
-function ipv4Broadcast(address: string, prefix: number): string | undefined {
-  const octets = address.split('.').map(Number);
-  if (octets.length !== 4 || !(prefix >= 0 && prefix < 31)) return undefined;
-  const value = octets.reduce((n, o) => n * 256 + o, 0);
-  const host = 2 ** (32 - prefix) - 1;
-  const broadcast = value - (value % (host + 1)) + host;
-  return [24, 16, 8, 0].map((shift) => Math.floor(broadcast / 2 ** shift) % 256).join('.');
 }

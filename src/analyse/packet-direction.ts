@@ -5,6 +5,7 @@
 // - elsewhere, a frame whose source MAC sits on the far side of the link came in, anything else went out.
 
 import type { Packet } from '../decode/packet.ts';
+import { pointId } from '../plan/point-id.ts';
 import type { CapturePointPlan, NodePlan, TopologyPlan } from '../plan/topology-plan.ts';
 
 export type Direction = 'in' | 'out';
@@ -58,7 +59,7 @@ export function peerOf(plan: TopologyPlan, point: CapturePointPlan): string | un
   const peer = plan.nodes
     .find((n) => n.name === point.node)
     ?.interfaces.find((i) => i.name === point.iface)?.peer;
-  return peer ? `${peer.node}:${peer.iface}` : undefined;
+  return peer ? pointId(peer.node, peer.iface) : undefined;
 }
 
 function farSideMacs(plan: TopologyPlan, point: CapturePointPlan): Set<string> {
@@ -66,10 +67,10 @@ function farSideMacs(plan: TopologyPlan, point: CapturePointPlan): Set<string> {
   const start = nodes.get(point.node)?.interfaces.find((i) => i.name === point.iface)?.peer;
   const macs = new Set<string>();
   if (!start) return macs;
-  const seen = new Set([`${point.node}:${point.iface}`]);
+  const seen = new Set([pointId(point.node, point.iface)]);
   const queue = [start];
   for (let here = queue.shift(); here; here = queue.shift()) {
-    const key = `${here.node}:${here.iface}`;
+    const key = pointId(here.node, here.iface);
     if (seen.has(key)) continue;
     seen.add(key);
     const node = nodes.get(here.node);

@@ -40,9 +40,7 @@ export function evaluateChecks(input: CheckInput): CheckResult[] {
     check.probe === undefined ? check : { ...check, ms: probeMs.get(check.probe) };
   return uniqueIds(
     [
-      ...input.probes.flatMap((probe) =>
-        checkProbe(probe, input.plan.probes.find((p) => p.name === probe.name)?.serverSees),
-      ),
+      ...input.probes.flatMap((probe) => checkProbe(probe, input.plan)),
       ...input.plan.flows.map((flow) => checkFlow(flow, input)),
       ...Object.entries(input.plan.diagnosis).map(([rule, wanted]) =>
         checkFinding(rule, wanted === true, input.findings),
@@ -82,8 +80,10 @@ function checkFinding(rule: string, wanted: boolean, findings: readonly Finding[
   };
 }
 
-function checkProbe(probe: ProbeResult, serverSees: string | undefined): CheckResult[] {
+function checkProbe(probe: ProbeResult, plan: TopologyPlan): CheckResult[] {
   if (probe.expect === 'either') return [];
+  const planned = plan.probes.find((p) => p.name === probe.name);
+  const serverSees = planned?.kind === 'http' ? planned.serverSees : undefined;
   const took = `${probe.endedAt - probe.startedAt} ms`;
   const outcome = probe.ok
     ? `connected (HTTP ${probe.httpStatus}, ${took})`

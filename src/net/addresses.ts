@@ -54,3 +54,10 @@ export function addressMatches(pattern: AddressPattern, text: string | undefined
   const inside = address !== undefined && cidrContains(pattern.cidr, address);
   return pattern.negate ? address !== undefined && !inside : inside;
 }
+
+/** The broadcast address of an IPv4 subnet, "10.0.0.5/24" -> "10.0.0.255"; none for IPv6, /31, /32. */
+export function ipv4Broadcast(text: string): string | undefined {
+  const cidr = parseCidr(text);
+  if (cidr?.address.kind() !== 'ipv4' || cidr.prefix >= 31) return undefined;
+  return ipaddr.IPv4.broadcastAddressFromCIDR(text).toString();
+}

@@ -9,6 +9,7 @@ import type {
   RulesetDef,
   ServiceDef,
 } from '../scenario/define-scenario.ts';
+import type { Point } from './point-id.ts';
 
 export interface InterfacePlan {
   name: string;
@@ -24,7 +25,7 @@ export interface InterfacePlan {
   /** The bridge this interface is a port of. */
   master?: string;
   /** The other end of a veth. */
-  peer?: { node: string; iface: string };
+  peer?: Point;
   /** Bridge port option: reflect frames back out their ingress port. */
   hairpin?: boolean;
   /** Bridge option: per-bridge br_netfilter (the per-namespace sysctl is ORed with it). */
@@ -47,8 +48,8 @@ export interface NodePlan {
 }
 
 export interface LinkPlan {
-  a: { node: string; iface: string };
-  b: { node: string; iface: string };
+  a: Point;
+  b: Point;
 }
 
 export interface CapturePointPlan {
@@ -63,21 +64,33 @@ export interface CapturePointPlan {
   inboundOnly: boolean;
 }
 
-export interface ProbePlan {
-  kind: 'http' | 'ping';
+interface ProbePlanBase {
   name: string;
   from: string;
-  /** The URL for http, the address for ping. */
-  url: string;
-  /** "host:port" for http, the address for ping, as reported in results. */
-  target: string;
-  host: string;
-  port?: number;
-  broadcast?: boolean;
   expect: 'connects' | 'fails' | 'either';
-  serverSees?: string;
   connectTimeoutMs: number;
 }
+
+/** One HTTP request with curl. */
+export interface HttpProbePlan extends ProbePlanBase {
+  kind: 'http';
+  url: string;
+  port: number;
+  /** "host:port" (an IPv6 host in brackets), as reported in results. */
+  target: string;
+  /** The client address the echo server must report. */
+  serverSees?: string;
+}
+
+/** One ICMP echo with ping. */
+export interface PingProbePlan extends ProbePlanBase {
+  kind: 'ping';
+  /** The address pinged, as reported in results. */
+  target: string;
+  broadcast?: boolean;
+}
+
+export type ProbePlan = HttpProbePlan | PingProbePlan;
 
 export interface TopologyPlan {
   runId: string;

@@ -2,6 +2,7 @@
 // written next to the pcaps it links to. Pure: returns the page.
 
 import { relative } from 'node:path';
+import { pointId } from '../plan/point-id.ts';
 import { escapeXml as esc } from './escape-xml.ts';
 import { buildLadder } from './ladder.ts';
 import { narrate } from './narrative.ts';
@@ -122,7 +123,7 @@ function kernelSection(result: ScenarioResult): string {
 function capturesSection(result: ScenarioResult): string {
   const items = result.captures.map((c) => {
     const href = result.outDir ? relative(result.outDir, c.file) : c.file;
-    return `<li><a href="${esc(encodeURI(href))}">${esc(`${c.node}:${c.iface}`)}</a> · ${c.packets} packets</li>`;
+    return `<li><a href="${esc(encodeURI(href))}">${esc(pointId(c.node, c.iface))}</a> · ${c.packets} packets</li>`;
   });
   return `<section id="captures"><h2>Captures</h2><ul>${items.join('')}</ul></section>`;
 }

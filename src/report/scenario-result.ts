@@ -5,6 +5,7 @@ import type { Finding } from '../analyse/finding.ts';
 import type { Connection, Journey } from '../analyse/journeys.ts';
 import type { CheckResult } from '../check/evaluate-checks.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
+import { pointId } from '../plan/point-id.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
 
@@ -21,7 +22,7 @@ export interface ProbeReport {
   name: string;
   /** The node it ran on. */
   from: string;
-  /** "host:port" */
+  /** "host:port" for an HTTP probe, the address for a ping. */
   to: string;
   /** What the scenario expected of the connection. */
   expect: 'connects' | 'fails' | 'either';
@@ -77,8 +78,8 @@ export function summarizeTopology(plan: TopologyPlan): TopologySummary {
   return {
     nodes: plan.nodes.map((n) => ({ name: n.name, kind: n.kind })),
     links: plan.links.map((l) => ({
-      a: `${l.a.node}:${l.a.iface}`,
-      b: `${l.b.node}:${l.b.iface}`,
+      a: pointId(l.a.node, l.a.iface),
+      b: pointId(l.b.node, l.b.iface),
     })),
   };
 }

@@ -1,6 +1,7 @@
 // SVG for the HTML report: the topology with per-link packet counts, and a probe's ladder. Plain
 // strings, no script: the page must work offline and from file://.
 
+import { nodeOf, pointId } from '../plan/point-id.ts';
 import { escapeXml } from './escape-xml.ts';
 import type { Ladder } from './ladder.ts';
 import type { CaptureReport, TopologySummary } from './scenario-result.ts';
@@ -16,7 +17,7 @@ const MARGIN = 30;
 function layout(topology: TopologySummary, start: string): Map<string, { x: number; y: number }> {
   const neighbours = new Map<string, string[]>(topology.nodes.map((n) => [n.name, []]));
   for (const { a, b } of topology.links) {
-    const [na = '', nb = ''] = [a.split(':')[0], b.split(':')[0]];
+    const [na, nb] = [nodeOf(a), nodeOf(b)];
     neighbours.get(na)?.push(nb);
     neighbours.get(nb)?.push(na);
   }
@@ -48,11 +49,11 @@ export function topologySvg(
   start: string,
 ): string {
   const at = layout(topology, start);
-  const packets = new Map(captures.map((c) => [`${c.node}:${c.iface}`, c.packets]));
+  const packets = new Map(captures.map((c) => [pointId(c.node, c.iface), c.packets]));
   const width = Math.max(...[...at.values()].map((p) => p.x)) + BOX.width + MARGIN;
   const height = Math.max(...[...at.values()].map((p) => p.y)) + BOX.height + MARGIN;
   const centre = (point: string) => {
-    const p = at.get(point.split(':')[0] ?? '') ?? { x: 0, y: 0 };
+    const p = at.get(nodeOf(point)) ?? { x: 0, y: 0 };
     return { x: p.x + BOX.width / 2, y: p.y + BOX.height / 2 };
   };
   const links = topology.links.map(({ a, b }) => {

@@ -2,7 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Topology } from '../backend/topology.ts';
-import { addressList } from '../plan/plan-topology.ts';
+import { addressList } from '../plan/plan-nodes.ts';
 import type { DnsServiceDef, ServiceDef } from '../scenario/define-scenario.ts';
 import { settleAll } from '../system/settle-all.ts';
 import type { StartProcessOptions } from '../system/start-process.ts';

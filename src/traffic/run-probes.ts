@@ -1,7 +1,7 @@
 // Stage 6: curl from a node, one probe after another so each probe owns a time window in the captures.
 
 import type { Topology } from '../backend/topology.ts';
-import type { ProbePlan } from '../plan/topology-plan.ts';
+import type { HttpProbePlan, PingProbePlan, ProbePlan } from '../plan/topology-plan.ts';
 import type { CommandOutput } from '../system/run-command.ts';
 
 export interface ServerView {
@@ -13,9 +13,8 @@ export interface ServerView {
 export interface ProbeResult {
   name: string;
   from: string;
-  /** "host:port" */
+  /** "host:port" for http, the address for ping. */
   to: string;
-  url: string;
   expect: ProbePlan['expect'];
   /** The HTTP exchange completed. */
   ok: boolean;
@@ -30,7 +29,7 @@ export interface ProbeResult {
 }
 
 /** Time for the HTTP exchange after connecting: generous where success is expected. */
-function transferMarginS(probe: ProbePlan): number {
+function transferMarginS(probe: HttpProbePlan): number {
   return probe.expect === 'connects' ? 5 : 1;
 }
 
@@ -40,7 +39,7 @@ export async function runProbes(topology: Topology): Promise<ProbeResult[]> {
   return results;
 }
 
-export function curlArgv(probe: ProbePlan): string[] {
+export function curlArgv(probe: HttpProbePlan): string[] {
   const connectS = probe.connectTimeoutMs / 1000;
   return [
     'curl',
@@ -64,9 +63,9 @@ export function curlArgv(probe: ProbePlan): string[] {
 }
 
 /** One echo request; -W is the reply timeout in seconds (fractions allowed). */
-export function pingArgv(probe: ProbePlan): string[] {
+export function pingArgv(probe: PingProbePlan): string[] {
   const waitS = String(probe.connectTimeoutMs / 1000);
-  return ['ping', '-n', '-c', '1', '-W', waitS, ...(probe.broadcast ? ['-b'] : []), probe.host];
+  return ['ping', '-n', '-c', '1', '-W', waitS, ...(probe.broadcast ? ['-b'] : []), probe.target];
 }
 
 interface ProbeTool {
@@ -81,7 +80,7 @@ function probeTool(probe: ProbePlan): ProbeTool {
   if (probe.kind === 'ping') {
     return {
       argv: pingArgv(probe),
-      action: `ping ${probe.host}`,
+      action: `ping ${probe.target}`,
       timeoutMs: probe.connectTimeoutMs + 5000,
       read: (output) => ({
         ok: output.exitCode === 0,
@@ -121,7 +120,6 @@ async function runProbe(topology: Topology, probe: ProbePlan): Promise<ProbeResu
     name: probe.name,
     from: probe.from,
     to: probe.target,
-    url: probe.url,
     expect: probe.expect,
     exitCode: output.exitCode,
     startedAt,

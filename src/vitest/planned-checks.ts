@@ -18,7 +18,6 @@ export function plannedChecks(def: ScenarioDef, scenario: string): PlannedCheck[
     name: p.name,
     from: p.from,
     to: p.target,
-    url: p.url,
     expect: p.expect,
     ok: false,
     exitCode: 0,

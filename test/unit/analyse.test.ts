@@ -305,7 +305,6 @@ describe('evaluateChecks', () => {
     name: 'lan-client',
     from: 'client',
     to: '203.0.113.1:80',
-    url: 'http://203.0.113.1/',
     expect: 'fails',
     ok: false,
     exitCode: 28,

@@ -269,6 +269,20 @@ describe('planTopology', () => {
       },
       /interface name sw:all is refused: interface names hold letters.*not "\.", "\.\.", "all" or "default"/,
     ],
+    [
+      'a capture point with two colons',
+      (d) => {
+        d.captures = ['a:eth0:x'];
+      },
+      /capture "a:eth0:x" is not a node or a node:iface/,
+    ],
+    [
+      'a neighbour naming a point with two colons',
+      (d) => {
+        d.nodes.a = { ...d.nodes.a, neighbors: { '10.0.0.2': 'b:eth0:x' } } as never;
+      },
+      /neighbor 10\.0\.0\.2 → "b:eth0:x" is not a node:iface with a MAC/,
+    ],
   ];
 
   it.each(invalid)('rejects %s, naming the problem', (_name, mutate, message) => {

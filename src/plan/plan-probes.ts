@@ -1,0 +1,68 @@
+// Probes: each scenario probe checked (unique name, a host or router to run on, a pingable address
+// or an http:// URL) and given its connect timeout and the target its results name.
+
+import { parseAddress } from '../net/addresses.ts';
+import { isHostName } from './plan-nodes.ts';
+import type { PlanState } from './plan-state.ts';
+import type { ProbePlan } from './topology-plan.ts';
+
+/** A refusal or a drop needs no long wait. */
+const FAIL_TIMEOUT_MS = 500;
+const CONNECT_TIMEOUT_MS = 5000;
+
+export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
+  const probes: ProbePlan[] = [];
+  const names = new Set<string>();
+  for (const probe of def.probes ?? []) {
+    if (names.has(probe.name)) problems.push(`probe name "${probe.name}" is used twice`);
+    names.add(probe.name);
+    const from = nodes.get(probe.from);
+    if (!from || from.kind === 'switch') {
+      problems.push(
+        `probe ${probe.name}: "${probe.from}" is not a host or router of this scenario`,
+      );
+    }
+    const connectTimeoutMs =
+      probe.connectTimeoutMs ?? (probe.expect === 'fails' ? FAIL_TIMEOUT_MS : CONNECT_TIMEOUT_MS);
+    const common = { name: probe.name, from: probe.from, expect: probe.expect, connectTimeoutMs };
+    if ('ping' in probe) {
+      if (!parseAddress(probe.ping)) {
+        problems.push(`probe ${probe.name}: ping "${probe.ping}" is not an address`);
+        continue;
+      }
+      probes.push({ ...common, kind: 'ping', target: probe.ping, broadcast: probe.broadcast });
+      continue;
+    }
+    if (probe.serverSees !== undefined && !parseAddress(probe.serverSees)) {
+      problems.push(`probe ${probe.name}: serverSees "${probe.serverSees}" is not an address`);
+    }
+    const target = parseHttpUrl(probe.url);
+    if (!target) {
+      problems.push(
+        `probe ${probe.name}: url "${probe.url}" must be http:// with an address or a host name`,
+      );
+      continue;
+    }
+    probes.push({
+      ...common,
+      kind: 'http',
+      url: probe.url,
+      port: target.port,
+      target: `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
+      serverSees: probe.serverSees,
+    });
+  }
+  return probes;
+}
+
+function parseHttpUrl(text: string): { host: string; port: number } | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol !== 'http:' || !(parseAddress(host) || isHostName(host))) return undefined;
+  return { host, port: url.port ? Number(url.port) : 80 };
+}
