@@ -1,11 +1,11 @@
 // Imports scenario files in a child node process, a deadline per file: a file that loops, awaits
 // forever or ends its process while loading is an error naming it, and an interrupt kills the child.
 
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { execa } from 'execa';
 import { NatlabError } from '../errors.ts';
 import { importableFiles, needsTypeScriptLoader } from './precompiled-catalog.ts';
 import type { ChildMessage } from './scenario-child.ts';
@@ -53,45 +53,53 @@ async function runChild(
   { timeoutMs, signal, maxRssBytes = MAX_RSS_BYTES }: ImportInChildOptions,
 ): Promise<ImportOutcome[]> {
   const loader = needsTypeScriptLoader([CHILD, ...files]) ? ['--import', TSX] : [];
-  const child = execa(process.execPath, [...loader, CHILD, ...files], {
-    ipc: true,
+  // node:child_process, not execa: this child starts first thing in a run, before execa is loaded,
+  // so the run's own modules load while it works on the other core.
+  const child = spawn(process.execPath, [...loader, CHILD, ...files], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
-    cancelSignal: signal,
-    killSignal: 'SIGKILL',
-    stdin: 'ignore',
-    all: true,
-    buffer: false,
-    reject: false,
+  });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+    child.once('error', () => done({ code: null, signal: null }));
+    child.once('close', (code, signal) => done({ code, signal }));
   });
   let output = '';
-  child.all?.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-KEPT_OUTPUT);
-  });
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const kill = () => child.kill('SIGKILL');
+  signal?.addEventListener('abort', kill, { once: true });
+  if (signal?.aborted) kill();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      kill();
     }, timeoutMs);
   };
   let overMemory = false;
   const watch = setInterval(async () => {
     if ((await residentBytes(child.pid)) <= maxRssBytes) return;
     overMemory = true;
-    child.kill('SIGKILL');
+    kill();
   }, RSS_CHECK_MS);
   const outcomes: ImportOutcome[] = [];
-  arm();
-  try {
-    for await (const raw of child.getEachMessage()) {
+  const allLoaded = new Promise<void>((done) => {
+    child.on('message', (raw) => {
       outcomes.push(toOutcome(JSON.parse(String(raw)) as ChildMessage));
       // Done: whatever the files left running (timers, sockets) dies with the child.
-      if (outcomes.length === files.length) return outcomes;
-      arm();
-    }
-    const result = await child;
+      if (outcomes.length === files.length) done();
+      else arm();
+    });
+  });
+  arm();
+  try {
+    const result = await Promise.race([allLoaded.then(() => undefined), ended]);
+    if (result === undefined) return outcomes;
     if (signal?.aborted) {
       throw new NatlabError('interrupted while loading scenario files', {
         code: 'INTERRUPTED',
@@ -104,9 +112,9 @@ async function runChild(
         ? `took more than ${Math.round(maxRssBytes / 1024 ** 2)} MiB of memory while loading (reading a device or an endless stream?)`
         : timedOut
           ? `did not finish loading within ${timeoutMs / 1000} s (a loop, or an await on something that never comes?)`
-          : result.exitCode === 13
+          : result.code === 13
             ? 'has a top-level await that never settles'
-            : `ended its process while loading (${result.signal ?? `exit code ${result.exitCode}`})`;
+            : `ended its process while loading (${result.signal ?? `exit code ${result.code}`})`;
       const tail = output.trim() ? `; it printed:\n${output.trim()}` : '';
       outcomes.push({ file, ok: false, error: `${how}${tail}` });
     }
@@ -114,7 +122,8 @@ async function runChild(
   } finally {
     clearTimeout(timer);
     clearInterval(watch);
-    child.kill('SIGKILL');
+    signal?.removeEventListener('abort', kill);
+    kill();
   }
 }
 
