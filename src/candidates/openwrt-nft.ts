@@ -1,0 +1,358 @@
+// The NAT part of an OpenWrt firewall config as the nft firewall4 would load: per zone dstnat_ and
+// srcnat_ chains reached by device, port forwards with their reflection (hairpin) rules, masquerade
+// and config nat. IPv4 only. Pure: the router's devices and addresses come from the caller.
+
+import ipaddr from 'ipaddr.js';
+import { parseCidr } from '../net/addresses.ts';
+import {
+  type AddressMatch,
+  OpenWrtError,
+  type OpenWrtFirewall,
+  type OpenWrtNat,
+  type OpenWrtRedirect,
+  type OpenWrtZone,
+  type Proto,
+  parseOpenWrtFirewall,
+} from './openwrt-firewall.ts';
+
+export interface OpenWrtHost {
+  /** OpenWrt network name (lan, wan) → the node's interface that carries it. */
+  networks: Record<string, string>;
+  /** The node's interfaces → their addresses, CIDR form ("192.168.1.1/24"). */
+  addresses: Record<string, string[]>;
+}
+
+/** A zone as the router has it: fw4 takes a network's device and subnets from netifd. */
+interface ResolvedZone {
+  zone: OpenWrtZone;
+  /** Devices, "eth*" for a wildcard. */
+  devices: string[];
+  /** The router's own addresses on the zone's networks, with their prefix. */
+  subnets: { address: string; prefix: number }[];
+  dnat: string[];
+  snat: string[];
+}
+
+export interface OpenWrtTranslation {
+  nft: string;
+  /** What fw4 would warn about and skip, each naming its section. */
+  warnings: string[];
+}
+
+const set = (items: string[]) => (items.length === 1 ? `${items[0]}` : `{ ${items.join(', ')} }`);
+const quoted = (devices: string[]) => set(devices.map((d) => `"${d}"`));
+const network = (s: { address: string; prefix: number }) =>
+  s.prefix === 32
+    ? s.address
+    : `${ipaddr.IPv4.networkAddressFromCIDR(`${s.address}/${s.prefix}`)}/${s.prefix}`;
+const inside = (address: string, s: { address: string; prefix: number }) =>
+  ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parse(s.address), s.prefix);
+const hostOf = (m: AddressMatch) => m.cidr.split('/')[0] ?? m.cidr;
+
+function resolveZone(zone: OpenWrtZone, host: OpenWrtHost): ResolvedZone {
+  const devices: string[] = [];
+  const subnets: ResolvedZone['subnets'] = [];
+  for (const name of zone.networks) {
+    const device = host.networks[name];
+    if (!device) {
+      throw new OpenWrtError(
+        zone.line,
+        'network',
+        `network "${name}" of zone "${zone.name}" has no device here: map it to one of the router's interfaces (${Object.keys(host.addresses).join(', ')}), e.g. --iface-map ${name}=IFACE, or give the zone option device`,
+      );
+    }
+    devices.push(device);
+    for (const cidr of host.addresses[device] ?? []) {
+      const parsed = parseCidr(cidr);
+      const subnet = { address: parsed?.address.toString() ?? '', prefix: parsed?.prefix ?? 0 };
+      const seen = subnets.some((s) => s.address === subnet.address && s.prefix === subnet.prefix);
+      if (parsed?.address.kind() === 'ipv4' && !seen) subnets.push(subnet);
+    }
+  }
+  devices.push(...zone.devices.map((d) => d.replace(/\+$/, '*')));
+  if (devices.length === 0) {
+    throw new OpenWrtError(
+      zone.line,
+      'network',
+      `zone "${zone.name}" names no network or device, so natlab cannot tell where its NAT applies`,
+    );
+  }
+  return { zone, devices: [...new Set(devices)], subnets, dnat: [], snat: [] };
+}
+
+/** The matches and statement of one rule, in fw4's order. */
+function rule(parts: {
+  proto: Proto;
+  saddr?: string[];
+  saddrNot?: boolean;
+  daddr?: string[];
+  daddrNot?: boolean;
+  sport?: string;
+  dport?: string;
+  oifname?: string;
+  counter: boolean;
+  verdict: string;
+  name: string;
+}): string {
+  const hasAddrs = Boolean(parts.saddr?.length || parts.daddr?.length);
+  const hasPorts = parts.proto !== 'all' && Boolean(parts.sport || parts.dport);
+  const words = [
+    ...(hasAddrs ? [] : ['meta nfproto ipv4']),
+    ...(parts.proto !== 'all' && !hasPorts ? [`meta l4proto ${parts.proto}`] : []),
+    ...(parts.oifname ? [`oifname "${parts.oifname}"`] : []),
+    ...(parts.saddr?.length ? [`ip saddr ${parts.saddrNot ? '!= ' : ''}${set(parts.saddr)}`] : []),
+    ...(parts.daddr?.length ? [`ip daddr ${parts.daddrNot ? '!= ' : ''}${set(parts.daddr)}`] : []),
+    ...(hasPorts && parts.sport ? [`${parts.proto} sport ${parts.sport}`] : []),
+    ...(hasPorts && parts.dport ? [`${parts.proto} dport ${parts.dport}`] : []),
+    ...(parts.counter ? ['counter'] : []),
+    parts.verdict,
+    `comment "!fw4: ${parts.name.replace(/["\\]/g, '')}"`,
+  ];
+  return words.join(' ');
+}
+
+const matchOf = (m: AddressMatch | undefined) => (m ? { list: [m.cidr], not: m.not } : undefined);
+const to = (address: string, port: string | undefined) => `${address}${port ? `:${port}` : ''}`;
+
+/** The translation of a parsed config, for one router. */
+export function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): OpenWrtTranslation {
+  const warnings: string[] = [];
+  const enabled = model.zones.filter((z) => z.enabled);
+  const resolved = new Map<string, ResolvedZone>();
+  const zone = (name: string) => {
+    const def = enabled.find((z) => z.name === name);
+    if (!def) return undefined;
+    const found = resolved.get(name) ?? resolveZone(def, host);
+    resolved.set(name, found);
+    return found;
+  };
+  const tryZone = (name: string) => {
+    try {
+      return zone(name);
+    } catch (error) {
+      if (error instanceof OpenWrtError) return undefined;
+      throw error;
+    }
+  };
+  const srcnat: string[] = [];
+  const warn = (what: { name: string; line: number }, text: string) =>
+    warnings.push(`${what.name} (line ${what.line}): ${text}`);
+
+  for (const r of model.redirects.filter((x) => x.enabled)) {
+    if (r.family === 'ipv6') warn(r, 'IPv6 only; natlab translates IPv4, skipped');
+    else if (r.target === 'dnat') dnatRedirect(r);
+    else snatRedirect(r);
+  }
+  for (const n of model.nats.filter((x) => x.enabled)) natRule(n);
+  for (const z of enabled) if (z.masq) masquerade(z);
+
+  function dnatRedirect(r: OpenWrtRedirect): void {
+    if (!r.src || r.src === '*') return void warn(r, 'a DNAT needs a source zone, skipped');
+    const src = zone(r.src);
+    if (!src) return void warn(r, `source zone "${r.src}" is not declared, skipped`);
+    let dest = r.dest && r.dest !== '*' ? zone(r.dest) : undefined;
+    if (r.dest && r.dest !== '*' && !dest)
+      return void warn(r, `destination zone "${r.dest}" is not declared, skipped`);
+    const destIp = r.destIp ? hostOf(r.destIp) : undefined;
+    if (!dest && destIp) {
+      // As fw4: the first zone with a subnet holding dest_ip; a zone natlab cannot place is passed over.
+      dest = enabled
+        .map((z) => tryZone(z.name))
+        .find((z) => z?.subnets.some((s) => inside(destIp, s)));
+    }
+    const destPort = r.destPort ?? r.srcDport;
+    for (const proto of r.protos) {
+      const ports = proto === 'all' ? {} : { sport: r.srcPort, dport: r.srcDport };
+      const rport = proto === 'all' ? undefined : destPort;
+      const verdict = destIp
+        ? `dnat ip to ${to(destIp, rport)}`
+        : `redirect${rport ? ` to ${rport}` : ''}`;
+      src.dnat.push(
+        rule({
+          proto,
+          saddr: matchOf(r.srcIp)?.list,
+          saddrNot: r.srcIp?.not,
+          daddr: matchOf(r.srcDip)?.list,
+          daddrNot: r.srcDip?.not,
+          ...ports,
+          counter: r.counter,
+          verdict,
+          name: r.name,
+        }),
+      );
+      if (r.reflection && destIp && dest && src.zone.masq)
+        reflect(r, { proto, src, dest, destIp, rport });
+    }
+  }
+
+  function reflect(
+    r: OpenWrtRedirect,
+    at: { proto: Proto; src: ResolvedZone; dest: ResolvedZone; destIp: string; rport?: string },
+  ): void {
+    const external = r.srcDip ? [r.srcDip.cidr] : at.src.subnets.map((s) => s.address);
+    const zones = r.reflectionZones.length > 0 ? r.reflectionZones.map((z) => zone(z)) : [at.dest];
+    for (const rzone of zones) {
+      if (!rzone) {
+        warn(r, 'a reflection zone is not declared, skipped');
+        continue;
+      }
+      const internal = rzone.subnets.map(network);
+      const own = rzone.subnets.find((s) => inside(at.destIp, s)) ?? rzone.subnets[0];
+      const snatTo = r.reflectionSrc === 'internal' ? own?.address : external[0]?.split('/')[0];
+      const why = !snatTo
+        ? `${r.reflectionSrc} rewrite IP cannot be determined`
+        : internal.length === 0
+          ? 'internal address range cannot be determined'
+          : external.length === 0
+            ? 'external address range cannot be determined'
+            : undefined;
+      if (why || !snatTo) {
+        warn(r, `${why}, disabling reflection`);
+        continue;
+      }
+      const base = { proto: at.proto, counter: r.counter, name: `${r.name} (reflection)` };
+      const ported = at.proto === 'all' ? {} : { sport: r.srcPort, dport: r.srcDport };
+      rzone.dnat.push(
+        rule({
+          ...base,
+          saddr: internal,
+          daddr: external,
+          ...ported,
+          verdict: `dnat ip to ${to(at.destIp, at.rport)}`,
+        }),
+      );
+      rzone.snat.push(
+        rule({
+          ...base,
+          saddr: internal,
+          daddr: [at.destIp],
+          dport: at.rport,
+          verdict: `snat ip to ${snatTo}`,
+        }),
+      );
+    }
+  }
+
+  function snatRedirect(r: OpenWrtRedirect): void {
+    const dest = r.dest && r.dest !== '*' ? zone(r.dest) : undefined;
+    if (!dest) return void warn(r, 'an SNAT needs a declared destination zone, skipped');
+    if (!r.srcDip) return void warn(r, "an SNAT needs option 'src_dip', skipped");
+    for (const proto of r.protos) {
+      const ports = proto === 'all' ? {} : { sport: r.srcPort, dport: r.destPort };
+      const rport = proto === 'all' ? undefined : r.srcDport;
+      dest.snat.push(
+        rule({
+          proto,
+          saddr: matchOf(r.srcIp)?.list,
+          saddrNot: r.srcIp?.not,
+          daddr: matchOf(r.destIp)?.list,
+          ...ports,
+          counter: r.counter,
+          verdict: `snat ip to ${to(r.srcDip.cidr, rport)}`,
+          name: r.name,
+        }),
+      );
+    }
+  }
+
+  function natRule(n: OpenWrtNat): void {
+    if (n.family === 'ipv6') return void warn(n, 'IPv6 only; natlab translates IPv4, skipped');
+    if (n.target === 'snat' && !n.snatIp)
+      return void warn(n, "target SNAT needs 'snat_ip' here, skipped");
+    if (n.target !== 'snat' && (n.snatIp || n.snatPort))
+      return void warn(n, `'snat_ip' and 'snat_port' are for target SNAT only, skipped`);
+    const src = n.src ? zone(n.src) : undefined;
+    if (n.src && !src) return void warn(n, `zone "${n.src}" is not declared, skipped`);
+    for (const proto of n.protos) {
+      const verdict =
+        n.target === 'snat'
+          ? `snat ip to ${to(n.snatIp ?? '', proto === 'all' ? undefined : n.snatPort)}`
+          : n.target;
+      const text = rule({
+        proto,
+        oifname: n.device,
+        saddr: matchOf(n.srcIp)?.list,
+        saddrNot: n.srcIp?.not,
+        daddr: matchOf(n.destIp)?.list,
+        daddrNot: n.destIp?.not,
+        ...(proto === 'all' ? {} : { sport: n.srcPort, dport: n.destPort }),
+        counter: n.counter,
+        verdict,
+        name: n.name,
+      });
+      if (src) src.snat.push(text);
+      else srcnat.push(text);
+    }
+  }
+
+  function masquerade(z: OpenWrtZone): void {
+    const found = zone(z.name);
+    if (!found) return;
+    const pick = (list: AddressMatch[], not: boolean) =>
+      list.filter((m) => m.not === not).map((m) => m.cidr);
+    const parts = [
+      ['saddr', pick(z.masqSrc, false), pick(z.masqSrc, true)],
+      ['daddr', pick(z.masqDest, false), pick(z.masqDest, true)],
+    ] as const;
+    const matches = parts.flatMap(([field, yes, no]) => [
+      ...(yes.length ? [`ip ${field} ${set(yes)}`] : []),
+      ...(no.length ? [`ip ${field} != ${set(no)}`] : []),
+    ]);
+    found.snat.push(
+      [
+        'meta nfproto ipv4',
+        ...matches,
+        'counter masquerade',
+        `comment "!fw4: Masquerade IPv4 ${z.name} traffic"`,
+      ].join(' '),
+    );
+  }
+
+  return { nft: render([...resolved.values()], srcnat, warnings), warnings };
+}
+
+function render(zones: ResolvedZone[], srcnat: string[], warnings: string[]): string {
+  const order = (z: ResolvedZone) => z.zone.line;
+  const used = zones.sort((a, b) => order(a) - order(b));
+  const family = (z: ResolvedZone) =>
+    z.zone.family === 'ipv4'
+      ? 'meta nfproto ipv4 '
+      : z.zone.family === 'ipv6'
+        ? 'meta nfproto ipv6 '
+        : '';
+  const jumps = (kind: 'dnat' | 'snat') =>
+    used
+      .filter((z) => z[kind].length > 0)
+      .map((z) => {
+        const [dir, iface] = kind === 'dnat' ? ['dstnat', 'iifname'] : ['srcnat', 'oifname'];
+        return `\t\t${family(z)}${iface} ${quoted(z.devices)} jump ${dir}_${z.zone.name} comment "!fw4: Handle ${z.zone.name} IPv4/IPv6 ${dir} traffic"`;
+      });
+  const chain = (name: string, head: string[], rules: string[]) => [
+    `\tchain ${name} {`,
+    ...head.map((h) => `\t\t${h}`),
+    ...rules.filter(Boolean).map((r) => (r.startsWith('\t') ? r : `\t\t${r}`)),
+    '\t}',
+  ];
+  const lines = [
+    ...warnings.map((w) => `# warning: ${w}`),
+    'table inet fw4 {',
+    ...chain('dstnat', ['type nat hook prerouting priority dstnat; policy accept;'], jumps('dnat')),
+    ...chain(
+      'srcnat',
+      ['type nat hook postrouting priority srcnat; policy accept;'],
+      [...srcnat, ...jumps('snat')],
+    ),
+    ...used.flatMap((z) => [
+      ...(z.dnat.length > 0 ? chain(`dstnat_${z.zone.name}`, [], z.dnat) : []),
+      ...(z.snat.length > 0 ? chain(`srcnat_${z.zone.name}`, [], z.snat) : []),
+    ]),
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** An OpenWrt firewall config's NAT as nft, for a router with these networks and addresses. */
+export function openWrtToNft(source: string, host: OpenWrtHost): OpenWrtTranslation {
+  return translateOpenWrt(parseOpenWrtFirewall(source), host);
+}
