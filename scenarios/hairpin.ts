@@ -1,7 +1,8 @@
 // The neutral hairpin lab: the catalog topology with no ruleset of its own. It states what a correct
 // ruleset must achieve; candidates come from `--ruleset FILE` and replace the router's ruleset.
 //   npm run scenario hairpin -- --ruleset broken.rsc --ruleset fixed.rsc --ruleset seed003.rules
-// RouterOS names map onto the router: ether1/WAN is wan0, ether2/LAN/bridge is lan0.
+// RouterOS names map onto the router: ether1/WAN is wan0, ether2/LAN/bridge is lan0; so do
+// OpenWrt networks: wan and wan6 are wan0, lan is lan0.
 
 import { defineScenario } from 'natlab';
 import {
@@ -16,7 +17,17 @@ export default defineScenario({
   description: 'Neutral hairpin lab: judge candidate rulesets (--ruleset FILE) on the router',
   nat: {
     node: 'router',
-    ifaceMap: { WAN: 'wan0', LAN: 'lan0', ether1: 'wan0', ether2: 'lan0', bridge: 'lan0' },
+    ifaceMap: {
+      // RouterOS interfaces, then OpenWrt networks as a stock /etc/config/firewall names them.
+      WAN: 'wan0',
+      LAN: 'lan0',
+      ether1: 'wan0',
+      ether2: 'lan0',
+      bridge: 'lan0',
+      wan: 'wan0',
+      wan6: 'wan0',
+      lan: 'lan0',
+    },
     interfaceLists: { WAN: ['wan0'], LAN: ['lan0'] },
   },
   ...hairpinLab({ router: [] }),

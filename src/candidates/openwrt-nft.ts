@@ -2,8 +2,6 @@
 // srcnat_ chains reached by device, port forwards with their reflection (hairpin) rules, masquerade
 // and config nat. IPv4 only. Pure: the router's devices and addresses come from the caller.
 
-import ipaddr from 'ipaddr.js';
-import { parseCidr } from '../net/addresses.ts';
 import {
   type AddressMatch,
   OpenWrtError,
@@ -14,24 +12,14 @@ import {
   type Proto,
   parseOpenWrtFirewall,
 } from './openwrt-firewall.ts';
-
-export interface OpenWrtHost {
-  /** OpenWrt network name (lan, wan) → the node's interface that carries it. */
-  networks: Record<string, string>;
-  /** The node's interfaces → their addresses, CIDR form ("192.168.1.1/24"). */
-  addresses: Record<string, string[]>;
-}
-
-/** A zone as the router has it: fw4 takes a network's device and subnets from netifd. */
-interface ResolvedZone {
-  zone: OpenWrtZone;
-  /** Devices, "eth*" for a wildcard. */
-  devices: string[];
-  /** The router's own addresses on the zone's networks, with their prefix. */
-  subnets: { address: string; prefix: number }[];
-  dnat: string[];
-  snat: string[];
-}
+import { render, rule, set } from './openwrt-text.ts';
+import {
+  inside,
+  network,
+  type OpenWrtHost,
+  type ResolvedZone,
+  resolveZone,
+} from './openwrt-zones.ts';
 
 export interface OpenWrtTranslation {
   nft: string;
@@ -39,77 +27,7 @@ export interface OpenWrtTranslation {
   warnings: string[];
 }
 
-const set = (items: string[]) => (items.length === 1 ? `${items[0]}` : `{ ${items.join(', ')} }`);
-const quoted = (devices: string[]) => set(devices.map((d) => `"${d}"`));
-const network = (s: { address: string; prefix: number }) =>
-  s.prefix === 32
-    ? s.address
-    : `${ipaddr.IPv4.networkAddressFromCIDR(`${s.address}/${s.prefix}`)}/${s.prefix}`;
-const inside = (address: string, s: { address: string; prefix: number }) =>
-  ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parse(s.address), s.prefix);
 const hostOf = (m: AddressMatch) => m.cidr.split('/')[0] ?? m.cidr;
-
-function resolveZone(zone: OpenWrtZone, host: OpenWrtHost): ResolvedZone {
-  const devices: string[] = [];
-  const subnets: ResolvedZone['subnets'] = [];
-  for (const name of zone.networks) {
-    const device = host.networks[name];
-    if (!device) {
-      throw new OpenWrtError(
-        zone.line,
-        'network',
-        `network "${name}" of zone "${zone.name}" has no device here: map it to one of the router's interfaces (${Object.keys(host.addresses).join(', ')}), e.g. --iface-map ${name}=IFACE, or give the zone option device`,
-      );
-    }
-    devices.push(device);
-    for (const cidr of host.addresses[device] ?? []) {
-      const parsed = parseCidr(cidr);
-      const subnet = { address: parsed?.address.toString() ?? '', prefix: parsed?.prefix ?? 0 };
-      const seen = subnets.some((s) => s.address === subnet.address && s.prefix === subnet.prefix);
-      if (parsed?.address.kind() === 'ipv4' && !seen) subnets.push(subnet);
-    }
-  }
-  devices.push(...zone.devices.map((d) => d.replace(/\+$/, '*')));
-  if (devices.length === 0) {
-    throw new OpenWrtError(
-      zone.line,
-      'network',
-      `zone "${zone.name}" names no network or device, so natlab cannot tell where its NAT applies`,
-    );
-  }
-  return { zone, devices: [...new Set(devices)], subnets, dnat: [], snat: [] };
-}
-
-/** The matches and statement of one rule, in fw4's order. */
-function rule(parts: {
-  proto: Proto;
-  saddr?: string[];
-  saddrNot?: boolean;
-  daddr?: string[];
-  daddrNot?: boolean;
-  sport?: string;
-  dport?: string;
-  oifname?: string;
-  counter: boolean;
-  verdict: string;
-  name: string;
-}): string {
-  const hasAddrs = Boolean(parts.saddr?.length || parts.daddr?.length);
-  const hasPorts = parts.proto !== 'all' && Boolean(parts.sport || parts.dport);
-  const words = [
-    ...(hasAddrs ? [] : ['meta nfproto ipv4']),
-    ...(parts.proto !== 'all' && !hasPorts ? [`meta l4proto ${parts.proto}`] : []),
-    ...(parts.oifname ? [`oifname "${parts.oifname}"`] : []),
-    ...(parts.saddr?.length ? [`ip saddr ${parts.saddrNot ? '!= ' : ''}${set(parts.saddr)}`] : []),
-    ...(parts.daddr?.length ? [`ip daddr ${parts.daddrNot ? '!= ' : ''}${set(parts.daddr)}`] : []),
-    ...(hasPorts && parts.sport ? [`${parts.proto} sport ${parts.sport}`] : []),
-    ...(hasPorts && parts.dport ? [`${parts.proto} dport ${parts.dport}`] : []),
-    ...(parts.counter ? ['counter'] : []),
-    parts.verdict,
-    `comment "!fw4: ${parts.name.replace(/["\\]/g, '')}"`,
-  ];
-  return words.join(' ');
-}
 
 const matchOf = (m: AddressMatch | undefined) => (m ? { list: [m.cidr], not: m.not } : undefined);
 const to = (address: string, port: string | undefined) => `${address}${port ? `:${port}` : ''}`;
@@ -311,48 +229,18 @@ export function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): Ope
   return { nft: render([...resolved.values()], srcnat, warnings), warnings };
 }
 
-function render(zones: ResolvedZone[], srcnat: string[], warnings: string[]): string {
-  const order = (z: ResolvedZone) => z.zone.line;
-  const used = zones.sort((a, b) => order(a) - order(b));
-  const family = (z: ResolvedZone) =>
-    z.zone.family === 'ipv4'
-      ? 'meta nfproto ipv4 '
-      : z.zone.family === 'ipv6'
-        ? 'meta nfproto ipv6 '
-        : '';
-  const jumps = (kind: 'dnat' | 'snat') =>
-    used
-      .filter((z) => z[kind].length > 0)
-      .map((z) => {
-        const [dir, iface] = kind === 'dnat' ? ['dstnat', 'iifname'] : ['srcnat', 'oifname'];
-        return `\t\t${family(z)}${iface} ${quoted(z.devices)} jump ${dir}_${z.zone.name} comment "!fw4: Handle ${z.zone.name} IPv4/IPv6 ${dir} traffic"`;
-      });
-  const chain = (name: string, head: string[], rules: string[]) => [
-    `\tchain ${name} {`,
-    ...head.map((h) => `\t\t${h}`),
-    ...rules.filter(Boolean).map((r) => (r.startsWith('\t') ? r : `\t\t${r}`)),
-    '\t}',
-  ];
-  const lines = [
-    ...warnings.map((w) => `# warning: ${w}`),
-    'table inet fw4 {',
-    ...chain('dstnat', ['type nat hook prerouting priority dstnat; policy accept;'], jumps('dnat')),
-    ...chain(
-      'srcnat',
-      ['type nat hook postrouting priority srcnat; policy accept;'],
-      [...srcnat, ...jumps('snat')],
-    ),
-    ...used.flatMap((z) => [
-      ...(z.dnat.length > 0 ? chain(`dstnat_${z.zone.name}`, [], z.dnat) : []),
-      ...(z.snat.length > 0 ? chain(`srcnat_${z.zone.name}`, [], z.snat) : []),
-    ]),
-    '}',
-    '',
-  ];
-  return lines.join('\n');
-}
-
 /** An OpenWrt firewall config's NAT as nft, for a router with these networks and addresses. */
 export function openWrtToNft(source: string, host: OpenWrtHost): OpenWrtTranslation {
   return translateOpenWrt(parseOpenWrtFirewall(source), host);
+}
+
+/** Why the config does not translate for this host, or undefined when it does. */
+export function openWrtProblem(source: string, host: OpenWrtHost): string | undefined {
+  try {
+    openWrtToNft(source, host);
+    return undefined;
+  } catch (error) {
+    if (error instanceof OpenWrtError) return error.message;
+    throw error;
+  }
 }

@@ -1,6 +1,8 @@
 // Stage 2: ScenarioDef -> TopologyPlan. Pure: every problem of meaning (names, references, addresses)
 // is found here, before anything exists; shapes, types and ranges were checked by validateScenario.
 
+import { openWrtProblem } from '../candidates/openwrt-nft.ts';
+import { nodeHost } from '../candidates/openwrt-zones.ts';
 import { NatlabError } from '../errors.ts';
 import {
   type Cidr,
@@ -169,8 +171,14 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     problems.push(`node ${name}: nameserver "${node.nameserver}" is not an address`);
   }
   for (const ruleset of node.rulesets ?? []) {
+    if (ruleset.networks && ruleset.format !== 'openwrt') {
+      problems.push(`node ${name}: networks is for openwrt rulesets, not ${ruleset.format}`);
+    }
     if (ruleset.text.trim() === '') {
       problems.push(`node ${name}: ruleset text is empty`);
+    } else if (ruleset.format === 'openwrt') {
+      const problem = openWrtProblem(ruleset.text, nodeHost(ruleset.networks, interfaces));
+      if (problem) problems.push(`node ${name}: openwrt ruleset ${problem}`);
     } else if (ruleset.format === 'ebtables' || ruleset.format === 'iptables-commands') {
       const tool = ruleset.format === 'ebtables' ? 'ebtables' : 'iptables';
       problems.push(
