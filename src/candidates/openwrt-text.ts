@@ -50,9 +50,18 @@ export function render(zones: ResolvedZone[], srcnat: string[], warnings: string
   const jumps = (kind: 'dnat' | 'snat') =>
     used
       .filter((z) => z[kind].length > 0)
-      .map((z) => {
+      .flatMap((z) => {
         const [dir, iface] = kind === 'dnat' ? ['dstnat', 'iifname'] : ['srcnat', 'oifname'];
-        return `\t\t${family(z)}${iface} ${quoted(z.devices)} jump ${dir}_${z.zone.name} comment "!fw4: Handle ${z.zone.name} IPv4/IPv6 ${dir} traffic"`;
+        // As fw4: the plain devices in one set, each wildcard in a jump of its own.
+        const plain = z.devices.filter((d) => !d.endsWith('*'));
+        const groups = [
+          ...(plain.length ? [plain] : []),
+          ...z.devices.filter((d) => d.endsWith('*')).map((d) => [d]),
+        ];
+        return groups.map(
+          (devices) =>
+            `\t\t${family(z)}${iface} ${quoted(devices)} jump ${dir}_${z.zone.name} comment "!fw4: Handle ${z.zone.name} IPv4/IPv6 ${dir} traffic"`,
+        );
       });
   const chain = (name: string, head: string[], rules: string[]) => [
     `\tchain ${name} {`,
