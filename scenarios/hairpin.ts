@@ -8,6 +8,7 @@ import { defineScenario } from 'natlab';
 import {
   clientSeesOnlyPublicPeer,
   hairpinLab,
+  hairpinNat,
   LAN_SERVER_IP,
   lanClientProbe,
   remoteProbe,
@@ -15,21 +16,7 @@ import {
 
 export default defineScenario({
   description: 'Neutral hairpin lab: judge candidate rulesets (--ruleset FILE) on the router',
-  nat: {
-    node: 'router',
-    ifaceMap: {
-      // RouterOS interfaces, then OpenWrt networks as a stock /etc/config/firewall names them.
-      WAN: 'wan0',
-      LAN: 'lan0',
-      ether1: 'wan0',
-      ether2: 'lan0',
-      bridge: 'lan0',
-      wan: 'wan0',
-      wan6: 'wan0',
-      lan: 'lan0',
-    },
-    interfaceLists: { WAN: ['wan0'], LAN: ['lan0'] },
-  },
+  nat: hairpinNat,
   ...hairpinLab({ router: [] }),
   // A handshake in the lab takes milliseconds; 2 s keeps a broken candidate from costing 5.
   probes: [remoteProbe(), { ...lanClientProbe({ expect: 'connects' }), connectTimeoutMs: 2000 }],

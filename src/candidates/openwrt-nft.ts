@@ -29,7 +29,11 @@ export interface OpenWrtTranslation {
 
 const hostOf = (m: AddressMatch) => m.cidr.split('/')[0] ?? m.cidr;
 
-const matchOf = (m: AddressMatch | undefined) => (m ? { list: [m.cidr], not: m.not } : undefined);
+/** A rule's source and destination matches, each one address or CIDR, maybe negated. */
+const between = (saddr: AddressMatch | undefined, daddr: AddressMatch | undefined) => ({
+  ...(saddr ? { saddr: [saddr.cidr], saddrNot: saddr.not } : {}),
+  ...(daddr ? { daddr: [daddr.cidr], daddrNot: daddr.not } : {}),
+});
 const to = (address: string, port: string | undefined) => `${address}${port ? `:${port}` : ''}`;
 
 /** The translation of a parsed config, for one router. */
@@ -88,10 +92,7 @@ export function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): Ope
       src.dnat.push(
         rule({
           proto,
-          saddr: matchOf(r.srcIp)?.list,
-          saddrNot: r.srcIp?.not,
-          daddr: matchOf(r.srcDip)?.list,
-          daddrNot: r.srcDip?.not,
+          ...between(r.srcIp, r.srcDip),
           ...ports,
           counter: r.counter,
           verdict,
@@ -161,9 +162,7 @@ export function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): Ope
       dest.snat.push(
         rule({
           proto,
-          saddr: matchOf(r.srcIp)?.list,
-          saddrNot: r.srcIp?.not,
-          daddr: matchOf(r.destIp)?.list,
+          ...between(r.srcIp, r.destIp),
           ...ports,
           counter: r.counter,
           verdict: `snat ip to ${to(r.srcDip.cidr, rport)}`,
@@ -189,10 +188,7 @@ export function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): Ope
       const text = rule({
         proto,
         oifname: n.device,
-        saddr: matchOf(n.srcIp)?.list,
-        saddrNot: n.srcIp?.not,
-        daddr: matchOf(n.destIp)?.list,
-        daddrNot: n.destIp?.not,
+        ...between(n.srcIp, n.destIp),
         ...(proto === 'all' ? {} : { sport: n.srcPort, dport: n.destPort }),
         counter: n.counter,
         verdict,

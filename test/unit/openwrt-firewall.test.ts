@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/candidates/load-candidate.ts';
 import { parseOpenWrtFirewall } from '../../src/candidates/openwrt-firewall.ts';
 import { openWrtToNft } from '../../src/candidates/openwrt-nft.ts';
+import { portForwardLab } from '../../src/index.ts';
+import { planTopology } from '../../src/plan/plan-topology.ts';
+import type { RulesetDef } from '../../src/scenario/define-scenario.ts';
 
 const DIR = new URL('../fixtures/openwrt', import.meta.url).pathname;
 
@@ -120,5 +123,43 @@ describe('the parsed model (what natlab audit reads)', () => {
     expect(() =>
       parseOpenWrtFirewall("config zone\n\toption name 'a'\n\toption subnet '10.0.0.0/8'\n"),
     ).toThrow('line 3, option subnet: unknown or unsupported zone option "subnet"');
+  });
+});
+
+describe('a scenario ruleset of format openwrt', () => {
+  const config = cases.find((c) => c.name === 'port-forward')?.config ?? '';
+  const plan = (ruleset: RulesetDef) => () =>
+    planTopology(
+      {
+        description: 'openwrt',
+        ...portForwardLab({
+          publicIp: '203.0.113.1',
+          lanCidr: '192.168.1.0/24',
+          server: '192.168.1.2',
+          forwards: [{ port: 80 }],
+          rulesets: [ruleset],
+        }),
+      },
+      { scenario: 'openwrt', runId: 'ow0001' },
+    );
+
+  it('plans when its networks name the router interfaces', () => {
+    const networks = { lan: 'lan0', wan: 'wan0', wan6: 'wan0' };
+    const router = plan({ format: 'openwrt', text: config, networks })().nodes.find(
+      (n) => n.name === 'router',
+    );
+    expect(router?.rulesets[0]?.format).toBe('openwrt');
+  });
+
+  it('is refused by the plan when a network has no interface, naming node and line', () => {
+    expect(plan({ format: 'openwrt', text: config, networks: { lan: 'lan0' } })).toThrow(
+      /node router: openwrt ruleset line 8, option network: network "wan" of zone "wan" has no device/,
+    );
+  });
+
+  it('networks belong to openwrt rulesets only', () => {
+    expect(plan({ format: 'nft', text: 'table ip t {\n}\n', networks: { lan: 'lan0' } })).toThrow(
+      'node router: networks is for openwrt rulesets, not nft',
+    );
   });
 });
