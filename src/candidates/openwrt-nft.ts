@@ -60,6 +60,9 @@ export function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): Ope
   const warn = (what: { name: string; line: number }, text: string) =>
     warnings.push(`${what.name} (line ${what.line}): ${text}`);
 
+  // fw4 names each section it leaves out, so a forward switched off is not taken for a missing one.
+  for (const off of [...model.zones, ...model.redirects, ...model.nats].filter((x) => !x.enabled))
+    warn(off, 'is disabled, ignoring section');
   for (const r of model.redirects.filter((x) => x.enabled)) {
     if (r.family === 'ipv6') warn(r, 'IPv6 only; natlab translates IPv4, skipped');
     else if (r.target === 'dnat') dnatRedirect(r);
