@@ -29,18 +29,25 @@ export interface HairpinLabOptions {
   dmz?: boolean;
 }
 
-export function hairpinLab({
-  router,
-  dmz = false,
-}: HairpinLabOptions): Pick<ScenarioDef, 'nodes' | 'links'> {
-  // The catalog is portForwardLab with its own addresses; the DMZ variant moves the server.
-  const { nodes, links } = portForwardLab({
+function catalogLab(router: RulesetDef[]) {
+  return portForwardLab({
     publicIp: PUBLIC_IP,
     lanCidr: '192.168.1.0/24',
     server: LAN_SERVER_IP,
     forwards: [{ port: 80 }],
     rulesets: router,
   });
+}
+
+/** The router as candidates' NAT node, with portForwardLab's RouterOS and OpenWrt names. */
+export const hairpinNat = catalogLab([]).nat;
+
+export function hairpinLab({
+  router,
+  dmz = false,
+}: HairpinLabOptions): Pick<ScenarioDef, 'nodes' | 'links'> {
+  // The catalog is portForwardLab with its own addresses; the DMZ variant moves the server.
+  const { nodes, links } = catalogLab(router);
   if (!dmz) return { nodes, links };
   const { router: gateway, server } = nodes;
   if (!gateway || !server) throw new Error('portForwardLab gave no router or server');

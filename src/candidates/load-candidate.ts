@@ -1,15 +1,23 @@
 // A candidate ruleset file: read, its format found from the content (the extension only breaks
-// ties), RouterOS translated to nft. Everything here fails before any namespace exists.
+// ties), RouterOS and OpenWrt translated to nft. Everything here fails before any namespace exists.
 
 import { basename, extname } from 'node:path';
 import { NatlabError } from '../errors.ts';
 import { parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef } from '../scenario/define-scenario.ts';
 import { readInputFile } from '../system/read-input-file.ts';
+import { OpenWrtError } from './openwrt-firewall.ts';
+import { openWrtToNft } from './openwrt-nft.ts';
 import { RouterOsError } from './routeros/lex-routeros.ts';
 import { type RouterOsMaps, routerOsToNft } from './routeros/translate-routeros.ts';
 
-export type CandidateFormat = RulesetDef['format'] | 'routeros';
+export type CandidateFormat = Exclude<RulesetDef['format'], 'openwrt'> | 'routeros' | 'openwrt';
+
+/** How a translated candidate's names meet the NAT node: RouterOS interfaces, OpenWrt networks. */
+export interface CandidateMaps extends RouterOsMaps {
+  /** The NAT node's interfaces → their addresses (OpenWrt reflection needs the router's own). */
+  addresses?: Record<string, string[]>;
+}
 
 export interface Candidate {
   /** The file as given. */
@@ -40,6 +48,11 @@ export function detectFormat(text: string): CandidateFormat | undefined {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
   if (lines.some((l) => l.startsWith('/ip firewall'))) return 'routeros';
+  if (
+    lines.some((l) => /^config\s+\S/.test(l)) &&
+    lines.every((l) => /^(config|option|list|package)\s/.test(l))
+  )
+    return 'openwrt';
   if (lines.some((l) => /^\*(nat|filter|mangle|raw)\b/.test(l)) && lines.includes('COMMIT'))
     return 'iptables';
   if (lines.some((l) => /^(table|flush ruleset)\b/.test(l))) return 'nft';
@@ -48,7 +61,7 @@ export function detectFormat(text: string): CandidateFormat | undefined {
   return undefined;
 }
 
-export async function loadCandidate(file: string, maps: RouterOsMaps): Promise<Candidate> {
+export async function loadCandidate(file: string, maps: CandidateMaps): Promise<Candidate> {
   const bad = (reason: string) =>
     new NatlabError(`candidate ruleset ${file}: ${reason}`, { code: 'BAD_INPUT', stage: 'load' });
   // Regular files only, bounded: a FIFO or /dev/zero is refused at once, not waited on.
@@ -63,7 +76,7 @@ export async function loadCandidate(file: string, maps: RouterOsMaps): Promise<C
   const format = detectFormat(original) ?? HINTS[extname(file).toLowerCase()];
   if (!format) {
     throw bad(
-      'is in no format natlab knows: expected iptables-restore (*nat ... COMMIT), nft (table ...), a RouterOS export (/ip firewall nat), or iptables/ebtables command lines',
+      'is in no format natlab knows: expected iptables-restore (*nat ... COMMIT), nft (table ...), a RouterOS export (/ip firewall nat), an OpenWrt firewall config (config zone ...), or iptables/ebtables command lines',
     );
   }
   const name = basename(file);
@@ -81,6 +94,16 @@ export async function loadCandidate(file: string, maps: RouterOsMaps): Promise<C
       throw error;
     }
   }
+  if (format === 'openwrt') {
+    try {
+      const host = { networks: maps.interfaces, addresses: maps.addresses ?? {} };
+      const { nft } = openWrtToNft(original, host);
+      return { file, name, format, original, ruleset: { format: 'nft', text: nft } };
+    } catch (error) {
+      if (error instanceof OpenWrtError) throw bad(`OpenWrt firewall config ${error.message}`);
+      throw error;
+    }
+  }
   if (format === 'iptables-commands' || format === 'ebtables') {
     const tool = format === 'ebtables' ? 'ebtables' : 'iptables';
     const problems = parseCommandList(original, tool).problems;
@@ -89,7 +112,7 @@ export async function loadCandidate(file: string, maps: RouterOsMaps): Promise<C
   return { file, name, format, original, ruleset: { format, text: original } };
 }
 
-/** `--iface-map WAN=wan0,LAN=lan0` on top of what the scenario declares. */
+/** `--iface-map WAN=wan0,lan=lan0` on top of what the scenario declares. */
 export function parseIfaceMap(text: string | undefined): Record<string, string> {
   const map: Record<string, string> = {};
   for (const pair of (text ?? '').split(',').filter(Boolean)) {

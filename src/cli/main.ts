@@ -59,8 +59,10 @@ const USAGE = `usage: natlab run <name> [--json] [--out DIR] [--keep]
   --list       list the scenarios
   --doctor     test which kernel and userland features this machine has
   --ruleset F  run once per candidate ruleset file (repeat it), in place of the NAT node's own;
-               iptables-restore, nft, RouterOS export (.rsc), iptables or ebtables command lines
-  --iface-map WAN=wan0,LAN=lan0   RouterOS interface names for RouterOS candidates
+               iptables-restore, nft, RouterOS export (.rsc), OpenWrt /etc/config/firewall,
+               iptables or ebtables command lines
+  --iface-map WAN=wan0,lan=lan0   RouterOS interface names and OpenWrt network names, mapped to
+               the NAT node's interfaces
   --require-all  with --ruleset: exit 0 only when every candidate passes (default: any one)
   --junit FILE write a JUnit XML report: a testsuite per scenario (per candidate with --ruleset),
                a testcase per check
@@ -308,7 +310,9 @@ async function candidates(
     const candidates = runs.map(({ candidate, result }) => ({
       ruleset: candidate.file,
       format: candidate.format,
-      ...(candidate.format === 'routeros' ? { translated: candidate.ruleset.text } : {}),
+      ...(candidate.format !== candidate.ruleset.format
+        ? { translated: candidate.ruleset.text }
+        : {}),
       verdict: result.verdict,
       reason: result.reason,
       checks: result.checks,

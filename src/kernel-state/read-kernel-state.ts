@@ -31,7 +31,7 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
       if (formats.has('iptables') || formats.has('iptables-commands')) {
         counters.push(...parseIptablesCounters(await read(['iptables-save', '-c'])));
       }
-      if (formats.has('nft'))
+      if (formats.has('nft') || formats.has('openwrt'))
         counters.push(...parseNftCounters(await read(['nft', 'list', 'ruleset'])));
       return { node: node.name, conntrack: conntrack.filter((l) => l.trim() !== ''), counters };
     }),

@@ -1,6 +1,8 @@
 // Nodes: names, declared interfaces, sysctls, /etc files, and the node-level input checked
-// (DNS records, hosts entries, nameserver, command-list rulesets).
+// (DNS records, hosts entries, nameserver, command-list and OpenWrt rulesets).
 
+import { openWrtProblem } from '../candidates/openwrt-nft.ts';
+import { nodeHost } from '../candidates/openwrt-zones.ts';
 import { parseAddress } from '../net/addresses.ts';
 import { parseCommandList } from '../scenario/command-lists.ts';
 import type { NodeDef, ScenarioDef } from '../scenario/define-scenario.ts';
@@ -118,8 +120,14 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     problems.push(`node ${name}: nameserver "${node.nameserver}" is not an address`);
   }
   for (const ruleset of node.rulesets ?? []) {
+    if (ruleset.networks && ruleset.format !== 'openwrt') {
+      problems.push(`node ${name}: networks is for openwrt rulesets, not ${ruleset.format}`);
+    }
     if (ruleset.text.trim() === '') {
       problems.push(`node ${name}: ruleset text is empty`);
+    } else if (ruleset.format === 'openwrt') {
+      const problem = openWrtProblem(ruleset.text, nodeHost(ruleset.networks, interfaces));
+      if (problem) problems.push(`node ${name}: openwrt ruleset ${problem}`);
     } else if (ruleset.format === 'ebtables' || ruleset.format === 'iptables-commands') {
       const tool = ruleset.format === 'ebtables' ? 'ebtables' : 'iptables';
       problems.push(

@@ -25,6 +25,7 @@ const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
   'iptables-commands': ['iptables', 'iptables-save'],
   nft: ['nft'],
   ebtables: ['ebtables'],
+  openwrt: ['nft'],
 };
 
 export function toolsFor(plan: TopologyPlan): string[] {

@@ -1,6 +1,9 @@
 // Stage 4: load each node's rulesets with the kernel's own tools, then keep the kernel's dump for the report.
 
 import type { Topology } from '../backend/topology.ts';
+import { openWrtToNft } from '../candidates/openwrt-nft.ts';
+import { nodeHost } from '../candidates/openwrt-zones.ts';
+import type { NodePlan } from '../plan/topology-plan.ts';
 import { CAPABILITY_TESTS } from '../preflight/probe-capabilities.ts';
 import { type CommandTool, parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef, RulesetFormat } from '../scenario/define-scenario.ts';
@@ -15,7 +18,7 @@ export interface AppliedRuleset {
 
 interface Loader {
   /** Each argv runs in turn, with the stdin given. */
-  load(ruleset: RulesetDef): { argv: string[]; input?: string }[];
+  load(ruleset: RulesetDef, node: NodePlan): { argv: string[]; input?: string }[];
   dump(ruleset: RulesetDef): string[][];
 }
 
@@ -30,6 +33,16 @@ const LOADERS: Record<RulesetFormat, Loader> = {
   },
   'iptables-commands': commandList('iptables', (t) => ['iptables-save', '-t', t]),
   ebtables: commandList('ebtables', (t) => ['ebtables', '-t', t, '-L']),
+  // Translated as firewall4 would; the plan has already refused a config that does not translate.
+  openwrt: {
+    load: (r, node) => [
+      {
+        argv: ['nft', '-f', '-'],
+        input: openWrtToNft(r.text, nodeHost(r.networks, node.interfaces)).nft,
+      },
+    ],
+    dump: () => [['nft', 'list', 'ruleset']],
+  },
 };
 
 /**
@@ -65,7 +78,7 @@ export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[
         const loader = LOADERS[ruleset.format];
         const variant = await ebtablesVariant(topology, node.name, ruleset);
         const withVariant = ([tool = '', ...rest]: string[]) => [variant ?? tool, ...rest];
-        for (const { argv, input } of loader.load(ruleset)) {
+        for (const { argv, input } of loader.load(ruleset, node)) {
           await topology.exec(node.name, withVariant(argv), {
             action: `apply ${ruleset.format} ruleset`,
             stage: 'rules',

@@ -68,6 +68,9 @@ export async function loadCandidates(
   const maps = {
     interfaces: { ...nat.ifaceMap, ...ifaceMap },
     interfaceLists: nat.interfaceLists ?? {},
+    addresses: Object.fromEntries(
+      Object.entries(node.interfaces ?? {}).map(([name, i]) => [name, i.addresses ?? []]),
+    ),
   };
   const candidates: Candidate[] = [];
   for (const file of files) candidates.push(await loadCandidate(file, maps));

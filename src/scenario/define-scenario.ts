@@ -20,7 +20,13 @@ export interface RouteDef {
   via: string;
 }
 
-export const RULESET_FORMATS = ['iptables', 'iptables-commands', 'nft', 'ebtables'] as const;
+export const RULESET_FORMATS = [
+  'iptables',
+  'iptables-commands',
+  'nft',
+  'ebtables',
+  'openwrt',
+] as const;
 
 export type RulesetFormat = (typeof RULESET_FORMATS)[number];
 
@@ -28,9 +34,12 @@ export interface RulesetDef {
   format: RulesetFormat;
   /**
    * iptables-restore input, an nft script, or command lines, one per line: "iptables -t nat -A ..."
-   * (iptables-commands) or "ebtables -t broute -A ..." (ebtables).
+   * (iptables-commands) or "ebtables -t broute -A ..." (ebtables); or an OpenWrt
+   * /etc/config/firewall (openwrt), whose NAT is applied as the nft firewall4 would generate.
    */
   text: string;
+  /** openwrt only: OpenWrt network names (lan, wan) → the node's interfaces that carry them. */
+  networks?: Record<string, string>;
 }
 
 export interface HttpServiceDef {

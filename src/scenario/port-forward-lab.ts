@@ -72,7 +72,17 @@ export function portForwardLab(options: PortForwardLabOptions): PortForwardLab {
   return {
     nat: {
       node: 'router',
-      ifaceMap: { WAN: 'wan0', LAN: 'lan0', ether1: 'wan0', ether2: 'lan0', bridge: 'lan0' },
+      ifaceMap: {
+        // RouterOS interfaces, then OpenWrt networks as a stock /etc/config/firewall names them.
+        WAN: 'wan0',
+        LAN: 'lan0',
+        ether1: 'wan0',
+        ether2: 'lan0',
+        bridge: 'lan0',
+        wan: 'wan0',
+        wan6: 'wan0',
+        lan: 'lan0',
+      },
       interfaceLists: { WAN: ['wan0'], LAN: ['lan0'] },
     },
     nodes: {

@@ -33,7 +33,11 @@ const interfaceDef = z.strictObject({
 
 const routeDef = z.strictObject({ to: text, via: text });
 
-const rulesetDef = z.strictObject({ format: z.enum(RULESET_FORMATS), text: longText });
+const rulesetDef = z.strictObject({
+  format: z.enum(RULESET_FORMATS),
+  text: longText,
+  networks: z.record(text, text).optional(),
+});
 
 const serviceDef = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('http'), port }),
