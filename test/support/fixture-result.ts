@@ -16,6 +16,7 @@ import {
 } from '../../src/report/scenario-result.ts';
 import { analyseCaptures } from '../../src/run/analyse-captures.ts';
 import { withCandidate } from '../../src/run/run-candidates.ts';
+import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 
 interface RecordedRun {
@@ -30,7 +31,12 @@ interface RecordedRun {
   kernelState: KernelState[];
 }
 
-export async function analyseFixture(name: string) {
+export interface FixtureOptions {
+  /** Changes the scenario's expectations before the lab is planned: the same traffic, judged anew. */
+  expect?: (def: ScenarioDef) => ScenarioDef;
+}
+
+export async function analyseFixture(name: string, { expect = (def) => def }: FixtureOptions = {}) {
   const dir = join('test/fixtures/captures', name);
   const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RecordedRun;
   const loaded = await loadScenario(run.scenario);
@@ -40,7 +46,7 @@ export async function analyseFixture(name: string) {
         await loadCandidate(run.ruleset, { interfaces: {}, interfaceLists: {} }),
       )
     : loaded;
-  const plan = planTopology(scenario.def, { scenario: run.scenario, runId: 'fixtr0' });
+  const plan = planTopology(expect(scenario.def), { scenario: run.scenario, runId: 'fixtr0' });
   const captures = await Promise.all(
     run.captures.map(async (c) => {
       const point = plan.captures.find((p) => p.id === c.point);
@@ -48,9 +54,11 @@ export async function analyseFixture(name: string) {
       return { point, ...(await readPcapFile(join(dir, c.file))) };
     }),
   );
-  // A recording keeps each probe's time only in its checks' ms.
+  // A recording keeps a probe's time only in its checks' ms (the oldest, not even there: 0 ms).
+  // What was expected is the plan's (so `expect` can change it); what happened, the recording's.
   const probes = run.probes.map((p) => ({
     ...p,
+    expect: plan.probes.find((q) => q.name === p.name)?.expect ?? p.expect,
     endedAt: p.startedAt + (run.checks.find((c) => c.probe === p.name)?.ms ?? 0),
   }));
   const analysis = await analyseCaptures({
