@@ -4,19 +4,10 @@
 import type { Stage } from '../errors.ts';
 import type { StepTiming } from '../report/scenario-result.ts';
 
-/** The stages a run times, by the stage's own name. */
-export type StepName = Extract<
+/** The stages a run times, by the stage's own name: all but those around the lab's pipeline. */
+export type StepName = Exclude<
   Stage,
-  | 'plan'
-  | 'build'
-  | 'rulesets'
-  | 'capture'
-  | 'traffic'
-  | 'kernel-state'
-  | 'decode'
-  | 'analyse'
-  | 'check'
-  | 'teardown'
+  'cli' | 'scenario' | 'candidates' | 'preflight' | 'services' | 'vm'
 >;
 
 export interface ProgressListener {
