@@ -95,7 +95,7 @@ describeLab('SIGINT at each point a run waits', () => {
   });
 
   it('during the teardown (checks done): exit 130, nothing left', async () => {
-    const stderr = await interruptAt(/ - checks /);
+    const stderr = await interruptAt(/ - check /);
     expect(stderr).toMatch(/ - teardown .*all removed/);
   });
 });
