@@ -1,6 +1,7 @@
 // Proves the storm guard: two switches joined by two links, STP off (the Linux default), and one
 // broadcast. Frames circle the loop for ever; the guard sees a link pass its bound, stops the run and
-// tears everything down. The check fails on purpose: this scenario exits 1, with the storm diagnosis.
+// tears everything down. It fails on purpose: the storm guard's check, and the probe it stopped (not
+// judged); this scenario exits 1, with the storm diagnosis. `diagnosis: { storm: true }` would expect it.
 //
 //   h1 10.9.0.1 ── sw1 ══ two links ══ sw2 ── h2 10.9.0.2
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { FlowTable } from '../src/analyse/flow-table.ts';
 import { FrameFields } from '../src/decode/frame-fields.ts';
+import { readPcapFile } from '../src/decode/read-captures.ts';
 import { forEachFrame } from '../src/decode/read-pcap.ts';
 import { mininetBackendBuild, mininetBuild, natlabBuild, rawIpBatch } from './bench-build.ts';
 import { captureBenchmark } from './bench-capture.ts';
@@ -148,7 +149,7 @@ async function decodeBenchmark(file: string): Promise<void> {
     const t0 = performance.now();
     const table = new FlowTable();
     const fields = new FrameFields();
-    await forEachFrame(file, (b, start, end, meta) =>
+    forEachFrame(await readPcapFile(file), (b, start, end, meta) =>
       table.add(fields.parse(b, start, end), meta.length),
     );
     flowCount = table.sorted().length;

@@ -1,18 +1,26 @@
 // One error type for the whole pipeline, shaped like execa's: what failed, where, the command, its stderr.
 
+/**
+ * The pipeline's stages, one vocabulary for errors, step timings and progress: each names its folder
+ * under src/ (build: src/backend/, teardown: src/system/teardown-stack.ts).
+ */
 export type Stage =
   | 'cli'
-  | 'load'
+  | 'scenario'
+  | 'candidates'
   | 'plan'
   | 'preflight'
   | 'build'
-  | 'rules'
+  | 'rulesets'
   | 'services'
   | 'capture'
   | 'traffic'
+  | 'kernel-state'
   | 'decode'
-  | 'vm'
-  | 'teardown';
+  | 'analyse'
+  | 'check'
+  | 'teardown'
+  | 'vm';
 
 export type ErrorCode =
   | 'BAD_INPUT'

@@ -70,7 +70,7 @@ async function scenarioOf({ scenario, name, signal }: RunOptions): Promise<Loade
       `name must be letters, digits, ".", "_" or "-" (at most 64), not "${name}"`,
       {
         code: 'BAD_INPUT',
-        stage: 'load',
+        stage: 'scenario',
       },
     );
   }

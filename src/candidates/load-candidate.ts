@@ -63,12 +63,15 @@ export function detectFormat(text: string): CandidateFormat | undefined {
 
 export async function loadCandidate(file: string, maps: CandidateMaps): Promise<Candidate> {
   const bad = (reason: string) =>
-    new NatlabError(`candidate ruleset ${file}: ${reason}`, { code: 'BAD_INPUT', stage: 'load' });
+    new NatlabError(`candidate ruleset ${file}: ${reason}`, {
+      code: 'BAD_INPUT',
+      stage: 'candidates',
+    });
   // Regular files only, bounded: a FIFO or /dev/zero is refused at once, not waited on.
   const bytes = await readInputFile(file, {
     what: 'candidate ruleset',
     maxBytes: MAX_RULESET_BYTES,
-    stage: 'load',
+    stage: 'candidates',
   });
   if (bytes.length === 0) throw bad('is empty');
   if (bytes.includes(0)) throw bad('is not text (it holds NUL bytes)');

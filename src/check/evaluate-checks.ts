@@ -24,9 +24,24 @@ export interface CheckResult {
   ms?: number;
 }
 
+/** What the checks read of a probe's run. */
+export type CheckedProbe = Pick<
+  ProbeResult,
+  | 'name'
+  | 'from'
+  | 'to'
+  | 'expect'
+  | 'ok'
+  | 'serverSaw'
+  | 'httpStatus'
+  | 'error'
+  | 'startedAt'
+  | 'endedAt'
+>;
+
 export interface CheckInput {
   plan: TopologyPlan;
-  probes: readonly ProbeResult[];
+  probes: readonly CheckedProbe[];
   packets: readonly Packet[];
   /** The packets of each probe, from packetsByProbe. */
   byProbe: ReadonlyMap<string, readonly Packet[]>;
@@ -47,6 +62,30 @@ export function evaluateChecks(input: CheckInput): CheckResult[] {
       ),
     ].map(timed),
   );
+}
+
+/**
+ * The scenario's checks over a run that sent and captured nothing, with these findings: their ids
+ * and names are the real ones; only the diagnosis checks judge anything.
+ */
+export function declaredChecks(plan: TopologyPlan, findings: readonly Finding[]): CheckResult[] {
+  const probes = plan.probes.map((p) => ({
+    name: p.name,
+    from: p.from,
+    to: p.target,
+    expect: p.expect,
+    ok: false,
+    startedAt: 0,
+    endedAt: 0,
+  }));
+  return evaluateChecks({
+    plan,
+    probes,
+    packets: [],
+    byProbe: new Map(),
+    directionOf: () => 'in',
+    findings,
+  }).map(({ ms, ...check }) => check);
 }
 
 /** Lower case, words joined by "-": an id part that survives any name. */
@@ -80,7 +119,7 @@ function checkFinding(rule: string, wanted: boolean, findings: readonly Finding[
   };
 }
 
-function checkProbe(probe: ProbeResult, plan: TopologyPlan): CheckResult[] {
+function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
   if (probe.expect === 'either') return [];
   const planned = plan.probes.find((p) => p.name === probe.name);
   const serverSees = planned?.kind === 'http' ? planned.serverSees : undefined;

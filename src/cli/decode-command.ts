@@ -7,6 +7,7 @@ import { describePacket } from '../analyse/describe-packet.ts';
 import { FlowTable } from '../analyse/flow-table.ts';
 import { decodeFrame } from '../decode/decode-frame.ts';
 import { FrameFields } from '../decode/frame-fields.ts';
+import { readPcapFile } from '../decode/read-captures.ts';
 import { forEachFrame } from '../decode/read-pcap.ts';
 import { NatlabError } from '../errors.ts';
 
@@ -25,7 +26,7 @@ export async function decodeCommand(
   const flows = new FlowTable();
   const fields = new FrameFields();
   let block: string[] = [];
-  const frames = await forEachFrame(file, (bytes, start, end, meta) => {
+  const frames = forEachFrame(await readPcapFile(file), (bytes, start, end, meta) => {
     flows.add(fields.parse(bytes, start, end), meta.length);
     if (!printFrames) return;
     const packet = decodeFrame(bytes.subarray(start, end), {

@@ -3,9 +3,12 @@
 import { colourWanted, palette } from '../report/colour.ts';
 import type { ProgressListener, StepName } from '../run/run-scenario.ts';
 
-/** "build       42 ms  4 namespaces": a finished step, lined up the same in every progress list. */
+/** As wide as the longest step name, kernel-state. */
+const label = (step: StepName) => step.padEnd(12);
+
+/** "build          42 ms  4 namespaces": a finished step, lined up the same in every progress list. */
 export function stepLine(step: StepName, ms: number, summary: string): string {
-  return `${step.padEnd(9)} ${String(ms).padStart(5)} ms  ${summary}`;
+  return `${label(step)} ${String(ms).padStart(5)} ms  ${summary}`;
 }
 
 export function progressPrinter(stream: NodeJS.WriteStream): ProgressListener {
@@ -13,7 +16,7 @@ export function progressPrinter(stream: NodeJS.WriteStream): ProgressListener {
   const c = palette(colourWanted({ tty }));
   return {
     stepStarted(step) {
-      if (tty) stream.write(`  ${c.dim('…')} ${step.padEnd(9)}`);
+      if (tty) stream.write(`  ${c.dim('…')} ${label(step)}`);
     },
     stepFinished(step, ms, summary) {
       // On a terminal the started line is overwritten, whether coloured or not.

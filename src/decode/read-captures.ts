@@ -1,36 +1,32 @@
-// Stage 8: decodes each capture's pcap and holds it to tcpdump's own count: a pcap that ends short
-// (a torn last record, packets never flushed) is an error naming its capture point, never fewer packets.
+// Stage 8's only I/O: each capture's pcap read whole, regular files only and within a size bound, so
+// the decode after it (decode-captures.ts) works on bytes and reads nothing.
 
 import type { CaptureFile } from '../capture/start-captures.ts';
-import { NatlabError } from '../errors.ts';
+import { readInputFile } from '../system/read-input-file.ts';
 import { settleAll } from '../system/settle-all.ts';
-import type { Packet } from './packet.ts';
-import { readPcap } from './read-pcap.ts';
+import { type CaptureBytes, captureError } from './decode-captures.ts';
+import type { PcapBytes } from './read-pcap.ts';
 
-export function readCaptures(files: readonly CaptureFile[]): Promise<Packet[][]> {
-  return settleAll(files.map(readCapture));
+/** Read whole into memory: past this a capture is refused rather than exhausting it. */
+const MAX_PCAP_BYTES = 2 * 1024 ** 3;
+
+export async function readPcapFile(file: string): Promise<PcapBytes> {
+  const bytes = await readInputFile(file, {
+    what: 'pcap',
+    maxBytes: MAX_PCAP_BYTES,
+    stage: 'decode',
+    code: 'INVALID_PCAP',
+  });
+  return { bytes, file };
 }
 
-async function readCapture({ point, file, captured }: CaptureFile): Promise<Packet[]> {
-  const invalid = (reason: string, cause?: unknown) =>
-    new NatlabError(`capture on ${point.id}: ${reason}`, {
-      code: 'INVALID_PCAP',
-      stage: 'decode',
-      node: point.node,
-      cause,
-    });
-  const packets = await readPcap(file, point.id).catch((error: unknown) => {
-    throw invalid(error instanceof Error ? error.message : String(error), error);
-  });
-  if (packets.length < captured) {
-    throw invalid(
-      `pcap ends short: ${file} holds ${packets.length} packets, tcpdump wrote ${captured}`,
-    );
-  }
-  if (packets.length > captured) {
-    throw invalid(
-      `${file} holds ${packets.length} packets, more than the ${captured} tcpdump wrote`,
-    );
-  }
-  return packets;
+export function readCaptureFiles(files: readonly CaptureFile[]): Promise<CaptureBytes[]> {
+  return settleAll(
+    files.map(async ({ point, file, captured }) => {
+      const { bytes } = await readPcapFile(file).catch((error: unknown) => {
+        throw captureError(point, error);
+      });
+      return { point, file, captured, bytes };
+    }),
+  );
 }

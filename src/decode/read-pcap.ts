@@ -1,15 +1,18 @@
-// Reads a capture file, classic pcap (micro- or nanosecond timestamps, either byte order) or pcapng,
-// and decodes every frame. The records are walked in one buffer: an event per frame (pcap-parser's
-// stream) cost more than decoding the frame. A damaged file is an INVALID_PCAP error, never a crash.
+// Decodes a capture already read into memory, classic pcap (micro- or nanosecond timestamps, either
+// byte order) or pcapng: pure, the file is read by read-captures.ts. The records are walked in one
+// buffer: an event per frame (pcap-parser's stream) cost more than decoding the frame. A damaged
+// capture is an INVALID_PCAP error, never a crash.
 
 import { NatlabError } from '../errors.ts';
-import { readInputFile } from '../system/read-input-file.ts';
 import { decodeFrame, type FrameMeta } from './decode-frame.ts';
 import type { Packet } from './packet.ts';
 import { forEachPcapngFrame, PCAPNG_MAGIC } from './read-pcapng.ts';
 
-/** Read whole into memory: past this a capture is refused rather than exhausting it. */
-export const MAX_PCAP_BYTES = 2 * 1024 ** 3;
+/** A capture's bytes, and the file they came from, for messages. */
+export interface PcapBytes {
+  bytes: Buffer;
+  file: string;
+}
 
 const LINKTYPE_ETHERNET = 1;
 const GLOBAL_HEADER = 24;
@@ -22,9 +25,9 @@ const MAGIC: Record<number, { littleEndian: boolean; nanoseconds: boolean }> = {
   1295823521: { littleEndian: false, nanoseconds: true },
 };
 
-export async function readPcap(file: string, point: string): Promise<Packet[]> {
+export function decodePcap(pcap: PcapBytes, point: string): Packet[] {
   const packets: Packet[] = [];
-  await forEachFrame(file, (bytes, start, end, meta) => {
+  forEachFrame(pcap, (bytes, start, end, meta) => {
     packets.push(
       decodeFrame(bytes.subarray(start, end), {
         point,
@@ -38,21 +41,15 @@ export async function readPcap(file: string, point: string): Promise<Packet[]> {
 }
 
 /**
- * Each frame as bytes[start, end) of the whole file, with its record metadata: for work that needs
- * no Packet (FrameFields), and no object per frame.
+ * Each frame as bytes[start, end) of the whole capture, with its record metadata: for work that
+ * needs no Packet (FrameFields), and no object per frame. Returns the number of frames.
  */
-export async function forEachFrame(
-  file: string,
+export function forEachFrame(
+  { bytes, file }: PcapBytes,
   onFrame: (bytes: Buffer, start: number, end: number, meta: Omit<FrameMeta, 'point'>) => void,
-): Promise<number> {
+): number {
   const invalid = (reason: string) =>
     new NatlabError(`invalid pcap ${file}: ${reason}`, { code: 'INVALID_PCAP', stage: 'decode' });
-  const bytes = await readInputFile(file, {
-    what: 'pcap',
-    maxBytes: MAX_PCAP_BYTES,
-    stage: 'decode',
-    code: 'INVALID_PCAP',
-  });
   if (bytes.length === 0) throw invalid('the file is empty (zero length)');
   if (bytes.length >= 4 && bytes.readUInt32LE(0) === PCAPNG_MAGIC) {
     return forEachPcapngFrame(bytes, onFrame, invalid);

@@ -43,7 +43,7 @@ async function readOrExplain(topology: Topology, node: string, argv: string[]): 
   try {
     const out = await topology.exec(node, argv, {
       action: `read ${argv[0]}`,
-      stage: 'traffic',
+      stage: 'kernel-state',
       allowFailure: true,
       timeoutMs: 5000,
     });

@@ -63,7 +63,10 @@ export interface CaptureReport {
 
 /** How long one step of the run took. */
 export interface StepTiming {
-  /** plan, build, rules, capture, traffic, kernel, decode, analyse, checks or teardown. */
+  /**
+   * The step's stage (StepName): plan, build, rulesets, capture, traffic, kernel-state, decode,
+   * analyse, check or teardown.
+   */
   step: string;
   ms: number;
 }

@@ -56,7 +56,7 @@ async function ebtablesVariant(topology: Topology, node: string, ruleset: Rulese
   const { argv, orElse } = CAPABILITY_TESTS['ebtables-broute'];
   const first = await topology.exec(node, argv, {
     action: 'look for the broute table in ebtables',
-    stage: 'rules',
+    stage: 'rulesets',
     allowFailure: true,
   });
   return first.exitCode === 0 ? undefined : orElse?.[0];
@@ -81,7 +81,7 @@ export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[
         for (const { argv, input } of loader.load(ruleset, node)) {
           await topology.exec(node.name, withVariant(argv), {
             action: `apply ${ruleset.format} ruleset`,
-            stage: 'rules',
+            stage: 'rulesets',
             input,
           });
         }
@@ -90,7 +90,7 @@ export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[
       const unique = [...new Map(dumps.map((argv) => [argv.join(' '), argv])).values()];
       const outputs = await settleAll(
         unique.map((argv) =>
-          topology.exec(node.name, argv, { action: `dump ${argv[0]} ruleset`, stage: 'rules' }),
+          topology.exec(node.name, argv, { action: `dump ${argv[0]} ruleset`, stage: 'rulesets' }),
         ),
       );
       return {

@@ -61,7 +61,7 @@ export async function loadCandidates(
       `scenario "${scenario.name}" names no NAT node (nat: { node }), so it takes no --ruleset`,
       {
         code: 'BAD_INPUT',
-        stage: 'load',
+        stage: 'candidates',
       },
     );
   }
@@ -89,6 +89,6 @@ export function withCandidate(scenario: LoadedScenario, candidate: Candidate): L
 function addressError(scenario: LoadedScenario, mismatches: string[]): NatlabError {
   return new NatlabError(
     `not run: its addresses are not the scenario's (${mismatches.join('; ')}). Its checks would fail for that alone. Judge it on a lab with your addresses: portForwardLab({ publicIp, lanCidr, server, forwards }) in a scenario of your own, or use ${scenario.name}'s addresses in the candidate`,
-    { code: 'BAD_INPUT', stage: 'load' },
+    { code: 'BAD_INPUT', stage: 'candidates' },
   );
 }

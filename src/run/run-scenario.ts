@@ -4,14 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyseRun } from '../analyse/analyse-run.ts';
-import { directionResolver } from '../analyse/packet-direction.ts';
 import { cleanDeadRuns } from '../backend/clean-runs.ts';
 import { buildMininetTopology } from '../backend/mininet/build-mininet.ts';
 import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
 import { startCaptures } from '../capture/start-captures.ts';
-import { evaluateChecks } from '../check/evaluate-checks.ts';
-import { readCaptures } from '../decode/read-captures.ts';
+import { readCaptureFiles } from '../decode/read-captures.ts';
 import { NatlabError } from '../errors.ts';
 import { readKernelState } from '../kernel-state/read-kernel-state.ts';
 import { planTopology } from '../plan/plan-topology.ts';
@@ -24,12 +21,7 @@ import {
   toolsFor,
 } from '../preflight/check-environment.ts';
 import { kernelRelease, probeCapabilities, unmetNeeds } from '../preflight/probe-capabilities.ts';
-import {
-  resultWithoutRun,
-  type ScenarioResult,
-  type StepTiming,
-  summarizeTopology,
-} from '../report/scenario-result.ts';
+import type { ScenarioResult, StepTiming } from '../report/scenario-result.ts';
 import { applyRulesets } from '../rulesets/apply-rulesets.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { validateScenario } from '../scenario/validate-scenario.ts';
@@ -38,24 +30,21 @@ import { settleAll } from '../system/settle-all.ts';
 import { TeardownStack } from '../system/teardown-stack.ts';
 import { runProbes } from '../traffic/run-probes.ts';
 import { type Storm, type StormGuard, startStormGuard } from '../traffic/storm-guard.ts';
+import { analyseCaptures } from './analyse-captures.ts';
+import { baseResult, type LabOutcome, labResult } from './assemble-result.ts';
 import { makeRunDir } from './output-dir.ts';
+import {
+  buildText,
+  captureText,
+  kernelStateText,
+  planText,
+  rulesetsText,
+  teardownText,
+  trafficText,
+} from './progress-text.ts';
+import { type ProgressListener, type StepRunner, stepTimer } from './step-timing.ts';
 
-export type StepName =
-  | 'plan'
-  | 'build'
-  | 'rules'
-  | 'capture'
-  | 'traffic'
-  | 'kernel'
-  | 'decode'
-  | 'analyse'
-  | 'checks'
-  | 'teardown';
-
-export interface ProgressListener {
-  stepStarted(step: StepName): void;
-  stepFinished(step: StepName, ms: number, summary: string): void;
-}
+export type { ProgressListener, StepName } from './step-timing.ts';
 
 export interface RunScenarioOptions {
   scenario: LoadedScenario;
@@ -92,39 +81,19 @@ export async function runScenario({
   const runSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   // Every child process listens for the abort; one per capture point at once is expected, not a leak.
   setMaxListeners(1000, runSignal);
-  const step: StepRunner = async (name, work, summary) => {
-    // Teardown must run even after an interrupt; every other step stops there.
-    if (name !== 'teardown') runSignal.throwIfAborted();
-    progress?.stepStarted(name);
-    const t0 = performance.now();
-    const value = await work();
-    const ms = Math.round(performance.now() - t0);
-    timings.push({ step: name, ms });
-    progress?.stepFinished(name, ms, summary(value));
-    return value;
-  };
+  const step = stepTimer({ timings, progress, signal: runSignal });
 
   const plan = await step(
     'plan',
     // Checked again here: a definition handed to the API never went through the loader.
-    async () =>
+    () =>
       planTopology(validateScenario(scenario.def, scenario.name), {
         scenario: scenario.name,
         runId,
       }),
-    (p) =>
-      `run ${runId}: ${p.nodes.length} nodes, ${p.links.length} links, ${p.captures.length} capture points`,
+    planText,
   );
-  const base = resultWithoutRun({
-    scenario: scenario.name,
-    description: plan.description,
-    runId,
-    verdict: 'skip',
-    kernel: kernelRelease(),
-    topology: summarizeTopology(plan),
-    timings,
-    durationMs: 0,
-  });
+  const base = baseResult({ plan, kernel: kernelRelease(), timings });
   const finish = (result: ScenarioResult) => ({
     ...result,
     durationMs: Math.round(performance.now() - started),
@@ -169,31 +138,28 @@ export async function runScenario({
       onStorm: (storm) => stop.abort(storm),
       onBackendCrash: (error) => stop.abort(error),
     });
-    outcome = {
-      ok: true,
-      result: {
-        ...base,
-        ...result,
-        kept: keep ? plan.nodes.map((n) => ({ node: n.name, enter: enter(n.name) })) : undefined,
-      },
-    };
+    const kept = keep ? plan.nodes.map((n) => ({ node: n.name, enter: enter(n.name) })) : undefined;
+    outcome = { ok: true, result: labResult(base, { ...result, kept }) };
   } catch (error) {
     // A backend or capture that died is the cause; the step it interrupted only reports "interrupted".
     const crash = stop.signal.reason;
     outcome = { ok: false, error: crash instanceof NatlabError ? crash : error };
   }
   const storm = guard.current?.storm();
-  if (storm)
-    outcome = { ok: true, result: stormResult(base, storm, plan.stormGuard.maxPacketsPerSecond) };
+  if (storm) {
+    const analysis = await analyseCaptures({
+      plan,
+      probes: [],
+      captures: [],
+      kernelState: [],
+      storm,
+    });
+    outcome = { ok: true, result: labResult(base, { analysis }) };
+  }
   const failures = await step(
     'teardown',
     async () => [...(await processes.unwind()), ...(keep ? [] : await lab.unwind())],
-    (f) =>
-      f.length > 0
-        ? `${f.length} step(s) failed`
-        : keep
-          ? 'processes stopped, lab kept'
-          : 'all removed',
+    (f) => teardownText(f, keep),
   );
   // Something left behind outranks whatever else went wrong: the user must hear of it.
   if (failures.length > 0) {
@@ -214,35 +180,6 @@ export async function runScenario({
   }
   return finish(outcome.result);
 }
-
-function stormResult(base: ScenarioResult, storm: Storm, bound: number): ScenarioResult {
-  const where = `storm on ${storm.point}: ${storm.packetsPerSecond} packets/s, stopped ${storm.stoppedAfterMs} ms after the lab came up`;
-  return {
-    ...base,
-    verdict: 'fail',
-    checks: [
-      {
-        id: 'storm-guard',
-        name: `storm guard: no link above ${bound} packets/s`,
-        ok: false,
-        detail: `${where}; its bridges were set down and everything torn down`,
-      },
-    ],
-    diagnosis: [
-      {
-        rule: 'storm',
-        summary: `${where}. Frames are circling: a loop between bridges, or ports reflecting frames back, with nothing (STP) to break it. natlab stopped the run before it could load the machine`,
-        evidence: [`packet counters of ${storm.point} (/proc/net/dev), sampled every 100 ms`],
-      },
-    ],
-  };
-}
-
-type StepRunner = <T>(
-  name: StepName,
-  work: () => Promise<T>,
-  summary: (value: T) => string,
-) => Promise<T>;
 
 interface StageContext {
   processes: TeardownStack;
@@ -273,15 +210,14 @@ async function runStages(
     onStorm,
     onBackendCrash,
   }: StageContext,
-) {
+): Promise<LabOutcome & { enter: (node: string) => string }> {
   const topology = await step(
     'build',
     () =>
       backend === 'mininet'
         ? buildMininetTopology(plan, { teardown: lab, signal, onCrash: onBackendCrash })
         : buildNetnsTopology(plan, { teardown: lab, signal }),
-    () =>
-      `${plan.nodes.length} namespaces (nl-${plan.runId}-*)${backend === 'mininet' ? ', built by Mininet' : ''}`,
+    () => buildText(plan, backend),
   );
   // From the moment links are up, a bridge loop can storm: watch until the traffic ends.
   const stormGuard = await startStormGuard(topology, {
@@ -298,83 +234,22 @@ async function runStages(
   ]);
   starting.catch(() => undefined); // Awaited below on every path; never an unhandled rejection.
   const rulesets = await settledFirst(starting, () =>
-    step(
-      'rules',
-      () => applyRulesets(topology),
-      (r) => r.map((x) => `${x.node}: ${x.formats.join('+')}`).join(', ') || 'none',
-    ),
+    step('rulesets', () => applyRulesets(topology), rulesetsText),
   );
   const [capture] = await settledFirst(starting, () =>
     step(
       'capture',
       () => starting,
-      ([c]) => {
-        const services = plan.nodes.flatMap((n) =>
-          n.services.map((s) => (s.kind === 'http' ? `http ${n.name}:${s.port}` : `dns ${n.name}`)),
-        );
-        return `tcpdump listening on ${c.points.length} interfaces; services: ${services.join(', ') || 'none'}`;
-      },
+      ([c]) => captureText(plan, c),
     ),
   );
-  const probes = await step(
-    'traffic',
-    () => runProbes(topology),
-    (p) => p.map((x) => `${x.name} ${x.ok ? 'connected' : 'failed'}`).join(', ') || 'no probes',
-  );
+  const probes = await step('traffic', () => runProbes(topology), trafficText);
   await stormGuard.stop();
-  const kernelState = await step(
-    'kernel',
-    () => readKernelState(topology),
-    (k) =>
-      k
-        .map(
-          (n) =>
-            `${n.node}: ${n.conntrack.length} conntrack entries, ${n.counters.length} rule counters`,
-        )
-        .join('; ') || 'no rules',
-  );
-  const files = await capture.stop();
-  const perFile = await step(
-    'decode',
-    () => readCaptures(files),
-    (all) => `${all.reduce((n, p) => n + p.length, 0)} packets from ${all.length} pcaps`,
-  );
-  const packets = perFile.flat();
-  const directionOf = directionResolver(plan, packets);
-  const { byProbe, journeys, findings } = await step(
-    'analyse',
-    async () => analyseRun({ plan, probes, packets, directionOf, kernelState }),
-    ({ journeys, findings }) =>
-      `${journeys.reduce((n, j) => n + j.journeys.length, 0)} packet journeys in ${journeys.reduce((n, j) => n + j.connections.length, 0)} connections; ${findings.length} finding(s)`,
-  );
-  const checks = await step(
-    'checks',
-    async () => evaluateChecks({ plan, probes, packets, byProbe, directionOf, findings }),
-    (c) => `${c.filter((x) => x.ok).length}/${c.length} held`,
-  );
+  const kernelState = await step('kernel-state', () => readKernelState(topology), kernelStateText);
+  const captures = await readCaptureFiles(await capture.stop());
+  const analysis = await analyseCaptures({ plan, probes, captures, kernelState, step });
   return {
-    verdict: checks.every((c) => c.ok) ? ('pass' as const) : ('fail' as const),
-    checks,
-    diagnosis: findings,
-    kernelState,
-    probes: probes.map((p, i) => ({
-      name: p.name,
-      from: p.from,
-      to: p.to,
-      expect: p.expect,
-      ok: p.ok,
-      serverSaw: p.serverSaw,
-      error: p.error,
-      startedAt: p.startedAt,
-      journeys: journeys[i]?.journeys ?? [],
-      connections: journeys[i]?.connections ?? [],
-    })),
-    captures: files.map((f, i) => ({
-      node: f.point.node,
-      iface: f.point.iface,
-      file: f.file,
-      packets: perFile[i]?.length ?? 0,
-    })),
+    analysis,
     rulesets: rulesets.map((r) => ({ node: r.node, dump: r.dump })),
     enter: topology.enterCommand,
   };

@@ -103,7 +103,7 @@ async function runChild(
     if (signal?.aborted) {
       throw new NatlabError('interrupted while loading scenario files', {
         code: 'INTERRUPTED',
-        stage: 'load',
+        stage: 'scenario',
       });
     }
     const file = files[outcomes.length];

@@ -41,7 +41,7 @@ export async function listScenarioNames(dir = SCENARIOS_DIR): Promise<string[]> 
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: Error) => {
     throw new NatlabError(`cannot read the scenario directory ${dir}: ${error.message}`, {
       code: 'BAD_INPUT',
-      stage: 'load',
+      stage: 'scenario',
     });
   });
   return entries
@@ -112,7 +112,7 @@ async function checkFile(
   if (/[/\\]|^\./.test(name)) {
     return new NatlabError(
       `"${name}" is a path; name a scenario file in ${dir} without its .ts (e.g. hairpin-broken)`,
-      { code: 'UNKNOWN_SCENARIO', stage: 'load' },
+      { code: 'UNKNOWN_SCENARIO', stage: 'scenario' },
     );
   }
   const file = join(dir, `${name}.ts`);
@@ -126,13 +126,13 @@ async function checkFile(
   if (!there) {
     return new NatlabError(`unknown scenario "${name}"; known scenarios: ${known.join(', ')}`, {
       code: 'UNKNOWN_SCENARIO',
-      stage: 'load',
+      stage: 'scenario',
     });
   }
   return readInputFile(file, {
     what: 'scenario file',
     maxBytes: MAX_SCENARIO_BYTES,
-    stage: 'load',
+    stage: 'scenario',
     code: 'INVALID_SCENARIO',
   }).then(
     () => file,
@@ -150,7 +150,7 @@ function toScenario(name: string, file: string, def: unknown): LoadedScenario {
 }
 
 function invalid(message: string): NatlabError {
-  return new NatlabError(message, { code: 'INVALID_SCENARIO', stage: 'load' });
+  return new NatlabError(message, { code: 'INVALID_SCENARIO', stage: 'scenario' });
 }
 
 /** The fix for a scenario outside any project that has natlab installed. */

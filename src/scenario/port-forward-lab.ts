@@ -232,5 +232,5 @@ function overlaps(a: [ipaddr.IPv4, number], b: [ipaddr.IPv4, number]): boolean {
 }
 
 function bad(message: string): NatlabError {
-  return new NatlabError(`portForwardLab: ${message}`, { code: 'BAD_INPUT', stage: 'load' });
+  return new NatlabError(`portForwardLab: ${message}`, { code: 'BAD_INPUT', stage: 'scenario' });
 }

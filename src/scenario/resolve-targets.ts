@@ -47,12 +47,12 @@ export async function resolveTargets(
     } else if (/[/\\]|^\.|\.ts$/.test(target)) {
       throw new NatlabError(
         `"${target}" is neither a directory of scenarios nor a .ts scenario file (from ${cwd})`,
-        { code: 'UNKNOWN_SCENARIO', stage: 'load' },
+        { code: 'UNKNOWN_SCENARIO', stage: 'scenario' },
       );
     } else {
       throw new NatlabError(`unknown scenario "${target}"; known scenarios: ${known.join(', ')}`, {
         code: 'UNKNOWN_SCENARIO',
-        stage: 'load',
+        stage: 'scenario',
       });
     }
   }
@@ -99,5 +99,5 @@ function unique(found: { name: string; dir: string }[]): { name: string; dir: st
 }
 
 function bad(message: string): NatlabError {
-  return new NatlabError(message, { code: 'BAD_INPUT', stage: 'load' });
+  return new NatlabError(message, { code: 'BAD_INPUT', stage: 'scenario' });
 }

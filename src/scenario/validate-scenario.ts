@@ -33,7 +33,7 @@ export function validateScenario(raw: unknown, name: string): ScenarioDef {
   ];
   throw new NatlabError(
     `scenario "${name}" is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    { code: 'INVALID_SCENARIO', stage: 'load' },
+    { code: 'INVALID_SCENARIO', stage: 'scenario' },
   );
 }
 

@@ -2,7 +2,7 @@
 // test. They come from the check stage itself, evaluated over a run that sent and captured nothing:
 // only ids and names are kept, since the outcomes of that empty run mean nothing.
 
-import { evaluateChecks } from '../check/evaluate-checks.ts';
+import { declaredChecks } from '../check/evaluate-checks.ts';
 import { planTopology } from '../plan/plan-topology.ts';
 import type { ScenarioDef } from '../scenario/define-scenario.ts';
 
@@ -14,23 +14,5 @@ export interface PlannedCheck {
 /** Throws the planner's own error (every problem of the scenario, listed) for an invalid scenario. */
 export function plannedChecks(def: ScenarioDef, scenario: string): PlannedCheck[] {
   const plan = planTopology(def, { scenario, runId: '000000' });
-  const probes = plan.probes.map((p) => ({
-    name: p.name,
-    from: p.from,
-    to: p.target,
-    expect: p.expect,
-    ok: false,
-    exitCode: 0,
-    startedAt: 0,
-    endedAt: 0,
-  }));
-  const checks = evaluateChecks({
-    plan,
-    probes,
-    packets: [],
-    byProbe: new Map(),
-    directionOf: () => 'in',
-    findings: [],
-  });
-  return checks.map(({ id, name }) => ({ id, name }));
+  return declaredChecks(plan, []).map(({ id, name }) => ({ id, name }));
 }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Packet } from '../../src/decode/packet.ts';
-import { readPcap } from '../../src/decode/read-pcap.ts';
 import { itUnless, missingTools } from '../support/lab.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 const FIXTURES = ['hairpin-broken', 'split-horizon-dns', 'ipv6-direct', 'bridge-nat-hairpin-port'];
 const FIELDS = [

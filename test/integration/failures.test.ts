@@ -41,7 +41,7 @@ describeLab('failures on the real kernel', () => {
     };
     const error = await runDef(def, 'fail01').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NatlabError);
-    expect(error).toMatchObject({ code: 'COMMAND_FAILED', stage: 'rules', node: 'router' });
+    expect(error).toMatchObject({ code: 'COMMAND_FAILED', stage: 'rulesets', node: 'router' });
     expect((error as NatlabError).message).toMatch(/failed to apply iptables ruleset on router/);
     expect((error as NatlabError).stderr).toMatch(/iptables-restore/);
     await expectNothingLeft('fail01');

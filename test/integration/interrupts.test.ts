@@ -80,11 +80,11 @@ describeLab('SIGINT at each point a run waits', () => {
 
   it('as the build starts (plan printed): exit 130, nothing left', async () => {
     const stderr = await interruptAt(/ - plan /, false);
-    expect(stderr).not.toMatch(/ - rules /);
+    expect(stderr).not.toMatch(/ - rulesets /);
   });
 
   it('as the captures start (rules applied): exit 130, nothing left', async () => {
-    const stderr = await interruptAt(/ - rules /);
+    const stderr = await interruptAt(/ - rulesets /);
     // The capture step may finish (its wait for tcpdump is bounded); nothing after it runs.
     expect(stderr).not.toMatch(/ - traffic /);
   });
@@ -95,7 +95,7 @@ describeLab('SIGINT at each point a run waits', () => {
   });
 
   it('during the teardown (checks done): exit 130, nothing left', async () => {
-    const stderr = await interruptAt(/ - checks /);
+    const stderr = await interruptAt(/ - check /);
     expect(stderr).toMatch(/ - teardown .*all removed/);
   });
 });

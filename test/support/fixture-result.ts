@@ -1,13 +1,12 @@
 // A recorded run (test/fixtures/captures/NAME, by scripts/record-capture-fixture.ts) analysed again,
-// without root: the lab planned from its scenario, the pcaps decoded, the analysis run.
+// without root: the lab planned from its scenario, the pcaps read, and the run's own tail
+// (analyseCaptures) over them.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyseRun } from '../../src/analyse/analyse-run.ts';
-import { directionResolver } from '../../src/analyse/packet-direction.ts';
 import { loadCandidate } from '../../src/candidates/load-candidate.ts';
 import type { CheckResult } from '../../src/check/evaluate-checks.ts';
-import { readPcap } from '../../src/decode/read-pcap.ts';
+import { readPcapFile } from '../../src/decode/read-captures.ts';
 import type { KernelState } from '../../src/kernel-state/read-kernel-state.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import {
@@ -15,7 +14,9 @@ import {
   type ScenarioResult,
   summarizeTopology,
 } from '../../src/report/scenario-result.ts';
+import { analyseCaptures } from '../../src/run/analyse-captures.ts';
 import { withCandidate } from '../../src/run/run-candidates.ts';
+import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 
 interface RecordedRun {
@@ -30,7 +31,12 @@ interface RecordedRun {
   kernelState: KernelState[];
 }
 
-export async function analyseFixture(name: string) {
+export interface FixtureOptions {
+  /** Changes the scenario's expectations before the lab is planned: the same traffic, judged anew. */
+  expect?: (def: ScenarioDef) => ScenarioDef;
+}
+
+export async function analyseFixture(name: string, { expect = (def) => def }: FixtureOptions = {}) {
   const dir = join('test/fixtures/captures', name);
   const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RecordedRun;
   const loaded = await loadScenario(run.scenario);
@@ -40,23 +46,40 @@ export async function analyseFixture(name: string) {
         await loadCandidate(run.ruleset, { interfaces: {}, interfaceLists: {} }),
       )
     : loaded;
-  const plan = planTopology(scenario.def, { scenario: run.scenario, runId: 'fixtr0' });
-  const perFile = await Promise.all(run.captures.map((c) => readPcap(join(dir, c.file), c.point)));
-  const packets = perFile.flat();
-  const directionOf = directionResolver(plan, packets);
-  const analysis = analyseRun({
+  const plan = planTopology(expect(scenario.def), { scenario: run.scenario, runId: 'fixtr0' });
+  const captures = await Promise.all(
+    run.captures.map(async (c) => {
+      const point = plan.captures.find((p) => p.id === c.point);
+      if (!point) throw new Error(`${name}: the plan has no capture point ${c.point}`);
+      return { point, ...(await readPcapFile(join(dir, c.file))) };
+    }),
+  );
+  // A recording keeps a probe's time only in its checks' ms (the oldest, not even there: 0 ms).
+  // What was expected is the plan's (so `expect` can change it); what happened, the recording's.
+  const probes = run.probes.map((p) => ({
+    ...p,
+    expect: plan.probes.find((q) => q.name === p.name)?.expect ?? p.expect,
+    endedAt: p.startedAt + (run.checks.find((c) => c.probe === p.name)?.ms ?? 0),
+  }));
+  const analysis = await analyseCaptures({
     plan,
-    probes: run.probes,
-    packets,
-    directionOf,
+    probes,
+    captures,
     kernelState: run.kernelState,
   });
-  return { run, plan, dir, perFile, ...analysis };
+  return {
+    run,
+    plan,
+    dir,
+    ...analysis,
+    findings: analysis.diagnosis,
+    journeys: analysis.probes,
+  };
 }
 
 /** The ScenarioResult the run would have given, from its recording. */
 export async function renderFixtureResult(name: string): Promise<ScenarioResult> {
-  const { run, plan, dir, perFile, journeys, findings } = await analyseFixture(name);
+  const { run, plan, probes, diagnosis, captures } = await analyseFixture(name);
   return {
     scenario: run.scenario,
     description: run.description,
@@ -65,20 +88,14 @@ export async function renderFixtureResult(name: string): Promise<ScenarioResult>
     kernel: run.kernel,
     capabilities: [],
     topology: summarizeTopology(plan),
+    // As recorded: the HTTP status and timings in their details are not in the recording otherwise.
     checks: run.checks,
-    probes: run.probes.map((p, i) => ({
-      ...p,
-      journeys: journeys[i]?.journeys ?? [],
-      connections: journeys[i]?.connections ?? [],
-    })),
-    diagnosis: findings,
+    probes,
+    diagnosis,
     kernelState: run.kernelState,
-    captures: run.captures.map((c, i) => {
-      const [node = '', iface = ''] = c.point.split(':');
-      return { node, iface, file: join(dir, c.file), packets: perFile[i]?.length ?? 0 };
-    }),
+    captures,
     rulesets: [],
-    outDir: dir,
+    outDir: join('test/fixtures/captures', name),
     timings: [],
     durationMs: 0,
   };

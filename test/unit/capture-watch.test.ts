@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeCaptureExit } from '../../src/capture/capture-exit.ts';
-import { readCaptures } from '../../src/decode/read-captures.ts';
-import { readPcap } from '../../src/decode/read-pcap.ts';
+import type { CaptureFile } from '../../src/capture/start-captures.ts';
+import { decodeCaptures } from '../../src/decode/decode-captures.ts';
+import { readCaptureFiles } from '../../src/decode/read-captures.ts';
 import type { CapturePointPlan } from '../../src/plan/topology-plan.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 const FIXTURE = 'test/fixtures/captures/hairpin-broken/client-eth0.pcap';
 const point: CapturePointPlan = {
@@ -75,7 +77,12 @@ describe('judgeCaptureExit', () => {
   });
 });
 
-describe('readCaptures', () => {
+/** Read, then decoded: the run's two steps for its captures. */
+async function readCaptures(files: CaptureFile[]) {
+  return decodeCaptures(await readCaptureFiles(files));
+}
+
+describe('readCaptureFiles and decodeCaptures', () => {
   let dir: string;
   let whole: Buffer;
   let frames: number;

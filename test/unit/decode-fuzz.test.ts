@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
-import { readPcap } from '../../src/decode/read-pcap.ts';
 import { NatlabError } from '../../src/errors.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 /** mulberry32: small, seeded, good enough to spread bytes. */
 function random(seed: number): () => number {

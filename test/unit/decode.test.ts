@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
-import { readPcap } from '../../src/decode/read-pcap.ts';
 import { NatlabError } from '../../src/errors.ts';
 import { arp, ethernet, ipv4, ipv6, pcapFile, TCP, tcp, udp } from '../support/frames.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 const A = '02:6e:6c:00:00:01';
 const B = '02:6e:6c:00:00:02';

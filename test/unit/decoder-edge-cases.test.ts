@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCommand } from '../../src/cli/decode-command.ts';
-import { readPcap } from '../../src/decode/read-pcap.ts';
 import { ethernet, ipv4, pcapFile, TCP, tcp } from '../support/frames.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'natlab-edge-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { FlowTable } from '../../src/analyse/flow-table.ts';
 import { decodeCommand } from '../../src/cli/decode-command.ts';
 import { FrameFields } from '../../src/decode/frame-fields.ts';
-import { forEachFrame, readPcap } from '../../src/decode/read-pcap.ts';
+import { readPcapFile } from '../../src/decode/read-captures.ts';
+import { forEachFrame } from '../../src/decode/read-pcap.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 /** The same table the slow way: from decoded Packets and their address text. */
 async function flowsFromPackets(file: string): Promise<Map<string, number>> {
@@ -46,7 +48,7 @@ describe('FlowTable', () => {
         const file = join(root, fixture, name);
         const table = new FlowTable();
         const fields = new FrameFields();
-        await forEachFrame(file, (bytes, start, end, meta) =>
+        forEachFrame(await readPcapFile(file), (bytes, start, end, meta) =>
           table.add(fields.parse(bytes, start, end), meta.length),
         );
         const fast = new Map(table.sorted().map((f) => [f.key, f.packets]));
@@ -60,8 +62,9 @@ describe('FlowTable', () => {
   it('puts both directions of a conversation in one flow, busiest first', async () => {
     const table = new FlowTable();
     const fields = new FrameFields();
-    await forEachFrame('test/fixtures/captures/hairpin-broken/router-wan0.pcap', (b, s, e, m) =>
-      table.add(fields.parse(b, s, e), m.length),
+    forEachFrame(
+      await readPcapFile('test/fixtures/captures/hairpin-broken/router-wan0.pcap'),
+      (b, s, e, m) => table.add(fields.parse(b, s, e), m.length),
     );
     const [busiest] = table.sorted();
     expect(busiest?.key).toMatch(/^tcp 198\.51\.100\.10:\d+ ↔ 203\.0\.113\.1:80$/);

@@ -5,9 +5,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPcap } from '../../src/decode/read-pcap.ts';
 import { NatlabError } from '../../src/errors.ts';
 import { ethernet, ipv4, TCP, tcp } from '../support/frames.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'natlab-pcapng-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputFile } from '../../src/system/read-input-file.ts';
 
-const opts = { what: 'ruleset', maxBytes: 16, stage: 'load' as const };
+const opts = { what: 'ruleset', maxBytes: 16, stage: 'scenario' as const };
 let dir = '';
 
 beforeAll(async () => {
