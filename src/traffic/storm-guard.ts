@@ -91,19 +91,30 @@ export async function startStormGuard(
     });
   };
 
+  // stop() cuts the pause between samples short: the run waits for nothing once its traffic is done.
+  let wake = () => {};
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, intervalMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   const loop = (async () => {
     while (!stopped && !seen && Date.now() - started < maxLifetimeMs) {
       // A failed sample (a namespace going away) ends the watch, never the run.
       await sample().catch(() => {
         stopped = true;
       });
-      if (!stopped && !seen) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      if (!stopped && !seen) await pause();
     }
   })();
 
   return {
     stop: async () => {
       stopped = true;
+      wake();
       await loop;
       await settleAll(anchors.map((a) => a.stop()));
     },
