@@ -65,17 +65,26 @@ const RUN_OPTIONS = {
   decode: { type: 'string' },
   flows: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+} as const satisfies OptionTable;
+
+type OptionTable = NonNullable<ParseArgsConfig['options']>;
+type CommandLine<O extends OptionTable> = {
+  args: string[];
+  allowPositionals: true;
+  strict: true;
+  options: O;
+};
+type ParsedCommandLine<O extends OptionTable> = ReturnType<typeof parseArgs<CommandLine<O>>>;
 
 /** Any natlab command's argv against its option table: positionals allowed, unknown options not. */
-export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommandLine<O extends OptionTable>(
   argv: string[],
   options: O,
-) {
-  return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+): ParsedCommandLine<O> {
+  return parseArgs<CommandLine<O>>({ args: argv, allowPositionals: true, strict: true, options });
 }
 
-export function parseRunArgs(argv: string[]) {
+export function parseRunArgs(argv: string[]): ParsedCommandLine<typeof RUN_OPTIONS> {
   return parseCommandLine(argv, RUN_OPTIONS);
 }
 
