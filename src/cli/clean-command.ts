@@ -7,7 +7,7 @@ import {
   hasLabCapabilities,
   NEEDS_ROOT_MESSAGE,
 } from '../preflight/check-environment.ts';
-import type { Io } from './main.ts';
+import type { Io } from './exit.ts';
 
 export async function cleanCommand(io: Io = process): Promise<number> {
   if (!(await hasLabCapabilities())) {

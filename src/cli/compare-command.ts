@@ -2,14 +2,14 @@
 // alternatives (or the named scenarios, or every scenario of DIR), one after another, and prints
 // one table measured from their captures. Every scenario loads before the first lab is built.
 
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { NatlabError } from '../errors.ts';
 import { type ComparisonRow, compareRow, renderComparison } from '../report/comparison.ts';
+import { jsonDocument } from '../report/json-document.ts';
 import { glyphsFor } from '../report/terminal-report.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { listScenarioNames, loadScenarios } from '../scenario/load-scenario.ts';
-import type { Io } from './main.ts';
+import type { Io } from './exit.ts';
+import { fromUserDir, parseCommandLine } from './options.ts';
 
 export const COMPARED = [
   'hairpin-broken',
@@ -34,9 +34,7 @@ export async function compare(argv: string[], io: Io = process): Promise<number>
   try {
     // A directory of the user's: its scenarios by name, or all of them.
     const dir =
-      args.values.scenarios === undefined
-        ? undefined
-        : resolve(process.env.INIT_CWD ?? '.', args.values.scenarios);
+      args.values.scenarios === undefined ? undefined : fromUserDir(args.values.scenarios);
     const names =
       args.positionals.length > 0
         ? args.positionals
@@ -54,20 +52,15 @@ export async function compare(argv: string[], io: Io = process): Promise<number>
     );
     return 2;
   }
-  if (args.values.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  if (args.values.json) io.stdout.write(jsonDocument(rows));
   else io.stdout.write(renderComparison(rows, glyphsFor(io.stdout.isTTY === true)));
   return 0;
 }
 
 function parseCompareArgs(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      scenarios: { type: 'string' },
-    },
+  return parseCommandLine(argv, {
+    json: { type: 'boolean', default: false },
+    scenarios: { type: 'string' },
   });
 }
 

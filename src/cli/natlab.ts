@@ -3,8 +3,8 @@
 // --help and decode start without the lab pipeline.
 
 import { endWithParent } from './end-with-parent.ts';
+import type { Io } from './exit.ts';
 import { exitWhenInterruptStalls } from './interrupts.ts';
-import type { Io } from './main.ts';
 
 const HELP = `usage: natlab <command> [arguments]
 

@@ -3,7 +3,9 @@
 // summary table on stdout, or one JSON document with --json.
 
 import { writeFile } from 'node:fs/promises';
+import { jsonDocument } from '../report/json-document.ts';
 import { renderJunitSuites } from '../report/junit-report.ts';
+import { runManyJson } from '../report/run-many-json.ts';
 import { renderRunSummary } from '../report/run-summary.ts';
 import type { Verdict } from '../report/scenario-result.ts';
 import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
@@ -12,7 +14,7 @@ import { makeRunDir } from '../run/output-dir.ts';
 import { runMany } from '../run/run-many.ts';
 import type { Backend, ProgressListener } from '../run/run-scenario.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
-import type { Io } from './main.ts';
+import type { Io } from './exit.ts';
 import { stepLine } from './progress-printer.ts';
 
 export interface RunManyCommandOptions {
@@ -57,13 +59,8 @@ export async function runManyCommand(options: RunManyCommandOptions): Promise<Ve
     await writeFile(junit, renderJunitSuites(suites));
   }
   if (json) {
-    const document = {
-      verdict: run.verdict,
-      durationMs: run.durationMs,
-      outDir,
-      scenarios: run.results,
-    };
-    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    const { verdict, durationMs, results } = run;
+    io.stdout.write(jsonDocument(runManyJson({ verdict, durationMs, outDir, scenarios: results })));
     return run.verdict;
   }
   const glyphs = glyphsFor(io.stdout.isTTY === true);

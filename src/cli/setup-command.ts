@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path';
 import { execa } from 'execa';
-import type { Io } from './main.ts';
+import type { Io } from './exit.ts';
 
 const SETUP = resolve(import.meta.dirname, '../../scripts/setup.sh');
 const FLAGS = ['--vm-tools'];

@@ -1,4 +1,4 @@
-// The contract between the host and src/vm/guest-run.ts: files in the directory both see.
+// The contract between the host and src/cli/guest-run.ts: files in the directory both see.
 
 import { join } from 'node:path';
 import type { Capability } from '../scenario/define-scenario.ts';

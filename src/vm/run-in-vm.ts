@@ -6,6 +6,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatlabError } from '../errors.ts';
+import type { ErrorResult } from '../report/error-result.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { bootGuest, consoleTail } from './boot-guest.ts';
@@ -40,13 +41,6 @@ export interface VmRun {
   /** Per scenario, in order. */
   results: (ScenarioResult | ErrorResult)[];
   costs: VmCosts;
-}
-
-/** What the guest CLI prints when it could not run the scenario. */
-export interface ErrorResult {
-  scenario: string;
-  verdict: 'error';
-  reason: string;
 }
 
 export interface VmCosts {

@@ -30,6 +30,7 @@ it('holds the compiled code with its declarations, the catalog, setup.sh and the
     'dist/index.js',
     'dist/index.d.ts',
     'dist/cli/natlab.js',
+    'dist/cli/guest-run.js',
     'dist/scenario/scenario-child.js',
     'dist/services/http-echo-server.py',
     'dist/backend/mininet/mininet-driver.py',

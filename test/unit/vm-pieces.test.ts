@@ -245,23 +245,23 @@ describe('qemu command line', () => {
 
 describe('guest entry', () => {
   it("runs dist's JavaScript when the host does, or when dist is as new as every source", async () => {
-    expect(await guestEntry('file:///r/dist/vm/run-in-vm.js')).toBe('/r/dist/vm/guest-run.js');
+    expect(await guestEntry('file:///r/dist/vm/run-in-vm.js')).toBe('/r/dist/cli/guest-run.js');
     const root = mkdtempSync(join(tmpdir(), 'natlab-entry-'));
     try {
       const from = pathToFileURL(join(root, 'src/vm/run-in-vm.ts')).href;
       mkdirSync(join(root, 'src/vm'), { recursive: true });
       writeFileSync(join(root, 'src/vm/run-in-vm.ts'), '');
-      expect(await guestEntry(from)).toBe(join(root, 'src/vm/guest-run.ts'));
+      expect(await guestEntry(from)).toBe(join(root, 'src/cli/guest-run.ts'));
       mkdirSync(join(root, 'dist'));
       writeFileSync(join(root, 'dist/.built'), '');
       const old = new Date(Date.now() - 60_000);
       utimesSync(join(root, 'src/vm/run-in-vm.ts'), old, old);
-      expect(await guestEntry(from)).toBe(join(root, 'dist/vm/guest-run.js'));
+      expect(await guestEntry(from)).toBe(join(root, 'dist/cli/guest-run.js'));
       // A source edited after the build: dist is stale, the guest loads the TypeScript.
       writeFileSync(join(root, 'tsconfig.json'), '{}');
       utimesSync(join(root, 'dist/.built'), old, old);
       utimesSync(join(root, 'src/vm/run-in-vm.ts'), new Date(), new Date());
-      expect(await guestEntry(from)).toBe(join(root, 'src/vm/guest-run.ts'));
+      expect(await guestEntry(from)).toBe(join(root, 'src/cli/guest-run.ts'));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

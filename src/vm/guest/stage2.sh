@@ -1,4 +1,4 @@
-# natlab guest, stage 2: PID 1 in the overlay root. Runs guest-run ($4: dist's .js, or src's .ts
+# natlab guest, stage 2: PID 1 in the overlay root. Runs cli/guest-run ($4: dist's .js, or src's .ts
 # through tsx) with the host's node and project, then powers off; the results are in the shared
 # directory ($3).
 BUSYBOX=/run/natlab-guest/busybox

@@ -1,16 +1,17 @@
-// Inside the guest (started by guest/stage2.sh): runs each scenario of the host's job and leaves
+// Inside the guest (started by vm/guest/stage2.sh): runs each scenario of the host's job and leaves
 // its JSON result, pcaps and report in the shared directory. Progress goes to the console. Imports
 // only what a run needs, not the whole CLI: every module costs emulated CPU to load.
 
 import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { progressPrinter } from '../cli/progress-printer.ts';
+import { errorResult } from '../report/error-result.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { runCommand } from '../system/run-command.ts';
 import { setSlowdown } from '../system/slowdown.ts';
-import { type GuestJob, JOB_FILE, runFiles } from './guest-job.ts';
+import { type GuestJob, JOB_FILE, runFiles } from '../vm/guest-job.ts';
+import { progressPrinter } from './progress-printer.ts';
 
 const shared = process.argv[2] ?? '';
 try {
@@ -40,7 +41,7 @@ try {
       // The host reports it as this kernel's error; the message carries command and stderr.
       const reason = error instanceof Error ? error.message : String(error);
       process.stderr.write(`natlab: ${reason}\n`);
-      result = { scenario: scenario.name, verdict: 'error', reason };
+      result = errorResult(scenario.name, reason);
     }
     await writeFile(files.stdout, JSON.stringify(result));
   }
