@@ -9,7 +9,6 @@ import {
   SCENARIOS_DIR,
 } from '../scenario/load-scenario.ts';
 import { decodeCommand } from './decode-command.ts';
-import { doctorCommand } from './doctor-command.ts';
 import { endWithParent } from './end-with-parent.ts';
 import { EXIT, type Io, reportError } from './exit.ts';
 import { exitWhenInterruptStalls, listenForInterrupts } from './interrupts.ts';
@@ -58,7 +57,9 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       return reportError(error, { io });
     }
   }
-  if (values.doctor) return doctorCommand({ json: values.json, io });
+  if (values.doctor) {
+    return (await import('./doctor-command.ts')).doctorCommand({ json: values.json, io });
+  }
   return runCommand({ values, positionals, scenariosDir, loading, io });
 }
 

@@ -4,8 +4,8 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { NatlabError } from '../errors.ts';
+import { MAX_JOBS } from '../run/jobs.ts';
 import { checkOutputFile, prepareOutDir } from '../run/output-dir.ts';
-import { MAX_JOBS } from '../run/run-many.ts';
 import type { Backend } from '../run/run-scenario.ts';
 import type { Io } from './exit.ts';
 

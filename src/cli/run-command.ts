@@ -1,38 +1,21 @@
 // `natlab run NAME|DIR|FILE...`: picks how the named scenarios run (one, several at once, once per
 // candidate ruleset, or once per kernel), runs them, and prints the report or the JSON result.
 
-import { rm, writeFile } from 'node:fs/promises';
-import { NatlabError } from '../errors.ts';
+import { writeFile } from 'node:fs/promises';
 import { errorJson } from '../report/error-result.ts';
-import { jsonDocument } from '../report/json-document.ts';
 import { renderJunit } from '../report/junit-report.ts';
-import type { Verdict } from '../report/scenario-result.ts';
-import { glyphsFor, renderTerminalReport } from '../report/terminal-report.ts';
-import { writeResultFiles } from '../report/write-result-files.ts';
-import { checkJobs } from '../run/run-many.ts';
-import { runScenario } from '../run/run-scenario.ts';
-import {
-  type LoadedScenario,
-  type LoadScenarioOptions,
-  loadScenarios,
-} from '../scenario/load-scenario.ts';
+import { type LoadScenarioOptions, loadScenarios } from '../scenario/load-scenario.ts';
 import { resolveTargets } from '../scenario/resolve-targets.ts';
 import { parseKernelSpecs } from '../vm/kernel-spec.ts';
-import { candidatesCommand } from './candidates-command.ts';
 import { EXIT, type Io, reportError } from './exit.ts';
 import { listenForInterrupts } from './interrupts.ts';
-import { kernelsCommand } from './kernels-command.ts';
 import {
   checkOutputPaths,
   fromUserDir,
   type OutputPaths,
-  parseBackend,
-  type RunContext,
   type RunValues,
   USAGE,
 } from './options.ts';
-import { progressPrinter } from './progress-printer.ts';
-import { runManyCommand } from './run-many-command.ts';
 
 export interface RunCommandOptions {
   values: RunValues;
@@ -61,11 +44,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   const interrupts = listenForInterrupts(io.stderr);
   const { signal } = interrupts;
+  // The lab's modules load while the scenario files load in their child, on the other core.
+  const running = import('./run-loaded.ts');
+  running.catch(() => undefined);
   try {
     if (onKernels) {
       const specs = parseKernelSpecs(values.kernel, process.env.INIT_CWD ?? '.');
       const scenarios = await loadScenarios(positionals, scenariosDir, { ...loading, signal });
-      return await kernelsCommand({ scenarios, specs, values, paths, signal, io });
+      return await (await running).kernelsCommand({ scenarios, specs, values, paths, signal, io });
     }
     const scenarios = await resolveTargets(positionals, {
       scenariosDir,
@@ -73,6 +59,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       filters: values.filter,
       load: { ...loading, signal },
     });
+    const { one, several, candidatesCommand } = await running;
     const [scenario] = scenarios;
     if (scenarios.length > 1 || values.jobs !== undefined || !scenario) {
       return EXIT[await several({ scenarios, values, paths, signal, io })];
@@ -93,55 +80,4 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   } finally {
     interrupts.dispose();
   }
-}
-
-/** One scenario, one lab: its report on stdout, or its result as JSON. */
-async function one(options: RunContext & { scenario: LoadedScenario }): Promise<number> {
-  const { scenario, values, paths, signal, io } = options;
-  const backend = parseBackend(values.backend);
-  if (backend === 'mininet' && values.keep) {
-    throw new NatlabError(
-      '--keep needs the netns backend: Mininet deletes its links when its driver stops, and the driver stops with natlab',
-      { code: 'BAD_INPUT', stage: 'cli' },
-    );
-  }
-  const result = await runScenario({
-    scenario,
-    backend,
-    outDir: paths.out,
-    keep: values.keep,
-    signal,
-    progress: progressPrinter(io.stderr),
-  });
-  // A signal during the teardown still means the user stopped the run: exit 130, and a
-  // directory natlab chose goes, as after any interrupted run.
-  if (signal.aborted) {
-    if (!paths.out && result.outDir) await rm(result.outDir, { recursive: true, force: true });
-    signal.throwIfAborted();
-  }
-  await writeResultFiles(result, { junit: paths.junit });
-  if (values.json) io.stdout.write(jsonDocument(result));
-  else io.stdout.write(renderTerminalReport(result, glyphsFor(io.stdout.isTTY === true)));
-  return EXIT[result.verdict];
-}
-
-async function several(options: RunContext & { scenarios: LoadedScenario[] }): Promise<Verdict> {
-  const { scenarios, values, paths, signal, io } = options;
-  const alone = (['ruleset', 'keep'] as const).find((o) => values[o] !== undefined && values[o]);
-  if (alone) {
-    throw new NatlabError(`--${alone} takes one scenario, and ${scenarios.length} are named`, {
-      code: 'BAD_INPUT',
-      stage: 'cli',
-    });
-  }
-  return runManyCommand({
-    scenarios,
-    jobs: checkJobs(values.jobs ?? 1),
-    outDir: paths.out,
-    backend: parseBackend(values.backend),
-    json: values.json,
-    junit: paths.junit,
-    signal,
-    io,
-  });
 }

@@ -7,9 +7,8 @@ import { NatlabError } from '../errors.ts';
 import { kernelRelease } from '../preflight/probe-capabilities.ts';
 import { resultWithoutRun, type ScenarioResult, type Verdict } from '../report/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
+import { checkJobs } from './jobs.ts';
 import { type Backend, newRunId, type ProgressListener, runScenario } from './run-scenario.ts';
-
-export const MAX_JOBS = 32;
 
 export interface RunManyOptions {
   scenarios: readonly LoadedScenario[];
@@ -91,16 +90,6 @@ export async function runMany({
 }
 
 /** The number of runs at once, from the API or the command line's text. */
-export function checkJobs(value: number | string): number {
-  const jobs = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) {
-    throw new NatlabError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${value}"`, {
-      code: 'BAD_INPUT',
-      stage: 'cli',
-    });
-  }
-  return jobs;
-}
 
 /**
  * The verdict of a suite: error > fail > skip > pass. A broken harness outranks a failed check

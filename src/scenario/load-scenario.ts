@@ -7,7 +7,6 @@ import { NatlabError } from '../errors.ts';
 import { readInputFile } from '../system/read-input-file.ts';
 import type { ScenarioDef } from './define-scenario.ts';
 import { importInChild } from './import-in-child.ts';
-import { validateScenario } from './validate-scenario.ts';
 
 export const SCENARIOS_DIR = resolve(import.meta.dirname, '../../scenarios');
 
@@ -83,6 +82,8 @@ export async function tryLoadScenarios(
   const checked = await Promise.all(names.map((name) => checkFile(name, dir, known)));
   const files = checked.flatMap((c) => (typeof c === 'string' ? [c] : []));
   const imported = await importInChild(files, { timeoutMs, signal });
+  // Imported here, not at the top: the child starts before the schema library has to load.
+  const { validateScenario } = await import('./validate-scenario.ts');
   return names.map((name, i): ScenarioOutcome => {
     const file = checked[i];
     if (file instanceof NatlabError) return { name, ok: false, error: file };
@@ -95,7 +96,7 @@ export async function tryLoadScenarios(
       return { name, ok: false, error };
     }
     try {
-      return { name, ok: true, scenario: toScenario(name, file, outcome.value) };
+      return { name, ok: true, scenario: toScenario(name, file, outcome.value, validateScenario) };
     } catch (error) {
       return { name, ok: false, error: error as NatlabError };
     }
@@ -140,13 +141,18 @@ async function checkFile(
   );
 }
 
-function toScenario(name: string, file: string, def: unknown): LoadedScenario {
+function toScenario(
+  name: string,
+  file: string,
+  def: unknown,
+  validate: (def: unknown, name: string) => ScenarioDef,
+): LoadedScenario {
   if (!def || typeof def !== 'object' || !('nodes' in def) || !('links' in def)) {
     throw invalid(
       `scenario "${name}" must export default defineScenario({ description, nodes, links, ... })`,
     );
   }
-  return { name, file, def: validateScenario(def, name) };
+  return { name, file, def: validate(def, name) };
 }
 
 function invalid(message: string): NatlabError {
