@@ -20,15 +20,26 @@ export function isStaticElf(file: Uint8Array): boolean {
   if (file.length < 64 || file[0] !== 0x7f || file[1] !== 0x45 || file[2] !== 0x4c) return false;
   if (file[4] !== 2 || file[5] !== 1) return false; // 64-bit little-endian only
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  for (const at of programHeaders(view, 4)) {
+    if (at < 0) return false;
+    if (view.getUint32(at, true) === 3) return false; // PT_INTERP
+  }
+  return true;
+}
+
+/** The offsets of an ELF64's program headers in turn; -1, and no more, for one past the end. */
+function* programHeaders(view: DataView, bytesRead: number): Generator<number> {
   const phoff = Number(view.getBigUint64(0x20, true));
   const phentsize = view.getUint16(0x36, true);
   const phnum = view.getUint16(0x38, true);
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
-    if (at + 4 > file.length) return false;
-    if (view.getUint32(at, true) === 3) return false; // PT_INTERP
+    if (at + bytesRead > view.byteLength) {
+      yield -1;
+      return;
+    }
+    yield at;
   }
-  return true;
 }
 
 export type PayloadFormat = 'gzip' | 'xz' | 'zstd' | 'other';
@@ -65,12 +76,8 @@ const PHYS32_ENTRY = 18;
 export function hasPvhEntry(file: Uint8Array): boolean {
   if (file.length < 64 || file[0] !== 0x7f || file[1] !== 0x45 || file[4] !== 2) return false;
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const phoff = Number(view.getBigUint64(0x20, true));
-  const phentsize = view.getUint16(0x36, true);
-  const phnum = view.getUint16(0x38, true);
-  for (let i = 0; i < phnum; i++) {
-    const ph = phoff + i * phentsize;
-    if (ph + 0x30 > file.length) return false;
+  for (const ph of programHeaders(view, 0x30)) {
+    if (ph < 0) return false;
     if (view.getUint32(ph, true) !== 4) continue; // PT_NOTE
     let at = Number(view.getBigUint64(ph + 8, true));
     const end = Math.min(at + Number(view.getBigUint64(ph + 0x20, true)), file.length);
