@@ -1,3 +1,5 @@
+// Which NAT addresses a candidate ruleset forwards and SNATs to, and which of them a scenario lacks.
+
 import { describe, expect, it } from 'vitest';
 import { addressMismatches, natAddressesOf } from '../../src/candidates/address-match.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';

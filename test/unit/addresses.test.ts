@@ -1,3 +1,5 @@
+// Broadcast addresses come from ipaddr.js, and only where IPv4 has one.
+
 import { describe, expect, it } from 'vitest';
 import { ipv4Broadcast } from '../../src/net/addresses.ts';
 

@@ -1,3 +1,5 @@
+// The alternatives to hairpin NAT plan, trace and print as the hairpin scenarios do, IPv6 included.
+
 import { describe, expect, it } from 'vitest';
 import { followJourneys, type Journey } from '../../src/analyse/journeys.ts';
 import { labView } from '../../src/analyse/lab-view.ts';

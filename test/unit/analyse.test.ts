@@ -1,3 +1,5 @@
+// Packet direction, reflected frames, MAC flapping and journeys, judged from synthetic captures.
+
 import { describe, expect, it } from 'vitest';
 import { diagnoseL2 } from '../../src/analyse/diagnose-l2.ts';
 import { diagnoseTcp } from '../../src/analyse/diagnose-tcp.ts';

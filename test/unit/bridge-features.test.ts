@@ -1,3 +1,5 @@
+// ebtables command lists and the bridged gateway's plan: bridges, ports, hairpin and br_netfilter.
+
 import { describe, expect, it } from 'vitest';
 import {
   nodeBridgesBatch,

@@ -1,3 +1,5 @@
+// Colour follows the terminal, NO_COLOR and FORCE_COLOR, and can be stripped again.
+
 import { describe, expect, it } from 'vitest';
 import { colourWanted, palette, stripColour } from '../../src/report/colour.ts';
 import { glyphsFor } from '../../src/report/terminal-report.ts';

@@ -1,3 +1,5 @@
+// Frames decode into packets, and pcap files into frames, in either byte order and resolution.
+
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// One escaper makes text safe for XML and HTML, in text and in attributes.
+
 import { describe, expect, it } from 'vitest';
 import { escapeXml } from '../../src/report/escape-xml.ts';
 

@@ -1,3 +1,5 @@
+// The flow table counts what decodeFrame would, straight from the header fields.
+
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,5 @@
+// report.html is one self-contained page built from a result.
+
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../src/report/html-report.ts';
 import { buildLadder } from '../../src/report/ladder.ts';

@@ -1,3 +1,5 @@
+// JUnit XML: a testsuite per scenario or candidate, a testcase per check, failures with their diagnosis.
+
 import { describe, expect, it } from 'vitest';
 import { renderJunit, renderJunitSuites } from '../../src/report/junit-report.ts';
 

@@ -1,3 +1,5 @@
+// Results of the same scenarios on several kernels, side by side, with what differs.
+
 import { describe, expect, it } from 'vitest';
 import {
   type KernelRunReport,

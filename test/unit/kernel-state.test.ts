@@ -1,3 +1,5 @@
+// Rule counters are read from the kernel's own dumps.
+
 import { describe, expect, it } from 'vitest';
 import {
   parseIptablesCounters,

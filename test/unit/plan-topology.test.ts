@@ -1,3 +1,5 @@
+// Planning turns a scenario into names, addresses and captures, or lists every problem at once.
+
 import { describe, expect, it } from 'vitest';
 import { NatlabError } from '../../src/errors.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';

@@ -1,3 +1,5 @@
+// Capture points are written and read as node:iface in one place.
+
 import { describe, expect, it } from 'vitest';
 import { ifaceOf, nodeOf, parsePoint, pointId } from '../../src/plan/point-id.ts';
 

@@ -1,3 +1,5 @@
+// portForwardLab builds the hairpin lab on the user's own addresses.
+
 import { describe, expect, it } from 'vitest';
 import { type PortForwardLabOptions, portForwardLab } from '../../src/index.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';

@@ -1,3 +1,5 @@
+// RouterOS exports translate to nft property by property, and errors name line, column and property.
+
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// Sysctls stay inside their namespace and interface names the kernel takes are taken.
+
 import { describe, expect, it } from 'vitest';
 import {
   nodeBridgesBatch,

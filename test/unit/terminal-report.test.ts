@@ -1,3 +1,5 @@
+// The terminal report: ladder, narrative and diagnosis within 100 columns.
+
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/report/scenario-result.ts';

@@ -1,3 +1,5 @@
+// Scenarios are validated at run time, every problem named by its path.
+
 import { describe, expect, it } from 'vitest';
 import { NatlabError } from '../../src/errors.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';

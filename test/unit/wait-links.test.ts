@@ -1,3 +1,5 @@
+// One end of each veth pair is read to know the pair is up.
+
 import { describe, expect, it } from 'vitest';
 import { singleSwitch } from '../../scripts/bench-build.ts';
 import { vethWitnesses } from '../../src/backend/netns/wait-links-up.ts';
