@@ -6,11 +6,13 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
-const SCRIPT = resolve(import.meta.dirname, '../../scripts/stage-imports.mjs');
+const SCRIPT = resolve(import.meta.dirname, '../../scripts/stage-imports.ts');
 
 describe('the stage import graph', () => {
   it("holds for natlab's own src/", async () => {
-    const { exitCode, stdout } = await execa(process.execPath, [SCRIPT], { reject: false });
+    const { exitCode, stdout } = await execa(process.execPath, ['--import', 'tsx', SCRIPT], {
+      reject: false,
+    });
     expect(stdout).toContain('decode -> capture');
     expect(stdout).toContain('every import points to an earlier stage or the foundation');
     expect(exitCode).toBe(0);
@@ -25,7 +27,9 @@ describe('the stage import graph', () => {
       await writeFile(join(src, 'decode/read.ts'), "import type { X } from '../report/x.ts';\n");
       await writeFile(join(src, 'report/x.ts'), "import { y } from '../extras/y.ts';\n");
       await writeFile(join(src, 'extras/y.ts'), 'export const y = 1;\n');
-      const { exitCode, stdout } = await execa(process.execPath, [SCRIPT, src], { reject: false });
+      const { exitCode, stdout } = await execa(process.execPath, ['--import', 'tsx', SCRIPT, src], {
+        reject: false,
+      });
       expect(stdout).toContain('decode -> report  LATER STAGE: decode/read.ts');
       expect(stdout).toContain('report -> extras  UNKNOWN FOLDER extras');
       expect(stdout).toContain('2 edge(s) point the wrong way');

@@ -1,6 +1,5 @@
-#!/usr/bin/env node
 // Prints the import graph between src/'s folders, each edge with its stages' order, and exits 1 when
-// a module imports from a later stage (type imports count too): `node scripts/stage-imports.mjs [SRC]`.
+// a module imports from a later stage (type imports count too): `node --import tsx scripts/stage-imports.ts [SRC]`.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -8,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const SRC = resolve(process.argv[2] ?? join(import.meta.dirname, '../src'));
 
 // The pipeline's order (ARCHITECTURE.md); below it the shared foundation, above it what drives it.
-const RANK = {
+const RANK: Record<string, number> = {
   errors: 0,
   net: 0,
   system: 1,
@@ -34,11 +33,12 @@ const RANK = {
   index: 240,
 };
 
-const folderOf = (path) => path.split('/')[0].replace(/\.ts$/, '');
-const edges = new Map();
-for (const file of readdirSync(SRC, { recursive: true }).filter((f) => f.endsWith('.ts'))) {
+const folderOf = (path: string) => (path.split('/')[0] ?? '').replace(/\.ts$/, '');
+const edges = new Map<string, string[]>();
+const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' });
+for (const file of files.filter((f) => f.endsWith('.ts'))) {
   const text = readFileSync(join(SRC, file), 'utf8');
-  for (const [, spec] of text.matchAll(/\bfrom '(\.[^']+)'/g)) {
+  for (const [, spec = ''] of text.matchAll(/\bfrom '(\.[^']+)'/g)) {
     const from = folderOf(file);
     const to = folderOf(relative(SRC, resolve(dirname(join(SRC, file)), spec)));
     if (from === to) continue;
@@ -49,9 +49,9 @@ for (const file of readdirSync(SRC, { recursive: true }).filter((f) => f.endsWit
 
 let wrong = 0;
 for (const [key, files] of [...edges].sort(([a], [b]) => a.localeCompare(b))) {
-  const [from, to] = key.split(' -> ');
+  const [from = '', to = ''] = key.split(' -> ');
   const unknown = [from, to].filter((f) => RANK[f] === undefined);
-  const backwards = unknown.length === 0 && RANK[from] < RANK[to];
+  const backwards = unknown.length === 0 && (RANK[from] ?? 0) < (RANK[to] ?? 0);
   if (unknown.length > 0 || backwards) wrong += 1;
   const why =
     unknown.length > 0
