@@ -31,8 +31,10 @@ export function serviceCommand(service: ServiceDef, node: string, runId: string)
   return {
     argv: [
       PYTHON,
-      // No site packages: nothing to import but the standard library.
+      // No site packages: nothing to import but the standard library (and echo_service.py beside
+      // it, whose bytecode must not be written into natlab's own folder: -B).
       '-S',
+      '-B',
       ...script,
       `--port=${service.port}`,
       `--node=${node}`,
