@@ -6,8 +6,9 @@
 // UDP by netfilter's conntrack, which tracks a datagram and its reply as one flow
 // (conntrack-tools manual, netfilter.org; nf_conntrack_proto_udp), so DNAT and masquerade are undone
 // on the reply as for TCP.
-// Also TCP connect probes with no HTTP: the LAN client reaches a TCP service on the server directly,
-// and a port nothing listens on refuses.
+// A datagram to a port that is not forwarded is refused by the router (ICMP port unreachable). Also
+// TCP connect probes with no HTTP: the LAN client reaches a TCP service on the server directly, and a
+// port nothing listens on refuses.
 
 import { defineScenario } from 'natlab';
 import {
@@ -73,6 +74,15 @@ export default defineScenario({
       port: UDP_PORT,
       expect: 'connects',
       serverSees: ROUTER_LAN_IP,
+    },
+    {
+      // No forward for this port: the router itself answers ICMP port unreachable.
+      name: 'remote-unforwarded',
+      from: 'remote',
+      kind: 'udp',
+      to: PUBLIC_IP,
+      port: UDP_PORT + 1,
+      expect: 'fails',
     },
     {
       name: 'lan-tcp',

@@ -147,6 +147,10 @@ describeLab('catalog scenarios on the real kernel', () => {
       `router SNAT 192.168.1.1:${datagram?.sent.src.port}`,
     ]);
     expect(reply?.lastSeen).toBe('delivered to client');
+    expect(probe(result, 'remote-unforwarded')).toMatchObject({
+      ok: false,
+      error: 'port unreachable (refused)',
+    });
     expect(probe(result, 'lan-tcp')).toMatchObject({ ok: true, serverSaw: '192.168.1.10' });
     expect(probe(result, 'lan-tcp-closed')).toMatchObject({
       ok: false,
