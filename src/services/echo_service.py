@@ -27,17 +27,13 @@ def plain(address):
 
 
 def seen(node, peer, local):
-    """The peer and local ends as the service saw them, one line of JSON."""
-    return json.dumps(
-        {
-            "node": node,
-            "clientAddress": plain(peer[0]),
-            "clientPort": peer[1],
-            "localAddress": plain(local[0]),
-            "localPort": local[1],
-        },
-        separators=(",", ":"),
-    )
+    """The peer and local ends as the service saw them, one line of JSON. A UDP socket on every
+    address knows only its port, so its local address is left out rather than given as "::"."""
+    view = {"node": node, "clientAddress": plain(peer[0]), "clientPort": peer[1]}
+    if local[0] not in ("::", "0.0.0.0"):
+        view["localAddress"] = plain(local[0])
+    view["localPort"] = local[1]
+    return json.dumps(view, separators=(",", ":"))
 
 
 def listen(kind, port, label):
