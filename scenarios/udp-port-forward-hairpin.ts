@@ -15,6 +15,7 @@ import {
   CLIENT_IP,
   hairpinLab,
   LAN_SERVER_IP,
+  natTable,
   PUBLIC_IP,
   REMOTE_IP,
   ROUTER_LAN_IP,
@@ -29,21 +30,11 @@ export default defineScenario({
   ...withNodes(
     hairpinLab({
       router: [
-        {
-          format: 'iptables',
-          text: [
-            '*nat',
-            ':PREROUTING ACCEPT [0:0]',
-            ':INPUT ACCEPT [0:0]',
-            ':OUTPUT ACCEPT [0:0]',
-            ':POSTROUTING ACCEPT [0:0]',
-            `-A PREROUTING -d ${PUBLIC_IP}/32 -p udp -m udp --dport ${UDP_PORT} -j DNAT --to-destination ${LAN_SERVER_IP}:${UDP_PORT}`,
-            '-A POSTROUTING -o wan0 -j MASQUERADE',
-            `-A POSTROUTING -s 192.168.1.0/24 -d ${LAN_SERVER_IP}/32 -p udp -m udp --dport ${UDP_PORT} -o lan0 -j MASQUERADE`,
-            'COMMIT',
-            '',
-          ].join('\n'),
-        },
+        natTable([
+          `-A PREROUTING -d ${PUBLIC_IP}/32 -p udp -m udp --dport ${UDP_PORT} -j DNAT --to-destination ${LAN_SERVER_IP}:${UDP_PORT}`,
+          '-A POSTROUTING -o wan0 -j MASQUERADE',
+          `-A POSTROUTING -s 192.168.1.0/24 -d ${LAN_SERVER_IP}/32 -p udp -m udp --dport ${UDP_PORT} -o lan0 -j MASQUERADE`,
+        ]),
       ],
     }),
     {
