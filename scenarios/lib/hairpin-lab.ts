@@ -98,6 +98,15 @@ export const clientSeesOnlyPublicPeer = [
 
 /** The port forward of the MikroTik wiki page, in iptables-restore form: DNAT plus masquerade out wan0. */
 export function portForwardRules(extra: string[] = []): RulesetDef {
+  return natTable([
+    `-A PREROUTING -d ${PUBLIC_IP}/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination ${LAN_SERVER_IP}`,
+    '-A POSTROUTING -o wan0 -j MASQUERADE',
+    ...extra,
+  ]);
+}
+
+/** These rules as the whole iptables-restore nat table, every chain's policy ACCEPT. */
+export function natTable(rules: string[]): RulesetDef {
   return {
     format: 'iptables',
     text: [
@@ -106,9 +115,7 @@ export function portForwardRules(extra: string[] = []): RulesetDef {
       ':INPUT ACCEPT [0:0]',
       ':OUTPUT ACCEPT [0:0]',
       ':POSTROUTING ACCEPT [0:0]',
-      `-A PREROUTING -d ${PUBLIC_IP}/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination ${LAN_SERVER_IP}`,
-      '-A POSTROUTING -o wan0 -j MASQUERADE',
-      ...extra,
+      ...rules,
       'COMMIT',
       '',
     ].join('\n'),

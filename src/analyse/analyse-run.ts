@@ -30,14 +30,14 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
   const servers = new Map<number, string[]>();
   for (const node of plan.nodes)
     for (const service of node.services)
-      if (service.kind === 'http')
+      if (service.kind === 'http' || service.kind === 'tcp')
         servers.set(service.port, [...(servers.get(service.port) ?? []), node.name]);
   const findings = [
     ...diagnoseTcp(probes, byProbe, directionOf),
     ...diagnoseJourneys({
       probes: probes.map((p, i) => ({
         name: p.name,
-        port: httpPort(plan, p.name),
+        port: tcpPort(plan, p.name),
         journeys: journeys[i]?.journeys ?? [],
       })),
       lab,
@@ -49,8 +49,8 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
   return { byProbe, journeys, findings };
 }
 
-/** The server port an http probe asks for; ping probes have none. */
-function httpPort(plan: TopologyPlan, probe: string): number | undefined {
+/** The TCP server port an http or tcp probe asks for; ping and udp probes have none. */
+function tcpPort(plan: TopologyPlan, probe: string): number | undefined {
   const planned = plan.probes.find((q) => q.name === probe);
-  return planned?.kind === 'http' ? planned.port : undefined;
+  return planned?.kind === 'http' || planned?.kind === 'tcp' ? planned.port : undefined;
 }

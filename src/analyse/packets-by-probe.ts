@@ -6,7 +6,9 @@ import type { ProbeResult } from '../traffic/run-probes.ts';
 /**
  * Probes run one after another, so each owns the time from its start to the next one's start. A TCP
  * packet counts at the time its connection began at that capture point, so the closing FIN exchange of
- * one probe, which may trail into the next probe's time, stays with its own probe.
+ * one probe, which may trail into the next probe's time, stays with its own probe. A UDP packet counts
+ * at the time its flow (addresses and ports) was first seen there: a late reply stays with its probe,
+ * whose client port is its own.
  */
 export function packetsByProbe(
   packets: readonly Packet[],
@@ -14,18 +16,16 @@ export function packetsByProbe(
 ): Map<string, Packet[]> {
   const byProbe = new Map<string, Packet[]>(probes.map((p) => [p.name, []]));
   const starts = probes.map((p) => p.startedAt * 1000);
-  const connectionStart = new Map<string, number>();
+  const flowStart = new Map<string, number>();
   for (const packet of [...packets].sort((a, b) => a.timeUs - b.timeUs)) {
     let anchor = packet.timeUs;
-    if (packet.tcp && packet.ip) {
-      const ends = [
-        `${packet.ip.src}:${packet.tcp.sport}`,
-        `${packet.ip.dst}:${packet.tcp.dport}`,
-      ].sort();
-      const key = `${packet.point}|${ends.join('|')}`;
-      const opening = packet.tcp.flags.syn && !packet.tcp.flags.ack;
-      if (opening || !connectionStart.has(key)) connectionStart.set(key, packet.timeUs);
-      anchor = connectionStart.get(key) ?? packet.timeUs;
+    const ports = packet.tcp ?? packet.udp;
+    if (ports && packet.ip) {
+      const ends = [`${packet.ip.src}:${ports.sport}`, `${packet.ip.dst}:${ports.dport}`].sort();
+      const key = `${packet.point}|${packet.tcp ? 'tcp' : 'udp'}|${ends.join('|')}`;
+      const opening = packet.tcp?.flags.syn === true && !packet.tcp.flags.ack;
+      if (opening || !flowStart.has(key)) flowStart.set(key, packet.timeUs);
+      anchor = flowStart.get(key) ?? packet.timeUs;
     }
     const index = starts.findLastIndex((start) => start <= anchor);
     const probe = probes[index];

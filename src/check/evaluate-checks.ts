@@ -5,7 +5,7 @@ import type { Finding } from '../analyse/finding.ts';
 import { compileMatch } from '../analyse/match-packet.ts';
 import type { DirectionOf } from '../analyse/packet-direction.ts';
 import type { Packet } from '../decode/packet.ts';
-import type { TopologyPlan } from '../plan/topology-plan.ts';
+import type { ProbePlan, TopologyPlan } from '../plan/topology-plan.ts';
 import type { FlowExpectationDef, PacketMatch } from '../scenario/define-scenario.ts';
 import type { ProbeResult } from '../traffic/run-probes.ts';
 
@@ -119,13 +119,21 @@ function checkFinding(rule: string, wanted: boolean, findings: readonly Finding[
   };
 }
 
+/** What a probe that worked did, by kind. */
+const SUCCESS: Record<ProbePlan['kind'], (probe: CheckedProbe) => string> = {
+  http: (probe) => `connected (HTTP ${probe.httpStatus}`,
+  ping: () => 'connected (echo reply',
+  udp: () => 'connected (UDP reply',
+  tcp: () => 'connected (TCP',
+};
+
 function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
   if (probe.expect === 'either') return [];
   const planned = plan.probes.find((p) => p.name === probe.name);
-  const serverSees = planned?.kind === 'http' ? planned.serverSees : undefined;
+  const serverSees = planned && 'serverSees' in planned ? planned.serverSees : undefined;
   const took = `${probe.endedAt - probe.startedAt} ms`;
   const outcome = probe.ok
-    ? `connected (HTTP ${probe.httpStatus}, ${took})`
+    ? `${SUCCESS[planned?.kind ?? 'http'](probe)}, ${took})`
     : `failed: ${probe.error} (${took})`;
   const checks: CheckResult[] = [
     {

@@ -110,10 +110,16 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
       if (node[key]) problems.push(`switch ${name} cannot have ${key}; use a host or router`);
     }
   }
+  // The HTTP and TCP services share TCP's ports; a second listener on one would fail to bind.
+  const listening = new Set<string>();
   for (const service of node.services ?? []) {
     if (service.kind === 'dns') {
       problems.push(...checkNameTable(`node ${name}: dns record`, service.records));
+      continue;
     }
+    const socket = `${service.kind === 'udp' ? 'udp' : 'tcp'} port ${service.port}`;
+    if (listening.has(socket)) problems.push(`node ${name}: two services listen on ${socket}`);
+    listening.add(socket);
   }
   problems.push(...checkNameTable(`node ${name}: hosts entry`, node.hosts ?? {}));
   if (node.nameserver !== undefined && !parseAddress(node.nameserver)) {

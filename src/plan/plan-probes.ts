@@ -1,5 +1,5 @@
-// Probes: each scenario probe checked (unique name, a host or router to run on, a pingable address
-// or an http:// URL) and given its connect timeout and the target its results name.
+// Probes: each scenario probe checked (unique name, a host or router to run on, a pingable address,
+// an http:// URL or a UDP/TCP host) and given its connect timeout and the target its results name.
 
 import { parseAddress } from '../net/addresses.ts';
 import { isHostName } from './plan-nodes.ts';
@@ -36,6 +36,17 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
     if (probe.serverSees !== undefined && !parseAddress(probe.serverSees)) {
       problems.push(`probe ${probe.name}: serverSees "${probe.serverSees}" is not an address`);
     }
+    if ('kind' in probe) {
+      if (!(parseAddress(probe.to) || isHostName(probe.to))) {
+        problems.push(
+          `probe ${probe.name}: ${probe.kind} to "${probe.to}" is not an address or a host name`,
+        );
+        continue;
+      }
+      const { kind, to: host, port, serverSees } = probe;
+      probes.push({ ...common, kind, host, port, target: hostPort(host, port), serverSees });
+      continue;
+    }
     const target = parseHttpUrl(probe.url);
     if (!target) {
       problems.push(
@@ -48,11 +59,15 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
       kind: 'http',
       url: probe.url,
       port: target.port,
-      target: `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
+      target: hostPort(target.host, target.port),
       serverSees: probe.serverSees,
     });
   }
   return probes;
+}
+
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function parseHttpUrl(text: string): { host: string; port: number } | undefined {

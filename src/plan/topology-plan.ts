@@ -90,7 +90,26 @@ export interface PingProbePlan extends ProbePlanBase {
   broadcast?: boolean;
 }
 
-export type ProbePlan = HttpProbePlan | PingProbePlan;
+/** One datagram (udp) or one connect (tcp), with the port-probe script (src/traffic/port-probe.py). */
+interface PortProbePlan extends ProbePlanBase {
+  /** The address or name the probe sends to. */
+  host: string;
+  port: number;
+  /** "host:port" (an IPv6 host in brackets), as reported in results. */
+  target: string;
+  /** The client address the UDP or TCP service must report. */
+  serverSees?: string;
+}
+
+export interface UdpProbePlan extends PortProbePlan {
+  kind: 'udp';
+}
+
+export interface TcpProbePlan extends PortProbePlan {
+  kind: 'tcp';
+}
+
+export type ProbePlan = HttpProbePlan | PingProbePlan | UdpProbePlan | TcpProbePlan;
 
 export interface TopologyPlan {
   runId: string;

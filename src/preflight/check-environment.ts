@@ -2,7 +2,7 @@
 
 import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { TopologyPlan } from '../plan/topology-plan.ts';
+import type { ProbePlan, TopologyPlan } from '../plan/topology-plan.ts';
 import type { RulesetFormat } from '../scenario/define-scenario.ts';
 
 const CAP_NET_ADMIN = 12n;
@@ -28,13 +28,21 @@ const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
   openwrt: ['nft'],
 };
 
+const PROBE_TOOLS: Record<ProbePlan['kind'], string> = {
+  http: 'curl',
+  ping: 'ping',
+  udp: 'python3',
+  tcp: 'python3',
+};
+
 export function toolsFor(plan: TopologyPlan): string[] {
   const tools = new Set(['ip', 'sysctl', 'tcpdump']);
-  for (const probe of plan.probes) tools.add(probe.kind === 'ping' ? 'ping' : 'curl');
+  // UDP and TCP probes are a Python script (src/traffic/port-probe.py).
+  for (const probe of plan.probes) tools.add(PROBE_TOOLS[probe.kind]);
   const services = plan.nodes.flatMap((n) => n.services);
   if (services.some((s) => s.kind === 'dns')) tools.add('dnsmasq');
-  // The HTTP echo service is a Python script (src/services/http-echo-server.py).
-  if (services.some((s) => s.kind === 'http')) tools.add('python3');
+  // The HTTP, UDP and TCP echo services are Python scripts (src/services/*-echo-server.py).
+  if (services.some((s) => s.kind !== 'dns')) tools.add('python3');
   for (const node of plan.nodes) {
     for (const ruleset of node.rulesets)
       for (const tool of RULESET_TOOLS[ruleset.format]) tools.add(tool);

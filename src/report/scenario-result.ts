@@ -16,21 +16,21 @@ import type { CapabilityResult } from '../preflight/probe-capabilities.ts';
  */
 export type Verdict = 'pass' | 'fail' | 'skip' | 'error';
 
-/** One probe (curl, ping, a DNS query) as it ran, and its packets as the captures saw them. */
+/** One probe (curl, ping, a UDP datagram, a TCP connect) as it ran, and its packets as the captures saw them. */
 export interface ProbeReport {
   /** The probe's name in the scenario. */
   name: string;
   /** The node it ran on. */
   from: string;
-  /** "host:port" for an HTTP probe, the address for a ping. */
+  /** "host:port" for an HTTP, UDP or TCP probe, the address for a ping. */
   to: string;
   /** What the scenario expected of the connection. */
   expect: 'connects' | 'fails' | 'either';
   /** Whether it did what was expected. */
   ok: boolean;
-  /** What the server answered with (the echo server reports the client address it saw). */
+  /** The client address the HTTP, UDP or TCP echo service reported having seen. */
   serverSaw?: string;
-  /** The client's error (curl's message, a timeout) when it did not connect. */
+  /** The client's error (curl's message, a timeout, a refusal) when it did not connect. */
   error?: string;
   /** When the probe started, in ms since the epoch: its packets are those from then on. */
   startedAt: number;

@@ -24,7 +24,7 @@ export const rulesetsText = (r: readonly AppliedRuleset[]) =>
 
 export function captureText(plan: TopologyPlan, capture: CaptureSession): string {
   const services = plan.nodes.flatMap((n) =>
-    n.services.map((s) => (s.kind === 'http' ? `http ${n.name}:${s.port}` : `dns ${n.name}`)),
+    n.services.map((s) => (s.kind === 'dns' ? `dns ${n.name}` : `${s.kind} ${n.name}:${s.port}`)),
   );
   return `tcpdump listening on ${capture.points.length} interfaces; services: ${services.join(', ') || 'none'}`;
 }

@@ -53,7 +53,19 @@ export interface DnsServiceDef {
   records: Record<string, string | string[]>;
 }
 
-export type ServiceDef = HttpServiceDef | DnsServiceDef;
+/** Answers every datagram on the port with the peer address and port it saw, as JSON. */
+export interface UdpServiceDef {
+  kind: 'udp';
+  port: number;
+}
+
+/** Accepts connections on the port and writes the peer address and port it saw, one JSON line. */
+export interface TcpServiceDef {
+  kind: 'tcp';
+  port: number;
+}
+
+export type ServiceDef = HttpServiceDef | DnsServiceDef | UdpServiceDef | TcpServiceDef;
 
 export interface NodeDef {
   /** host: an end system. router: forwards IPv4. switch: a bridge in its own namespace. */
@@ -105,7 +117,27 @@ export interface PingProbeDef extends ProbeCommon {
   broadcast?: boolean;
 }
 
-export type ProbeDef = HttpProbeDef | PingProbeDef;
+/** One datagram to `to`:`port`; it succeeds when a reply comes back within the timeout. */
+export interface UdpProbeDef extends ProbeCommon {
+  kind: 'udp';
+  /** An address, or a name resolved by the node's own hosts file or resolver. */
+  to: string;
+  port: number;
+  /** The client address the UDP service must report having seen. */
+  serverSees?: string;
+}
+
+/** A TCP connect to `to`:`port` (no HTTP): connected, refused or timed out. */
+export interface TcpProbeDef extends ProbeCommon {
+  kind: 'tcp';
+  /** An address, or a name resolved by the node's own hosts file or resolver. */
+  to: string;
+  port: number;
+  /** The client address the TCP service must report having seen. */
+  serverSees?: string;
+}
+
+export type ProbeDef = HttpProbeDef | PingProbeDef | UdpProbeDef | TcpProbeDef;
 
 /** Ternary match on TCP flags: a flag set to true must be set, false must be clear, absent is don't-care. */
 export interface TcpFlagsMatch {

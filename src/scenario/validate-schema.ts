@@ -42,6 +42,8 @@ const rulesetDef = z.strictObject({
 const serviceDef = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('http'), port }),
   z.strictObject({ kind: z.literal('dns'), records: nameTable }),
+  z.strictObject({ kind: z.literal('udp'), port }),
+  z.strictObject({ kind: z.literal('tcp'), port }),
 ]);
 
 const sysctls = z.record(text, text).superRefine((settings, context) => {
@@ -71,9 +73,21 @@ const probeCommon = {
   connectTimeoutMs: timeoutMs.optional(),
 };
 
+/** A UDP or TCP probe: the same fields under either kind. */
+const portProbe = <K extends 'udp' | 'tcp'>(kind: K) =>
+  z.strictObject({
+    ...probeCommon,
+    kind: z.literal(kind),
+    to: text,
+    port,
+    serverSees: text.optional(),
+  });
+
 const probeDef = z.union([
   z.strictObject({ ...probeCommon, url: text, serverSees: text.optional() }),
   z.strictObject({ ...probeCommon, ping: text, broadcast: z.boolean().optional() }),
+  portProbe('udp'),
+  portProbe('tcp'),
 ]);
 
 const packetMatch = z.strictObject({

@@ -1,4 +1,4 @@
-// Stage 4b: start each node's services (HTTP echo, dnsmasq) and wait until they serve.
+// Stage 4b: start each node's services (HTTP, UDP and TCP echo, dnsmasq) and wait until they serve.
 
 import { fileURLToPath } from 'node:url';
 import type { Topology } from '../backend/topology.ts';
@@ -9,8 +9,9 @@ import type { StartProcessOptions } from '../system/start-process.ts';
 import type { TeardownStack } from '../system/teardown-stack.ts';
 
 const HTTP_SERVER = fileURLToPath(new URL('./http-echo-server.py', import.meta.url));
+const PORT_SERVER = fileURLToPath(new URL('./port-echo-server.py', import.meta.url));
 /** Debian's python3: a pyenv shim on PATH would add its own start-up to every run. */
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
 
 interface ServiceCommand {
   argv: string[];
@@ -26,19 +27,22 @@ export function serviceCommand(service: ServiceDef, node: string, runId: string)
       ready: { stream: 'stderr', pattern: /started, version/ },
     };
   }
+  const script = service.kind === 'http' ? [HTTP_SERVER] : [PORT_SERVER, `--proto=${service.kind}`];
   return {
     argv: [
       PYTHON,
-      // No site packages: nothing to import but the standard library.
+      // No site packages: nothing to import but the standard library (and echo_service.py beside
+      // it, whose bytecode must not be written into natlab's own folder: -B).
       '-S',
-      HTTP_SERVER,
+      '-B',
+      ...script,
       `--port=${service.port}`,
       `--node=${node}`,
       // Lets a test find leftovers of this run by command line.
       `--run=${runId}`,
     ],
-    action: `start http service on port ${service.port}`,
-    ready: { stream: 'stdout', pattern: /^ready on port/m },
+    action: `start ${service.kind} service on port ${service.port}`,
+    ready: { stream: 'stdout', pattern: /^ready on (udp |tcp )?port/m },
   };
 }
 

@@ -1,7 +1,16 @@
-// Stage 6: curl from a node, one probe after another so each probe owns a time window in the captures.
+// Stage 6: curl, ping or the port-probe script from a node, one probe after another so each probe
+// owns a time window in the captures.
 
+import { fileURLToPath } from 'node:url';
 import type { Topology } from '../backend/topology.ts';
-import type { HttpProbePlan, PingProbePlan, ProbePlan } from '../plan/topology-plan.ts';
+import type {
+  HttpProbePlan,
+  PingProbePlan,
+  ProbePlan,
+  TcpProbePlan,
+  UdpProbePlan,
+} from '../plan/topology-plan.ts';
+import { PYTHON } from '../services/start-services.ts';
 import type { CommandOutput } from '../system/run-command.ts';
 
 export interface ServerView {
@@ -13,15 +22,15 @@ export interface ServerView {
 export interface ProbeResult {
   name: string;
   from: string;
-  /** "host:port" for http, the address for ping. */
+  /** "host:port" for http, udp and tcp, the address for ping. */
   to: string;
   expect: ProbePlan['expect'];
-  /** The HTTP exchange completed. */
+  /** The HTTP exchange completed, the echo or UDP reply came back, the TCP connection was made. */
   ok: boolean;
-  /** What the HTTP service said it saw as the client address. */
+  /** What the HTTP, UDP or TCP service said it saw as the client address. */
   serverSaw?: string;
   httpStatus?: number;
-  /** The probe tool's exit code (curl or ping). */
+  /** The probe tool's exit code (curl, ping or the port-probe script). */
   exitCode: number;
   error?: string;
   startedAt: number;
@@ -68,6 +77,21 @@ export function pingArgv(probe: PingProbePlan): string[] {
   return ['ping', '-n', '-c', '1', '-W', waitS, ...(probe.broadcast ? ['-b'] : []), probe.target];
 }
 
+const PORT_PROBE = fileURLToPath(new URL('./port-probe.py', import.meta.url));
+
+/** One datagram or one connect, with the reply (or the service's line) awaited up to the timeout. */
+export function portProbeArgv(probe: UdpProbePlan | TcpProbePlan): string[] {
+  return [
+    PYTHON,
+    '-S',
+    PORT_PROBE,
+    `--proto=${probe.kind}`,
+    `--host=${probe.host}`,
+    `--port=${probe.port}`,
+    `--timeout-ms=${probe.connectTimeoutMs}`,
+  ];
+}
+
 interface ProbeTool {
   argv: string[];
   action: string;
@@ -86,6 +110,22 @@ function probeTool(probe: ProbePlan): ProbeTool {
         ok: output.exitCode === 0,
         error: output.exitCode === 0 ? undefined : output.stderr.trim() || 'no echo reply',
       }),
+    };
+  }
+  if (probe.kind === 'udp' || probe.kind === 'tcp') {
+    return {
+      argv: portProbeArgv(probe),
+      action: `send ${probe.kind} probe to ${probe.target}`,
+      // The script's own waits are bounded by the timeout; this covers Python's start-up.
+      timeoutMs: probe.connectTimeoutMs + 5000,
+      read: (output) => {
+        const parsed = tryJson(output.stdout.trim()) as
+          | { ok?: boolean; serverSaw?: string; error?: string }
+          | undefined;
+        const ok = output.exitCode === 0 && parsed?.ok === true;
+        const error = parsed?.error || output.stderr.trim() || `exit ${output.exitCode}`;
+        return { ok, serverSaw: parsed?.serverSaw ?? undefined, error: ok ? undefined : error };
+      },
     };
   }
   return {

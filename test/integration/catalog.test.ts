@@ -128,4 +128,41 @@ describeLab('catalog scenarios on the real kernel', () => {
     expect(probe(result, 'lan-client')).toMatchObject({ ok: true, serverSaw: '192.168.1.1' });
     expect(result.rulesets.find((r) => r.node === 'router')?.dump).toMatch(/masquerade/);
   });
+
+  it('udp-port-forward-hairpin: UDP is forwarded and hairpinned, TCP connects and is refused', async () => {
+    const result = await run('udp-port-forward-hairpin');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    expect(probe(result, 'remote')).toMatchObject({
+      ok: true,
+      to: '203.0.113.1:51820',
+      serverSaw: '198.51.100.10',
+    });
+    expect(probe(result, 'lan-client')).toMatchObject({ ok: true, serverSaw: '192.168.1.1' });
+    // The datagram DNATed and masqueraded at the router; the reply de-NATed both ways.
+    const [datagram, reply] = probe(result, 'lan-client')?.journeys ?? [];
+    expect(datagram?.proto).toBe('udp');
+    expect(datagram?.rewrites.map((r) => `${r.node} ${r.nat} ${endpointText(r.to)}`)).toEqual([
+      'router DNAT 192.168.1.2:51820',
+      `router SNAT 192.168.1.1:${datagram?.sent.src.port}`,
+    ]);
+    expect(reply?.lastSeen).toBe('delivered to client');
+    expect(probe(result, 'remote-unforwarded')).toMatchObject({
+      ok: false,
+      error: 'port unreachable (refused)',
+    });
+    expect(probe(result, 'lan-tcp')).toMatchObject({ ok: true, serverSaw: '192.168.1.10' });
+    expect(probe(result, 'lan-tcp-closed')).toMatchObject({
+      ok: false,
+      error: 'connection refused',
+    });
+    const router = result.kernelState.find((k) => k.node === 'router');
+    expect(
+      router?.conntrack.some((flow) =>
+        /^udp .*src=192\.168\.1\.10 dst=203\.0\.113\.1 .* src=192\.168\.1\.2 dst=192\.168\.1\.1 /.test(
+          flow,
+        ),
+      ),
+    ).toBe(true);
+  });
 });

@@ -300,6 +300,87 @@ describe('packetsByProbe', () => {
     expect(byProbe.get('remote')).toEqual([opened, lateFin]);
     expect(byProbe.get('lan-client')).toEqual([nextSyn]);
   });
+
+  it('keeps a late UDP reply with the probe whose datagram began its flow', () => {
+    const datagram = (src: string, dst: string, sport: number, dport: number, timeUs: number) =>
+      ({
+        point: 'client:eth0',
+        timeUs,
+        ip: { src, dst },
+        udp: { sport, dport, payloadLength: 13 },
+      }) as unknown as Packet;
+    const sent = datagram('192.168.1.10', '203.0.113.1', 40000, 51820, T0 + 10);
+    const lateReply = datagram('203.0.113.1', '192.168.1.10', 51820, 40000, T0 + 2000);
+    const nextSent = datagram('192.168.1.10', '203.0.113.1', 40001, 51820, T0 + 1500);
+    const byProbe = packetsByProbe(
+      [sent, lateReply, nextSent],
+      [
+        { name: 'first', startedAt: ms(T0) },
+        { name: 'second', startedAt: ms(T0 + 1000) },
+      ],
+    );
+    expect(byProbe.get('first')).toEqual([sent, lateReply]);
+    expect(byProbe.get('second')).toEqual([nextSent]);
+  });
+});
+
+describe('evaluateChecks of udp and tcp probes', async () => {
+  const udpPlan = planTopology((await loadScenario('udp-port-forward-hairpin')).def, {
+    scenario: 'udp-port-forward-hairpin',
+    runId: 'unit01',
+  });
+  const result = (over: Partial<ProbeResult>): ProbeResult => ({
+    name: 'lan-client',
+    from: 'client',
+    to: '203.0.113.1:51820',
+    expect: 'connects',
+    ok: true,
+    exitCode: 0,
+    startedAt: 1000,
+    endedAt: 1020,
+    ...over,
+  });
+  const checksOf = (probes: ProbeResult[]) =>
+    evaluateChecks({
+      plan: udpPlan,
+      probes,
+      packets: [],
+      byProbe: new Map(),
+      findings: [],
+      directionOf: () => 'in',
+    }).filter((c) => c.id.startsWith('probe:'));
+
+  it('judges the reply and the peer the UDP service saw', () => {
+    const checks = checksOf([result({ serverSaw: '192.168.1.1' })]);
+    expect(checks.map((c) => [c.id, c.ok, c.detail])).toEqual([
+      ['probe:lan-client', true, 'connected (UDP reply, 20 ms)'],
+      ['probe:lan-client:server-saw', true, 'the server reported client address 192.168.1.1'],
+    ]);
+  });
+
+  it('fails a UDP probe that got no reply, and says the server saw nothing', () => {
+    const checks = checksOf([
+      result({ ok: false, exitCode: 1, error: 'no reply within the timeout' }),
+    ]);
+    expect(checks.map((c) => [c.ok, c.detail])).toEqual([
+      [false, 'failed: no reply within the timeout (20 ms)'],
+      [false, 'the server gave no answer, so it saw nothing'],
+    ]);
+  });
+
+  it('passes a refused TCP connect that was expected to fail', () => {
+    const refused = result({
+      name: 'lan-tcp-closed',
+      to: '192.168.1.2:2223',
+      expect: 'fails',
+      ok: false,
+      exitCode: 1,
+      error: 'connection refused',
+    });
+    expect(checksOf([refused]).map((c) => [c.name, c.ok])).toEqual([
+      ['lan-tcp-closed: client → 192.168.1.2:2223 fails', true],
+    ]);
+  });
 });
 
 describe('evaluateChecks', () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { NatlabError } from '../../src/errors.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
+import { toolsFor } from '../../src/preflight/check-environment.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import {
   listScenarioNames,
@@ -112,7 +113,90 @@ describe('planTopology', () => {
     expect(connects).toMatchObject({ connectTimeoutMs: 5000, target: '10.0.0.1:8080', port: 8080 });
   });
 
+  it('plans udp and tcp probes with their host, port and target, and python3 as their tool', () => {
+    const def = twoHosts();
+    def.probes = [
+      { name: 'u', from: 'a', kind: 'udp', to: '10.0.0.2', port: 51820, expect: 'connects' },
+      {
+        name: 't',
+        from: 'b',
+        kind: 'tcp',
+        to: 'fd00::1',
+        port: 22,
+        expect: 'fails',
+        serverSees: '10.0.0.2',
+      },
+    ];
+    const plan = planTopology(def, opts);
+    expect(plan.probes).toEqual([
+      {
+        name: 'u',
+        from: 'a',
+        expect: 'connects',
+        connectTimeoutMs: 5000,
+        kind: 'udp',
+        host: '10.0.0.2',
+        port: 51820,
+        target: '10.0.0.2:51820',
+        serverSees: undefined,
+      },
+      {
+        name: 't',
+        from: 'b',
+        expect: 'fails',
+        connectTimeoutMs: 500,
+        kind: 'tcp',
+        host: 'fd00::1',
+        port: 22,
+        target: '[fd00::1]:22',
+        serverSees: '10.0.0.2',
+      },
+    ]);
+    expect(toolsFor(plan)).toContain('python3');
+    expect(toolsFor(plan)).not.toContain('curl');
+  });
+
   const invalid: [string, (def: ScenarioDef) => void, RegExp][] = [
+    [
+      'a udp probe to something that is neither an address nor a name',
+      (d) => {
+        d.probes = [
+          { name: 'u', from: 'a', kind: 'udp', to: 'not a host', port: 53, expect: 'connects' },
+        ];
+      },
+      /probe u: udp to "not a host" is not an address or a host name/,
+    ],
+    [
+      'a tcp probe whose serverSees is not an address',
+      (d) => {
+        d.probes = [
+          {
+            name: 't',
+            from: 'a',
+            kind: 'tcp',
+            to: '10.0.0.2',
+            port: 22,
+            expect: 'connects',
+            serverSees: 'b',
+          },
+        ];
+      },
+      /probe t: serverSees "b" is not an address/,
+    ],
+    [
+      'a tcp service on a port another TCP service takes',
+      (d) => {
+        d.nodes.a = {
+          ...d.nodes.a,
+          kind: 'host',
+          services: [
+            { kind: 'tcp', port: 22 },
+            { kind: 'tcp', port: 22 },
+          ],
+        };
+      },
+      /node a: two services listen on tcp port 22/,
+    ],
     [
       'a bridge port that is on no link',
       (d) => {
@@ -321,6 +405,7 @@ describe('the scenario catalog', () => {
         'hairpin-snat-public',
         'dmz-subnet',
         'hairpin-nft',
+        'udp-port-forward-hairpin',
       ]),
     );
     // One child process loads them all (a child each would cost seconds on a loaded machine).

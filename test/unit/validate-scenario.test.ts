@@ -184,6 +184,72 @@ describe('validateScenario', () => {
   });
 });
 
+describe('udp and tcp probes and services', () => {
+  it('accepts them, with a udp and a tcp service on the same port', () => {
+    const def = lab();
+    def.nodes.b = {
+      ...def.nodes.b,
+      kind: 'host',
+      services: [
+        { kind: 'udp', port: 53 },
+        { kind: 'tcp', port: 53 },
+      ],
+    };
+    def.probes = [
+      {
+        name: 'u',
+        from: 'a',
+        kind: 'udp',
+        to: '10.0.0.2',
+        port: 53,
+        expect: 'connects',
+        serverSees: '10.0.0.1',
+      },
+      { name: 't', from: 'a', kind: 'tcp', to: '10.0.0.2', port: 53, expect: 'connects' },
+    ];
+    expect(validateScenario(def, 't')).toEqual(def);
+  });
+
+  it('names the path of a wrong port, a negative timeout and an unknown key', () => {
+    const def = lab() as unknown as { probes: Record<string, unknown>[] };
+    def.probes = [
+      { name: 'u', from: 'a', kind: 'udp', to: '10.0.0.2', port: 65536, expect: 'connects' },
+      {
+        name: 't',
+        from: 'a',
+        kind: 'tcp',
+        to: '10.0.0.2',
+        port: 22,
+        expect: 'fails',
+        connectTimeoutMs: -1,
+      },
+      {
+        name: 'v',
+        from: 'a',
+        kind: 'udp',
+        to: '10.0.0.2',
+        port: 53,
+        expect: 'connects',
+        url: 'http://x/',
+      },
+    ];
+    const message = problemsOf(def);
+    expect(message).toMatch(/probes\[0\]\.port: 65536 is out of range \(must be at most 65535\)/);
+    expect(message).toMatch(
+      /probes\[1\]\.connectTimeoutMs: -1 is out of range \(must be at least 1\)/,
+    );
+    expect(message).toMatch(/probes\[2\]\.url: unknown key/);
+  });
+
+  it('refuses a probe kind it does not know', () => {
+    const def = lab() as unknown as { probes: Record<string, unknown>[] };
+    def.probes = [
+      { name: 's', from: 'a', kind: 'sctp', to: '10.0.0.2', port: 9, expect: 'connects' },
+    ];
+    expect(problemsOf(def)).toMatch(/probes\[0\]/);
+  });
+});
+
 describe('the scenario-schema bad-input corpus, without root', () => {
   it.each(CASES)('$input: refused at load, naming the problem', async ({ argv, message }) => {
     const [name, , dir] = argv;
