@@ -34,6 +34,7 @@ export type CheckedProbe = Pick<
   | 'ok'
   | 'serverSaw'
   | 'httpStatus'
+  | 'replies'
   | 'error'
   | 'startedAt'
   | 'endedAt'
@@ -122,7 +123,10 @@ function checkFinding(rule: string, wanted: boolean, findings: readonly Finding[
 /** What a probe that worked did, by kind. */
 const SUCCESS: Record<ProbePlan['kind'], (probe: CheckedProbe) => string> = {
   http: (probe) => `connected (HTTP ${probe.httpStatus}`,
-  ping: () => 'connected (echo reply',
+  ping: (probe) =>
+    probe.replies
+      ? `connected (${probe.replies.received}/${probe.replies.sent} echo replies`
+      : 'connected (echo reply',
   udp: () => 'connected (UDP reply',
   tcp: () => 'connected (TCP',
 };

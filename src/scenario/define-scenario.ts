@@ -12,6 +12,11 @@ export interface InterfaceDef {
   nfCallIptables?: boolean;
   /** On a bridge port: reflect frames back out the port they came in on (bridge link ... hairpin on). */
   hairpin?: boolean;
+  /**
+   * The interface's MTU (ip link set dev X mtu N), 68..65535; at least 1280 on a node with IPv6.
+   * Each veth end is set on its own: give both ends of a link the same MTU.
+   */
+  mtu?: number;
 }
 
 export interface RouteDef {
@@ -111,10 +116,21 @@ export interface HttpProbeDef extends ProbeCommon {
   serverSees?: string;
 }
 
-/** One ICMP echo; with `broadcast`, to a broadcast address (ping -b). */
+/**
+ * ICMP echo requests; with `broadcast`, to a broadcast address (ping -b). It connects when at
+ * least one echo reply comes back; the result reports replies received of requests sent.
+ */
 export interface PingProbeDef extends ProbeCommon {
   ping: string;
   broadcast?: boolean;
+  /** Payload bytes (ping -s), 0..65507; the default 56 makes an 84-byte IPv4 packet. */
+  size?: number;
+  /** Set don't-fragment and never fragment locally (ping -M do): path-MTU discovery's probe. */
+  dontFragment?: boolean;
+  /** Echo requests sent (ping -c), 1..100. Default 1. */
+  count?: number;
+  /** Between requests (ping -i), 200..10000 ms. Default 1000. */
+  intervalMs?: number;
 }
 
 /** One datagram to `to`:`port`; it succeeds when a reply comes back within the timeout. */

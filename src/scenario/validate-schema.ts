@@ -29,6 +29,8 @@ const interfaceDef = z.strictObject({
   bridge: z.array(text).optional(),
   nfCallIptables: z.boolean().optional(),
   hairpin: z.boolean().optional(),
+  /** IPv4's minimum (RFC 791) to the largest a Linux device takes; IPv6's 1280 is checked by the plan. */
+  mtu: z.int().min(68).max(65535).optional(),
 });
 
 const routeDef = z.strictObject({ to: text, via: text });
@@ -85,7 +87,17 @@ const portProbe = <K extends 'udp' | 'tcp'>(kind: K) =>
 
 const probeDef = z.union([
   z.strictObject({ ...probeCommon, url: text, serverSees: text.optional() }),
-  z.strictObject({ ...probeCommon, ping: text, broadcast: z.boolean().optional() }),
+  z.strictObject({
+    ...probeCommon,
+    ping: text,
+    broadcast: z.boolean().optional(),
+    /** The largest ICMP payload an IPv4 packet can carry. */
+    size: z.int().min(0).max(65507).optional(),
+    dontFragment: z.boolean().optional(),
+    count: z.int().min(1).max(100).optional(),
+    /** Below 200 ms ping needs root's flood rights; above 10 s a probe tests nothing more. */
+    intervalMs: z.int().min(200).max(10_000).optional(),
+  }),
   portProbe('udp'),
   portProbe('tcp'),
 ]);
