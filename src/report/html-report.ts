@@ -6,7 +6,7 @@ import { pointId } from '../plan/point-id.ts';
 import { escapeXml as esc } from './escape-xml.ts';
 import { buildLadder } from './ladder.ts';
 import { narrate } from './narrative.ts';
-import type { ProbeReport, ScenarioResult } from './scenario-result.ts';
+import { type ProbeReport, probeOutcome, type ScenarioResult } from './scenario-result.ts';
 import { ladderSvg, topologySvg } from './svg-diagrams.ts';
 
 const STYLE = `
@@ -71,9 +71,7 @@ function checksSection(result: ScenarioResult): string {
 }
 
 function probeSection(probe: ProbeReport, switches: ReadonlySet<string>): string {
-  const outcome = probe.ok
-    ? `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}`
-    : `failed${probe.error ? `: ${probe.error}` : ''}`;
+  const outcome = probeOutcome(probe);
   const steps = narrate(probe.journeys, switches).map(
     (s) =>
       `<li value="${s.number}">${esc(s.text)}${s.rewrites.map((r) => `<br><span class="rewrite">${esc(r)}</span>`).join('')}</li>`,

@@ -30,6 +30,8 @@ export interface ProbeReport {
   ok: boolean;
   /** The client address the HTTP, UDP or TCP echo service reported having seen. */
   serverSaw?: string;
+  /** A ping's echo replies received of requests sent. */
+  replies?: { received: number; sent: number };
   /** The client's error (curl's message, a timeout, a refusal) when it did not connect. */
   error?: string;
   /** When the probe started, in ms since the epoch: its packets are those from then on. */
@@ -163,4 +165,11 @@ export function resultWithoutRun(
     timings: fields.timings ?? [],
     durationMs: fields.durationMs,
   };
+}
+
+/** A probe's outcome in words: "connected, 2/3 echo replies" or "failed: ...". */
+export function probeOutcome(probe: ProbeReport): string {
+  if (!probe.ok) return `failed${probe.error ? `: ${probe.error}` : ''}`;
+  const replies = probe.replies && `, ${probe.replies.received}/${probe.replies.sent} echo replies`;
+  return `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}${replies ?? ''}`;
 }

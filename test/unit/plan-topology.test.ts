@@ -406,6 +406,7 @@ describe('the scenario catalog', () => {
         'dmz-subnet',
         'hairpin-nft',
         'udp-port-forward-hairpin',
+        'pmtu-through-masquerade',
       ]),
     );
     // One child process loads them all (a child each would cost seconds on a loaded machine).
