@@ -43,7 +43,7 @@ svg .node text, svg .column { text-anchor: middle; font-weight: 600; }
 svg .lifeline { stroke: #c3cad6; stroke-dasharray: 4 3; } svg .arrow { stroke: #1d2430; stroke-width: 1.6; }
 svg marker path { fill: #1d2430; } svg .rewrite { fill: #e0a800; stroke: #7a5c00; }
 svg .drop { fill: #b42323; text-anchor: middle; font-weight: bold; font-size: 15px; }
-svg .journey.dropped .arrow, svg .cited .arrow { stroke: #b42323; } svg .cited .arrow { stroke-width: 2.6; }
+svg .journey.dropped .arrow, svg .cited .arrow { stroke: #b42323; } svg .cited .arrow { stroke-width: 2.2; }
 svg .cited .label { fill: #b42323; font-weight: bold; } svg #head-cited path { fill: #b42323; } ol.narrative li { font-family: ui-monospace, monospace; font-size: 13px; }
 ol.narrative .rewrite { color: #7a5c00; }
 `;
@@ -94,10 +94,11 @@ interface ProbeSectionOptions {
   switches: ReadonlySet<string>;
 }
 
-/** Open when something about the probe failed or was found; a passing probe stays collapsed. */
+/** Open when a check of the probe failed or a finding names it; a passing probe stays collapsed. */
 function probeSection({ probe, result, switches }: ProbeSectionOptions): string {
   const findings: Finding[] = result.diagnosis.filter((f) => f.probe === probe.name);
-  const failed = !probe.ok || result.checks.some((c) => !c.ok && c.probe === probe.name);
+  // probe.ok says whether it connected; whether that was right is its checks'.
+  const failed = result.checks.some((c) => !c.ok && c.probe === probe.name);
   const outcome = probe.ok
     ? `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}`
     : `failed${probe.error ? `: ${probe.error}` : ''}`;
@@ -111,7 +112,7 @@ function probeSection({ probe, result, switches }: ProbeSectionOptions): string 
   return [
     `<details class="probe ${failed ? 'bad' : 'good'}" id="${probeAnchor(probe.name)}"${failed || findings.length > 0 ? ' open' : ''}>`,
     `<summary><h2>${failed ? '✗' : '✓'} Probe ${esc(probe.name)}: ${esc(probe.from)} → ${esc(probe.to)}</h2></summary>`,
-    `<p>expected: ${probe.expect} · ${esc(outcome)}${findings.length > 0 ? ` · <span class="bad">red: the packets ${findings.map((f) => esc(f.rule)).join(', ')} cites</span>` : ''}</p>`,
+    `<p>expected: ${probe.expect} · ${esc(outcome)}${findings.length > 0 ? ` · <span class="bad">in red: the packets ${findings.map((f) => esc(f.rule)).join(', ')} names</span>` : ''}</p>`,
     probe.journeys.length > 0
       ? ladderSvg(buildLadder(probe, switches), citedJourneys(probe, findings))
       : '<p class="dim">no IP packet was captured during this probe</p>',

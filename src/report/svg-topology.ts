@@ -60,20 +60,40 @@ function endText(topology: TopologySummary, point: string): string[] {
   return [name, ...(iface?.addresses.length ? iface.addresses : (bridge?.addresses ?? []))];
 }
 
-function request(
-  lines: string[],
-  spots: (size: { w: number; h: number }) => LabelRequest['candidates'],
-) {
+interface Label {
+  kind: 'end' | 'count';
+  lines: string[];
+  /** Distances along `along` from its start where the label's centre may sit, best first. */
+  at: (size: { w: number; h: number }) => number[];
+  along: Segment;
+}
+
+/** A label's box size, and candidate centres beside its segment at the distances it asks for. */
+function request({ lines, at, along }: Label): LabelRequest {
   const w = Math.max(...lines.map((l) => l.length)) * CHAR + 2 * PAD.x;
   const h = lines.length * LINE + 2 * PAD.y;
-  return { width: w, height: h, candidates: spots({ w, h }) };
+  return {
+    width: w,
+    height: h,
+    candidates: besideLine({ s: along, distances: at({ w, h }), w, h }),
+  };
 }
 
 /**
  * Centres along the segment at the distances given from its start, on either side of it: just
  * clear of the line, or clear of a node box on it, or further out.
  */
-function besideLine(s: Segment, distances: number[], { w, h }: { w: number; h: number }) {
+function besideLine({
+  s,
+  distances,
+  w,
+  h,
+}: {
+  s: Segment;
+  distances: number[];
+  w: number;
+  h: number;
+}) {
   const length = Math.hypot(s.x2 - s.x1, s.y2 - s.y1) || 1;
   const [ux, uy] = [(s.x2 - s.x1) / length, (s.y2 - s.y1) / length];
   const [nx, ny] = [-uy, ux];
@@ -91,11 +111,9 @@ function besideLine(s: Segment, distances: number[], { w, h }: { w: number; h: n
     );
 }
 
-const range = (from: number, to: number, step: number) =>
-  Array.from(
-    { length: Math.max(0, Math.floor((to - from) / step) + 1) },
-    (_, i) => from + i * step,
-  );
+/** from, from + 8, ... up to `to`. */
+const steps = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, Math.floor((to - from) / 8) + 1) }, (_, i) => from + i * 8);
 
 export function topologySvg(
   topology: TopologySummary,
@@ -117,29 +135,26 @@ export function topologySvg(
   const counts = topology.links.map(({ a, b }) =>
     Math.max(packets.get(a) ?? 0, packets.get(b) ?? 0),
   );
-  const texts: string[][] = [];
-  const requests: LabelRequest[] = [];
-  topology.links.forEach(({ a, b }, i) => {
+  const labels = topology.links.flatMap(({ a, b }, i): Label[] => {
     const s = segments[i] as Segment;
-    const length = Math.hypot(s.x2 - s.x1, s.y2 - s.y1);
-    const near = (w: number) => range(Math.max(0, BOX.width / 2 - w / 2 + 10), length / 2, 8);
+    const half = Math.hypot(s.x2 - s.x1, s.y2 - s.y1) / 2;
+    // An end's label starts near its node (above or below it), a count's in the link's middle.
+    const near = ({ w }: { w: number }) => steps(Math.max(0, BOX.width / 2 - w / 2 + 10), half);
     const reversed = { x1: s.x2, y1: s.y2, x2: s.x1, y2: s.y1 };
-    for (const [point, side] of [
-      [a, s],
-      [b, reversed],
-    ] as const) {
-      const lines = endText(topology, point);
-      texts.push(lines);
-      requests.push(request(lines, (size) => besideLine(side, near(size.w), size)));
-    }
-    const fromMiddle = range(0, length / 2, 8).flatMap((d) => [length / 2 - d, length / 2 + d]);
-    const count = [`${counts[i]} pkts`];
-    texts.push(count);
-    requests.push(request(count, (size) => besideLine(s, fromMiddle, size)));
+    return [
+      { kind: 'end', lines: endText(topology, a), at: near, along: s },
+      { kind: 'end', lines: endText(topology, b), at: near, along: reversed },
+      {
+        kind: 'count',
+        lines: [`${counts[i]} pkts`],
+        at: () => steps(0, half).flatMap((d) => [half - d, half + d]),
+        along: s,
+      },
+    ];
   });
   const bottom = Math.max(...nodeBoxes.map((n) => n.y + n.height)) + MARGIN;
   const boxes = layOutLabels({
-    labels: requests,
+    labels: labels.map(request),
     obstacles: nodeBoxes,
     lines: segments,
     overflowY: bottom,
@@ -157,15 +172,15 @@ export function topologySvg(
       `<text x="${p.x + BOX.width / 2}" y="${p.y + BOX.height / 2 + 5}">${escapeXml(node.name)}</text></g>`,
     ].join('');
   });
-  const labels = boxes.map((box, i) => {
-    const kind = i % 3 === 2 ? 'count' : 'end';
-    const lines = (texts[i] ?? []).map(
+  const drawn = boxes.map((box, i) => {
+    const { kind, lines: text } = labels[i] as Label;
+    const lines = text.map(
       (line, l) =>
         `<tspan x="${r(box.x + PAD.x)}" y="${r(box.y + PAD.y + (l + 1) * LINE - 3)}">${escapeXml(line)}</tspan>`,
     );
     return `<g class="label ${kind}"><rect class="label-box" x="${r(box.x)}" y="${r(box.y)}" width="${r(box.width)}" height="${r(box.height)}" rx="3"/><text>${lines.join('')}</text></g>`;
   });
-  return `<svg class="topology" xmlns="http://www.w3.org/2000/svg" width="${r(width)}" height="${r(height)}" viewBox="0 0 ${r(width)} ${r(height)}" role="img" aria-label="topology">${links.join('')}${nodes.join('')}${labels.join('')}</svg>`;
+  return `<svg class="topology" xmlns="http://www.w3.org/2000/svg" width="${r(width)}" height="${r(height)}" viewBox="0 0 ${r(width)} ${r(height)}" role="img" aria-label="topology">${links.join('')}${nodes.join('')}${drawn.join('')}</svg>`;
 }
 
 const r = (n: number) => Math.round(n * 10) / 10;
