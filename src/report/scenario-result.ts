@@ -26,7 +26,7 @@ export interface ProbeReport {
   to: string;
   /** What the scenario expected of the connection. */
   expect: 'connects' | 'fails' | 'either';
-  /** Whether it connected (a reply, a connection, HTTP): what was expected is `expect`, judged by its check. */
+  /** Whether it connected (a reply, a connection); its check judges that against `expect`. */
   ok: boolean;
   /** The client address the HTTP, UDP or TCP echo service reported having seen. */
   serverSaw?: string;
