@@ -4,19 +4,9 @@
 
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
-import { analyseFixture } from '../support/fixture-result.ts';
+import { analyseFixture, expectHairpinFixed } from '../support/fixture-result.ts';
 
 const FIXTURES = await readdir('test/fixtures/captures');
-
-/** The lan-client probe expected to connect, and no asymmetric reply: hairpin-masquerade's view. */
-const expectHairpinFixed = (def: ScenarioDef): ScenarioDef => ({
-  ...def,
-  probes: def.probes?.map((p) =>
-    p.name === 'lan-client' ? { ...p, expect: 'connects' as const } : p,
-  ),
-  diagnosis: { 'asymmetric-reply': false },
-});
 
 describe('evaluateChecks on recorded captures', () => {
   it.each(FIXTURES)(
