@@ -114,6 +114,15 @@ describeLab('catalog scenarios on the real kernel', () => {
     const result = await run('hairpin-snat-public');
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(probe(result, 'lan-client')).toMatchObject({ ok: true, serverSaw: '203.0.113.1' });
+    // The counted flows say what they counted.
+    const detail = (start: string) => result.checks.find((c) => c.name.startsWith(start))?.detail;
+    expect(detail('server:eth0 answers')).toMatch(
+      /^1 packet at server:eth0 during lan-client, as expected \(exactly 1 packet\)/,
+    );
+    expect(detail('router:lan0 gets one echo request')).toMatch(/^1 packet at router:lan0/);
+    expect(detail('client:eth0 gets the echo reply')).toMatch(
+      /^1 packet \(84 bytes\) at client:eth0/,
+    );
   });
 
   it('dmz-subnet: no hairpin rule, the server sees the real client 192.168.1.10', async () => {
