@@ -6,8 +6,8 @@
 // error RELATED (the kernel's nf_conntrack_proto_icmp.c, icmp_error_message). NAT then rewrites the
 // error and its inner header back to the client, as the kernel's nf_nat_icmp_reply_translation
 // does. The client learns the path MTU from it: a second too-big ping never leaves the client.
-// Flows match the ICMP error by proto and source address (flow matches have no ICMP type and code
-// yet). Pings aren't segmented by veth offloads, so the captured frames have their real sizes.
+// Flows match the ICMP error by its type and code, 3/4: destination unreachable, fragmentation
+// needed. Pings aren't segmented by veth offloads, so the captured frames have their real sizes.
 //
 //   remote 198.51.100.10 ─mtu 1400─ isp 203.0.113.254 ── wan0 203.0.113.1 router lan0 192.168.1.1
 //                                                                  ── lan switch ── client 192.168.1.10
@@ -54,14 +54,14 @@ export default defineScenario({
       name: 'the isp sends frag-needed to the masqueraded address',
       at: 'router:wan0',
       during: 'too-big',
-      match: { proto: 'icmp', direction: 'in', src: ISP_WAN_IP, dst: PUBLIC_IP },
+      match: { icmp: { type: 3, code: 4 }, direction: 'in', src: ISP_WAN_IP, dst: PUBLIC_IP },
       expect: 'seen',
     },
     {
       name: 'the frag-needed reaches the client, de-NATed as RELATED',
       at: 'client:eth0',
       during: 'too-big',
-      match: { proto: 'icmp', direction: 'in', src: ISP_WAN_IP, dst: CLIENT_IP },
+      match: { icmp: { type: 3, code: 4 }, direction: 'in', src: ISP_WAN_IP, dst: CLIENT_IP },
       expect: 'seen',
     },
     {
