@@ -3,6 +3,7 @@
 
 import type { PlanState } from './plan-state.ts';
 import { pointId } from './point-id.ts';
+import type { InterfacePlan } from './topology-plan.ts';
 
 /** Linux IFNAMSIZ is 16 including the terminating NUL. */
 const MAX_IFNAME = 15;
@@ -60,7 +61,16 @@ export function assignMacsAndIndexes({ nodes }: PlanState): void {
       const lowest = ports.map((p) => p.mac ?? '').sort()[0];
       if (lowest) bridge.mac = lowest;
     }
+    // A VLAN sub-interface and a passthru macvlan send with their parent's MAC, as Linux gives them,
+    // so a frame's source still names the veth it leaves by.
+    for (const sub of node.interfaces.filter(inheritsMac)) {
+      sub.mac = node.interfaces.find((i) => i.name === sub.parent)?.mac;
+    }
   }
+}
+
+export function inheritsMac(iface: InterfacePlan): boolean {
+  return iface.kind === 'vlan' || iface.macvlanMode === 'passthru';
 }
 
 function hex(byte: number): string {

@@ -51,13 +51,13 @@ export function planNodes({
   return nodes;
 }
 
-/** After the links: the per-interface value counts too, and veths exist before sysctls apply. */
-export function turnOffVethDad({ def, nodes }: PlanState): void {
+/** After the links: the per-interface value counts too, and every device exists before sysctls apply. */
+export function turnOffDeviceDad({ def, nodes }: PlanState): void {
   for (const [name, node] of Object.entries(def.nodes ?? {})) {
     const plan = nodes.get(name);
     if (!node.ipv6 || !plan) continue;
     for (const iface of plan.interfaces) {
-      if (iface.kind === 'veth') plan.sysctls[`net.ipv6.conf.${iface.name}.accept_dad`] = '0';
+      if (iface.kind !== 'loopback') plan.sysctls[`net.ipv6.conf.${iface.name}.accept_dad`] = '0';
     }
   }
 }
@@ -94,7 +94,7 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
       problems.push(`switch ${name} takes no interfaces: its ports come from its links`);
       continue;
     }
-    const kind = iface.bridge ? 'bridge' : ifname === 'lo' ? 'loopback' : 'veth';
+    const kind = iface.kind ?? (iface.bridge ? 'bridge' : ifname === 'lo' ? 'loopback' : 'veth');
     if (iface.nfCallIptables !== undefined && kind !== 'bridge') {
       problems.push(`node ${name}: nfCallIptables is a bridge option, and ${ifname} is no bridge`);
     }
@@ -105,6 +105,9 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
       nfCallIptables: iface.nfCallIptables,
       hairpin: iface.hairpin,
       mtu: iface.mtu,
+      parent: iface.parent,
+      vlanId: iface.id,
+      macvlanMode: iface.kind === 'macvlan' ? (iface.mode ?? 'bridge') : iface.mode,
     });
     // Below it the kernel takes IPv6 off the device.
     if (node.ipv6 && iface.mtu !== undefined && iface.mtu < IPV6_MIN_MTU) {
@@ -115,7 +118,7 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
   }
   if (node.kind === 'switch') {
     interfaces.push({ name: SWITCH_BRIDGE, kind: 'bridge', addresses: [] });
-    for (const key of ['routes', 'rulesets', 'services', 'sysctls'] as const) {
+    for (const key of ['routes', 'rulesets', 'services'] as const) {
       if (node[key]) problems.push(`switch ${name} cannot have ${key}; use a host or router`);
     }
   }

@@ -9,9 +9,10 @@ import { planCaptures } from './plan-captures.ts';
 import { checkFlows } from './plan-flow-checks.ts';
 import { assignMacsAndIndexes, checkInterfaces } from './plan-interfaces.ts';
 import { attachBridgePorts, planLinks } from './plan-links.ts';
-import { planNodes, turnOffVethDad } from './plan-nodes.ts';
+import { planNodes, turnOffDeviceDad } from './plan-nodes.ts';
 import { planProbes } from './plan-probes.ts';
 import type { PlanState } from './plan-state.ts';
+import { checkSubInterfaces, checkSysctlDevices } from './plan-sub-interfaces.ts';
 import type { TopologyPlan } from './topology-plan.ts';
 
 /** Far above any test's traffic (tens of packets), far below a bridge loop (10^5 packets/s). */
@@ -28,7 +29,9 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   // Links before interface checks and MACs: a link declares the veths it joins.
   const links = planLinks(state);
   attachBridgePorts(state);
-  turnOffVethDad(state);
+  checkSubInterfaces(state);
+  checkSysctlDevices(state);
+  turnOffDeviceDad(state);
   checkInterfaces(state);
   assignMacsAndIndexes(state);
   checkAddresses(state);

@@ -13,7 +13,7 @@ import type { Point } from './point-id.ts';
 
 export interface InterfacePlan {
   name: string;
-  kind: 'veth' | 'bridge' | 'loopback';
+  kind: 'veth' | 'bridge' | 'loopback' | 'vlan' | 'macvlan';
   /** Locally administered and unique in the run, so a frame's source MAC names its sender. */
   mac?: string;
   /**
@@ -32,6 +32,10 @@ export interface InterfacePlan {
   nfCallIptables?: boolean;
   /** The device MTU; the kernel's default (1500 for a veth or bridge) when absent. */
   mtu?: number;
+  /** vlan and macvlan: the device they are made on, and the VLAN id or the macvlan mode. */
+  parent?: string;
+  vlanId?: number;
+  macvlanMode?: 'bridge' | 'private' | 'passthru';
 }
 
 export interface NodePlan {

@@ -17,6 +17,16 @@ export interface InterfaceDef {
    * Each veth end is set on its own: give both ends of a link the same MTU.
    */
   mtu?: number;
+  /**
+   * A device made inside the node on top of `parent` (one of its veths or bridges), named by its
+   * key (eth0.5): an 802.1Q VLAN sub-interface with `id`, or a macvlan in `mode` (default bridge).
+   */
+  kind?: 'vlan' | 'macvlan';
+  parent?: string;
+  /** vlan only: the 802.1Q VLAN id, 1..4094, unique per parent. */
+  id?: number;
+  /** macvlan only. */
+  mode?: 'bridge' | 'private' | 'passthru';
 }
 
 export interface RouteDef {

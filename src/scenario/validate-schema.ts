@@ -37,6 +37,11 @@ const interfaceDef = z.strictObject({
   hairpin: z.boolean().optional(),
   /** IPv4's minimum (RFC 791) to the largest a Linux device takes; IPv6's 1280 is checked by the plan. */
   mtu: z.int().min(68).max(65535).optional(),
+  kind: z.enum(['vlan', 'macvlan']).optional(),
+  parent: text.optional(),
+  /** 0 and 4095 are reserved by 802.1Q. */
+  id: z.int().min(1).max(4094).optional(),
+  mode: z.enum(['bridge', 'private', 'passthru']).optional(),
 });
 
 const routeDef = z.strictObject({ to: text, via: text });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   nodeBridgesBatch,
+  nodeDevicesBatch,
   nodeLinksBatch,
   rootBatch,
 } from '../../src/backend/netns/build-netns.ts';
@@ -52,7 +53,7 @@ describe('the bridged gateway plan', async () => {
   it('sets hairpin on the port and the per-bridge br_netfilter option', () => {
     const links = nodeLinksBatch(gateway(hairpin) as never);
     expect(links).toContain('link set dev eth0 type bridge_slave hairpin on');
-    expect(nodeLinksBatch(gateway(nfOff) as never)).toContainEqual(
+    expect(nodeDevicesBatch(gateway(nfOff) as never)).toContainEqual(
       expect.stringMatching(/type bridge nf_call_iptables 0$/),
     );
     expect(

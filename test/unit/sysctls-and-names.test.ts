@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   nodeBridgesBatch,
+  nodeDevicesBatch,
   nodeLinksBatch,
   rootBatch,
   sysctlArgv,
@@ -75,7 +76,11 @@ describe('interface names in ip batches', () => {
   );
   const lines = [
     ...rootBatch(plan),
-    ...plan.nodes.flatMap((n) => [...nodeLinksBatch(n), ...nodeBridgesBatch(n)]),
+    ...plan.nodes.flatMap((n) => [
+      ...nodeDevicesBatch(n),
+      ...nodeLinksBatch(n),
+      ...nodeBridgesBatch(n),
+    ]),
   ];
 
   it('names every device after "name" or "dev", never bare', () => {

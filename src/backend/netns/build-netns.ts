@@ -4,6 +4,7 @@ import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
+import { inheritsMac } from '../../plan/plan-interfaces.ts';
 import type { InterfacePlan, NodePlan, TopologyPlan } from '../../plan/topology-plan.ts';
 import { sysctlPath, sysctlProblem } from '../../scenario/validate-sysctls.ts';
 import { runCommand } from '../../system/run-command.ts';
@@ -31,8 +32,8 @@ export function buildNetnsTopology(plan: TopologyPlan, options: BuildOptions): P
 
 /**
  * Every backend's build: the ledger first, then `create` makes the named namespaces and the veths,
- * then each node's sysctls are set and the same per-namespace batches configure every node, waiting
- * until links are really up. Whatever `create` started, it registers on `teardown` itself.
+ * then each node makes its own devices, its sysctls are set (so a key may name any device), and the
+ * same per-namespace batches configure every node, waiting until links are really up. Whatever `create` started, it registers on `teardown` itself.
  */
 export async function buildLab(
   plan: TopologyPlan,
@@ -46,7 +47,6 @@ export async function buildLab(
   await writeEtcFiles(plan);
 
   await create();
-  await applySysctls(plan, signal);
   const inEachNode = (batch: (node: NodePlan) => string[], action: string) =>
     settleAll(
       plan.nodes
@@ -56,6 +56,8 @@ export async function buildLab(
           ipBatch(lines, { action, node: node.name, netns: node.netns, signal }),
         ),
     );
+  await inEachNode(nodeDevicesBatch, 'make bridges, VLANs and macvlans');
+  await applySysctls(plan, signal);
   await inEachNode(nodeLinksBatch, 'configure interfaces');
   await waitForLinks(plan, 'veths-up', { signal });
   await inEachNode(nodeBridgesBatch, 'bring bridges up and add routes');
@@ -100,7 +102,7 @@ export function sysctlArgv(node: NodePlan): string[] {
 
 /**
  * Each node's sysctls, set by sysctl running inside the node's namespace (never from the root's
- * batch), before any interface is up, so nothing leaks early.
+ * batch), once every device exists and before any is up, so nothing leaks early.
  */
 async function applySysctls(plan: TopologyPlan, signal: AbortSignal | undefined): Promise<void> {
   await settleAll(
@@ -125,11 +127,11 @@ function endOf(plan: TopologyPlan, end: { node: string; iface: string }) {
 }
 
 /**
- * Inside one namespace, first pass: bridges made (still down), ports enslaved, addresses, veths up.
- * Bridges wait for the second pass, so that their ports have carrier by the time they open.
+ * Inside one namespace, before the sysctls: the node's own devices, all down. Bridges first, so that
+ * a VLAN or macvlan can be made on one; the veths exist already.
  */
-export function nodeLinksBatch(node: NodePlan): string[] {
-  const lines = ['link set dev lo up'];
+export function nodeDevicesBatch(node: NodePlan): string[] {
+  const lines: string[] = [];
   for (const bridge of node.interfaces.filter((i) => i.kind === 'bridge')) {
     const nf =
       bridge.nfCallIptables === undefined
@@ -137,6 +139,26 @@ export function nodeLinksBatch(node: NodePlan): string[] {
         : ` nf_call_iptables ${bridge.nfCallIptables ? 1 : 0}`;
     lines.push(`link add name ${bridge.name} address ${bridge.mac} type bridge${nf}`);
   }
+  for (const iface of node.interfaces) {
+    const made = `link add link ${iface.parent} name ${iface.name}`;
+    const address = inheritsMac(iface) ? '' : ` address ${iface.mac}`;
+    if (iface.kind === 'vlan') lines.push(`${made} type vlan id ${iface.vlanId}`);
+    if (iface.kind === 'macvlan') {
+      lines.push(`${made}${address} type macvlan mode ${iface.macvlanMode}`);
+    }
+  }
+  return lines;
+}
+
+/** The devices a node brings up in the first pass; bridges wait for the second. */
+const UP_FIRST = new Set<InterfacePlan['kind']>(['veth', 'vlan', 'macvlan']);
+
+/**
+ * Inside one namespace, first pass: ports enslaved, addresses, veths and their sub-interfaces up.
+ * Bridges wait for the second pass, so that their ports have carrier by the time they open.
+ */
+export function nodeLinksBatch(node: NodePlan): string[] {
+  const lines = ['link set dev lo up'];
   for (const iface of node.interfaces) {
     if (iface.master) lines.push(`link set dev ${iface.name} master ${iface.master}`);
     if (iface.hairpin !== undefined) {
@@ -153,7 +175,7 @@ export function nodeLinksBatch(node: NodePlan): string[] {
     for (const address of iface.addresses) lines.push(addressLine(iface, address));
   }
   for (const iface of node.interfaces)
-    if (iface.kind === 'veth') lines.push(`link set dev ${iface.name} up`);
+    if (UP_FIRST.has(iface.kind)) lines.push(`link set dev ${iface.name} up`);
   return lines;
 }
 
