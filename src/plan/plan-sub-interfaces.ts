@@ -1,6 +1,7 @@
 // Devices made inside a node on another (VLAN sub-interfaces, macvlans), and the devices that sysctl
 // keys name: each must be a device of the node, so nothing fails only once the lab is being built.
 
+import { pathText } from '../scenario/validate-scenario.ts';
 import type { PlanState } from './plan-state.ts';
 import type { InterfacePlan } from './topology-plan.ts';
 
@@ -14,34 +15,34 @@ export function checkSubInterfaces({ nodes, problems }: PlanState): void {
   for (const node of nodes.values()) {
     const vlanIds = new Map<string, string>();
     for (const iface of node.interfaces) {
-      const at = `nodes.${node.name}.interfaces.${iface.name}`;
+      const at = (field: string) => pathText(['nodes', node.name, 'interfaces', iface.name, field]);
       if (iface.kind !== 'vlan' && iface.vlanId !== undefined) {
         problems.push(
-          `${at}.id: a VLAN id is for kind: 'vlan', and ${iface.name} is a ${iface.kind}`,
+          `${at('id')}: a VLAN id is for kind: 'vlan', and ${iface.name} is a ${iface.kind}`,
         );
       }
       if (iface.kind !== 'macvlan' && iface.macvlanMode !== undefined) {
         problems.push(
-          `${at}.mode: a mode is for kind: 'macvlan', and ${iface.name} is a ${iface.kind}`,
+          `${at('mode')}: a mode is for kind: 'macvlan', and ${iface.name} is a ${iface.kind}`,
         );
       }
       if (iface.kind !== 'vlan' && iface.kind !== 'macvlan') {
         if (iface.parent !== undefined) {
-          problems.push(`${at}.parent: only a vlan or macvlan has a parent`);
+          problems.push(`${at('parent')}: only a vlan or macvlan has a parent`);
         }
         continue;
       }
       const parentProblem = checkParent(iface, node.interfaces);
-      if (parentProblem) problems.push(`${at}.parent: ${parentProblem}`);
+      if (parentProblem) problems.push(`${at('parent')}: ${parentProblem}`);
       if (iface.kind !== 'vlan') continue;
       if (iface.vlanId === undefined) {
-        problems.push(`${at}.id: a vlan needs its 802.1Q id (1..4094)`);
+        problems.push(`${at('id')}: a vlan needs its 802.1Q id (1..4094)`);
         continue;
       }
       const key = `${iface.parent} ${iface.vlanId}`;
       const taken = vlanIds.get(key);
       if (taken) {
-        problems.push(`${at}.id: VLAN ${iface.vlanId} on ${iface.parent} is already ${taken}`);
+        problems.push(`${at('id')}: VLAN ${iface.vlanId} on ${iface.parent} is already ${taken}`);
       }
       vlanIds.set(key, iface.name);
     }
@@ -67,7 +68,7 @@ export function checkSysctlDevices({ def, nodes, problems }: PlanState): void {
       const device = DEVICE_KEY.exec(key)?.[2];
       if (!device || NOT_DEVICES.includes(device) || names.has(device)) continue;
       problems.push(
-        `nodes.${name}.sysctls."${key}": node ${name} has no interface "${device}" (it has ${[...names].sort().join(', ')})`,
+        `${pathText(['nodes', name, 'sysctls', key])}: node ${name} has no interface "${device}" (it has ${[...names].sort().join(', ')})`,
       );
     }
   }
