@@ -1,0 +1,118 @@
+// VLAN sub-interfaces, a macvlan and sysctls on a switch, checked by behaviour on the real kernel.
+
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import { deleteNamespaces } from '../../src/backend/netns/build-netns.ts';
+import { netnsName } from '../../src/plan/topology-plan.ts';
+import { runScenario } from '../../src/run/run-scenario.ts';
+import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
+import { removeManifest } from '../../src/system/run-ledger.ts';
+import { describeLab, itUnless, namespacesOf } from '../support/lab.ts';
+
+/** Kept, so sysctls can be read back, then torn down here. */
+async function runKept(def: ScenarioDef, read: (runId: string) => Promise<void>) {
+  const result = await runScenario({ keep: true, scenario: { name: 'links', file: '', def } });
+  const runId = result.runId ?? '';
+  try {
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    await read(runId);
+  } finally {
+    await deleteNamespaces(Object.keys(def.nodes).map((n) => netnsName(runId, n)));
+    await removeManifest(runId);
+  }
+  expect(await namespacesOf(runId)).toEqual([]);
+}
+
+async function sysctlIn(runId: string, node: string, key: string): Promise<string> {
+  return (await execa('ip', ['netns', 'exec', netnsName(runId, node), 'sysctl', '-n', key])).stdout;
+}
+
+/** Some kernels (a VM's, without modules) lack 802.1Q: try one VLAN in a scratch namespace. */
+async function vlanProblem(): Promise<string | undefined> {
+  const ns = `nl-vlanprobe-${process.pid}`;
+  const added = await execa('ip', ['netns', 'add', ns], { reject: false });
+  if (added.exitCode !== 0) return `cannot try 802.1Q: ${added.stderr}`;
+  try {
+    const made = await execa('ip', ['-n', ns, '-batch', '-'], {
+      input: 'link add name p0 type veth peer name p1\nlink add link p0 name p0.5 type vlan id 5\n',
+      reject: false,
+    });
+    return made.exitCode === 0 ? undefined : `this kernel has no 802.1Q VLANs: ${made.stderr}`;
+  } finally {
+    await execa('ip', ['netns', 'del', ns]);
+  }
+}
+
+describeLab('VLAN and macvlan interfaces on the real kernel', async () => {
+  //   h1 eth0 (mv0 10.7.0.9, macvlan) ── sw (br0 rp_filter 2) ── h2 eth0 10.7.0.2
+  it('answers a ping on a bridge-mode macvlan, and sets a sysctl on the switch bridge', async () => {
+    await runKept(
+      {
+        description: 'macvlan and a switch sysctl',
+        nodes: {
+          h1: {
+            kind: 'host',
+            interfaces: {
+              eth0: {},
+              mv0: { kind: 'macvlan', parent: 'eth0', addresses: ['10.7.0.9/24'] },
+            },
+          },
+          h2: { kind: 'host', interfaces: { eth0: { addresses: ['10.7.0.2/24'] } } },
+          sw: { kind: 'switch', sysctls: { 'net.ipv4.conf.br0.rp_filter': '2' } },
+        },
+        links: [
+          { a: 'h1:eth0', b: 'sw' },
+          { a: 'h2:eth0', b: 'sw' },
+        ],
+        probes: [{ name: 'macvlan', from: 'h2', ping: '10.7.0.9', expect: 'connects' }],
+        flows: [
+          {
+            name: 'the macvlan answers',
+            at: 'h2:eth0',
+            during: 'macvlan',
+            match: { direction: 'in', src: '10.7.0.9', dst: '10.7.0.2' },
+            expect: 'seen',
+          },
+        ],
+      },
+      async (runId) => {
+        expect(await sysctlIn(runId, 'sw', 'net.ipv4.conf.br0.rp_filter')).toBe('2');
+      },
+    );
+  });
+
+  //   h1 eth0.5 10.7.5.1 ── sw ── h2 eth0.5 10.7.5.2: tagged frames across an untagged switch
+  itUnless(await vlanProblem())('talks over 802.1Q sub-interfaces through a switch', async () => {
+    const host = (address: string) => ({
+      kind: 'host' as const,
+      interfaces: {
+        eth0: {},
+        'eth0.5': { kind: 'vlan' as const, parent: 'eth0', id: 5, addresses: [address] },
+      },
+      sysctls: { 'net.ipv4.conf.eth0.5.rp_filter': '2' },
+    });
+    await runKept(
+      {
+        description: 'vlan',
+        nodes: { h1: host('10.7.5.1/24'), h2: host('10.7.5.2/24'), sw: { kind: 'switch' } },
+        links: [
+          { a: 'h1:eth0', b: 'sw' },
+          { a: 'h2:eth0', b: 'sw' },
+        ],
+        probes: [{ name: 'tagged', from: 'h1', ping: '10.7.5.2', expect: 'connects' }],
+        flows: [
+          {
+            name: 'the echo request leaves h1 tagged with VLAN 5',
+            at: 'h1:eth0',
+            during: 'tagged',
+            match: { direction: 'out', vlan: 5, src: '10.7.5.1', dst: '10.7.5.2' },
+            expect: 'seen',
+          },
+        ],
+      },
+      async (runId) => {
+        expect(await sysctlIn(runId, 'h1', 'net/ipv4/conf/eth0.5/rp_filter')).toBe('2');
+      },
+    );
+  });
+});
