@@ -23,6 +23,12 @@ async function runKept(def: ScenarioDef, read: (runId: string) => Promise<void>)
   expect(await namespacesOf(runId)).toEqual([]);
 }
 
+/** h1 and h2 on switch sw. */
+const SWITCHED = [
+  { a: 'h1:eth0', b: 'sw' },
+  { a: 'h2:eth0', b: 'sw' },
+];
+
 async function sysctlIn(runId: string, node: string, key: string): Promise<string> {
   return (await execa('ip', ['netns', 'exec', netnsName(runId, node), 'sysctl', '-n', key])).stdout;
 }
@@ -60,10 +66,7 @@ describeLab('VLAN and macvlan interfaces on the real kernel', async () => {
           h2: { kind: 'host', interfaces: { eth0: { addresses: ['10.7.0.2/24'] } } },
           sw: { kind: 'switch', sysctls: { 'net.ipv4.conf.br0.rp_filter': '2' } },
         },
-        links: [
-          { a: 'h1:eth0', b: 'sw' },
-          { a: 'h2:eth0', b: 'sw' },
-        ],
+        links: SWITCHED,
         probes: [{ name: 'macvlan', from: 'h2', ping: '10.7.0.9', expect: 'connects' }],
         flows: [
           {
@@ -95,10 +98,7 @@ describeLab('VLAN and macvlan interfaces on the real kernel', async () => {
       {
         description: 'vlan',
         nodes: { h1: host('10.7.5.1/24'), h2: host('10.7.5.2/24'), sw: { kind: 'switch' } },
-        links: [
-          { a: 'h1:eth0', b: 'sw' },
-          { a: 'h2:eth0', b: 'sw' },
-        ],
+        links: SWITCHED,
         probes: [{ name: 'tagged', from: 'h1', ping: '10.7.5.2', expect: 'connects' }],
         flows: [
           {
