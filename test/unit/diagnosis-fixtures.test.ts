@@ -76,4 +76,17 @@ describe('diagnosis rules on recorded captures', () => {
       /entered switch and never left it.*Switch switch is a bridge/,
     );
   });
+  it('expected failures: a probe that fails as the scenario expects raises no finding', async () => {
+    // pmtu-through-masquerade's too-big pings fail as expected: their echo dies at the router.
+    const { findings, verdict } = await analyseFixture('pmtu-through-masquerade');
+    expect(verdict).toBe('pass');
+    expect(rules(findings)).toEqual([]);
+    // Asked for, the same finding is kept.
+    const asked = await analyseFixture('pmtu-through-masquerade', {
+      expect: (def) => ({ ...def, diagnosis: { 'swallowed-by-node': true } }),
+    });
+    expect(asked.findings.map((f) => `${f.rule} ${f.probe}`)).toContain(
+      'swallowed-by-node too-big',
+    );
+  });
 });
