@@ -8,6 +8,7 @@ import { ifaceOf, nodeOf } from '../plan/point-id.ts';
 import { packetKind } from './describe-packet.ts';
 import { countRuns, endpointText } from './journey-text.ts';
 import type { LabView } from './lab-view.ts';
+import { answeredLocally } from './local-delivery.ts';
 import { type Direction, type DirectionOf, SAME_FRAME_WINDOW_US } from './packet-direction.ts';
 
 export interface Endpoint {
@@ -277,7 +278,10 @@ function fateOf(
     ),
   );
   const isSwitch = lab.node(node)?.kind === 'switch';
+  const members = (connection?.journeys ?? []).flatMap((n) => building[n - 1]?.journey ?? []);
   if (!isSwitch && !natReply && (lab.ownerOf(dst) === node || lab.staysOnLink(dst)))
+    return { kind: 'delivered', node };
+  if (!isSwitch && answeredLocally({ journey, node, connection: members }))
     return { kind: 'delivered', node };
   if (lab.fullyCaptured(node)) return { kind: 'swallowed', node, point: last.point };
   return { kind: 'last-seen', point: last.point, direction: 'in' };

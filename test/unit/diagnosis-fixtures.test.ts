@@ -89,4 +89,14 @@ describe('diagnosis rules on recorded captures', () => {
       'swallowed-by-node too-big',
     );
   });
+  it('local delivery: a ping the router REDIRECTs to itself is delivered to it', async () => {
+    const { findings, journeys, verdict } = await analyseFixture('ping-redirect');
+    expect(verdict).toBe('pass');
+    expect(rules(findings)).toEqual([]);
+    const [request, reply] = journeys[0]?.journeys ?? [];
+    expect(request?.kind).toBe('ICMP echo request');
+    expect(request?.fate).toEqual({ kind: 'delivered', node: 'router' });
+    expect(request?.lastSeen).toBe('delivered to router');
+    expect(reply?.sent.src.address).toBe('203.0.113.50');
+  });
 });
