@@ -99,4 +99,17 @@ describe('diagnosis rules on recorded captures', () => {
     expect(request?.lastSeen).toBe('delivered to router');
     expect(reply?.sent.src.address).toBe('203.0.113.50');
   });
+  it('swallowed-by-node: a SYN to the gateway dropped inside its bridge is not delivered', async () => {
+    // The probe fails as bridge-input-drop expects; asked for, the finding says where it died.
+    const { findings, journeys } = await analyseFixture('bridge-input-drop', {
+      expect: (def) => ({ ...def, diagnosis: { 'swallowed-by-node': true } }),
+    });
+    const syn = journeys[0]?.journeys[0];
+    expect(syn?.fate).toMatchObject({ kind: 'swallowed', node: 'gateway' });
+    expect(syn?.lastSeen).toBe('entered gateway eth0, never left gateway');
+    expect(rules(findings)).toEqual(['swallowed-by-node']);
+    expect(findings[0]?.summary).toMatch(
+      /addressed to gateway's own 10\.1\.1\.1 and came in through eth0, a port of gateway's bridge br0, and gateway never answered it/,
+    );
+  });
 });
