@@ -1,5 +1,6 @@
 // Records a run's captures as a test fixture, so a diagnosis rule can be unit-tested on real packets:
 //   node --import tsx scripts/record-capture-fixture.ts NAME SCENARIO [RULESET]
+// SCENARIO is a catalog name, or a path to a scenario file (test/fixtures/capture-scenarios/).
 // Writes test/fixtures/captures/NAME/: one pcap per capture point and run.json (the probes and
 // checks as they came out, the kernel state, and the scenario and ruleset to plan the lab again).
 
@@ -9,14 +10,14 @@ import { basename, join } from 'node:path';
 import { loadCandidate } from '../src/candidates/load-candidate.ts';
 import { withCandidate } from '../src/run/run-candidates.ts';
 import { runScenario } from '../src/run/run-scenario.ts';
-import { loadScenario } from '../src/scenario/load-scenario.ts';
+import { loadScenarioNamed } from '../src/scenario/load-scenario.ts';
 
 const [name, scenarioName, ruleset] = process.argv.slice(2);
 if (!name || !scenarioName || !/^[a-z0-9-]+$/.test(name)) {
   console.error('usage: record-capture-fixture.ts NAME SCENARIO [RULESET]');
   process.exit(2);
 }
-const loaded = await loadScenario(scenarioName);
+const loaded = await loadScenarioNamed(scenarioName);
 const scenario = ruleset
   ? withCandidate(loaded, await loadCandidate(ruleset, { interfaces: {}, interfaceLists: {} }))
   : loaded;

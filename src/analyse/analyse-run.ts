@@ -8,6 +8,7 @@ import type { ProbeResult } from '../traffic/run-probes.ts';
 import { diagnoseJourneys } from './diagnose-journeys.ts';
 import { diagnoseL2 } from './diagnose-l2.ts';
 import { diagnoseTcp } from './diagnose-tcp.ts';
+import { withoutExpectedFailures } from './expected-failures.ts';
 import { followJourneys } from './journeys.ts';
 import { labView } from './lab-view.ts';
 import type { DirectionOf } from './packet-direction.ts';
@@ -15,7 +16,9 @@ import { packetsByProbe } from './packets-by-probe.ts';
 
 export interface AnalyseInput {
   plan: TopologyPlan;
-  probes: readonly Pick<ProbeResult, 'name' | 'from' | 'startedAt'>[];
+  /** With expect and ok, a probe that failed as expected raises no finding it was not asked for. */
+  probes: readonly (Pick<ProbeResult, 'name' | 'from' | 'startedAt'> &
+    Partial<Pick<ProbeResult, 'expect' | 'ok'>>)[];
   packets: readonly Packet[];
   directionOf: DirectionOf;
   kernelState: readonly KernelState[];
@@ -32,7 +35,7 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
     for (const service of node.services)
       if (service.kind === 'http' || service.kind === 'tcp')
         servers.set(service.port, [...(servers.get(service.port) ?? []), node.name]);
-  const findings = [
+  const found = [
     ...diagnoseTcp(probes, byProbe, directionOf),
     ...diagnoseJourneys({
       probes: probes.map((p, i) => ({
@@ -46,6 +49,7 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
     }),
     ...diagnoseL2(plan, packets, directionOf, (p) => probeOfPacket.get(p)),
   ];
+  const findings = withoutExpectedFailures({ findings: found, probes, diagnosis: plan.diagnosis });
   return { byProbe, journeys, findings };
 }
 

@@ -9,6 +9,7 @@ import type { Finding } from './finding.ts';
 import { describeRewrites, endpointText, journeyEvidence, rewritesByHop } from './journey-text.ts';
 import { ifaceOf, type Journey, nodeOf } from './journeys.ts';
 import type { LabView } from './lab-view.ts';
+import { isRequest } from './local-delivery.ts';
 
 export interface ProbeJourneyInput {
   name: string;
@@ -65,9 +66,11 @@ function whyLost(journey: Journey, input: JourneyDiagnosisInput): string {
   if (plan?.kind === 'switch')
     return `Switch ${node} is a bridge, and a bridge drops a frame whose destination MAC it has learned on the port the frame came in on (MAC flapping moves addresses between ports), or when that port does not forward`;
   const port = plan?.interfaces.find((i) => i.name === iface)?.master;
+  const counters = input.counters.get(node);
+  if (port && isRequest(journey) && input.lab.ownerOf(journey.received.dst.address) === node)
+    return `It was addressed to ${node}'s own ${journey.received.dst.address} and came in through ${iface}, a port of ${node}'s bridge ${port}, and ${node} never answered it: the bridge dropped it before it reached ${node} (an nft bridge-family or ebtables rule, or br_netfilter passing it to iptables). ${droppingRules(counters)}`.trim();
   if (port && input.lab.bridgesThroughNetfilter(node))
     return `${node} bridges ${iface} with br_netfilter on, so bridged frames pass iptables and conntrack. Conntrack de-NATs the reply inside the bridge, and its new destination lies behind the port it came in on: a bridge never sends a frame back out its ingress port, so it is dropped. Turn br_netfilter off (net.bridge.bridge-nf-call-iptables=0 and the bridge's nf_call_iptables), or route the WAN side instead of bridging it`;
-  const counters = input.counters.get(node);
   const evidence = [droppingRules(counters), unusedDnat(counters)].filter(Boolean).join(' ');
   return `A drop inside ${node} never shows in a capture: no DNAT rule matched, a filter rule dropped it, no route, or reverse-path filtering. ${evidence || 'No DROP or REJECT rule there counted a packet.'}`;
 }

@@ -8,6 +8,7 @@ import { ifaceOf, nodeOf } from '../plan/point-id.ts';
 import { packetKind } from './describe-packet.ts';
 import { countRuns, endpointText } from './journey-text.ts';
 import type { LabView } from './lab-view.ts';
+import { deliveredLocally } from './local-delivery.ts';
 import { type Direction, type DirectionOf, SAME_FRAME_WINDOW_US } from './packet-direction.ts';
 
 export interface Endpoint {
@@ -277,7 +278,9 @@ function fateOf(
     ),
   );
   const isSwitch = lab.node(node)?.kind === 'switch';
-  if (!isSwitch && !natReply && (lab.ownerOf(dst) === node || lab.staysOnLink(dst)))
+  const members = (connection?.journeys ?? []).flatMap((n) => building[n - 1]?.journey ?? []);
+  const addressed = !natReply && (lab.ownerOf(dst) === node || lab.staysOnLink(dst));
+  if (!isSwitch && deliveredLocally({ journey, node, connection: members, lab, addressed }))
     return { kind: 'delivered', node };
   if (lab.fullyCaptured(node)) return { kind: 'swallowed', node, point: last.point };
   return { kind: 'last-seen', point: last.point, direction: 'in' };

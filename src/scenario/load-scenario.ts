@@ -2,7 +2,7 @@
 // deadline (import-in-child.ts), so no scenario file can hang or crash natlab while it loads.
 
 import { lstat, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { NatlabError } from '../errors.ts';
 import { readInputFile } from '../system/read-input-file.ts';
 import type { ScenarioDef } from './define-scenario.ts';
@@ -163,4 +163,11 @@ function invalid(message: string): NatlabError {
 function hintFor(error: string): string {
   if (!/Cannot find (module|package) 'natlab'/.test(error)) return '';
   return '\nScenario files import natlab from the project they are in: install natlab there (npm install --save-dev with its tarball, git URL or path: see the README)';
+}
+
+/** A catalog scenario by name, or any scenario file by its path (one with a slash in it). */
+export function loadScenarioNamed(nameOrPath: string): Promise<LoadedScenario> {
+  if (!nameOrPath.includes('/')) return loadScenario(nameOrPath);
+  const file = resolve(nameOrPath);
+  return loadScenario(basename(file, '.ts'), dirname(file));
 }

@@ -17,7 +17,7 @@ import {
 import { analyseCaptures } from '../../src/run/analyse-captures.ts';
 import { withCandidate } from '../../src/run/run-candidates.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
-import { loadScenario } from '../../src/scenario/load-scenario.ts';
+import { loadScenarioNamed } from '../../src/scenario/load-scenario.ts';
 
 interface RecordedRun {
   scenario: string;
@@ -48,7 +48,7 @@ export const expectHairpinFixed = (def: ScenarioDef): ScenarioDef => ({
 export async function analyseFixture(name: string, { expect = (def) => def }: FixtureOptions = {}) {
   const dir = join('test/fixtures/captures', name);
   const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RecordedRun;
-  const loaded = await loadScenario(run.scenario);
+  const loaded = await loadScenarioNamed(run.scenario);
   const scenario = run.ruleset
     ? withCandidate(
         loaded,

@@ -76,4 +76,40 @@ describe('diagnosis rules on recorded captures', () => {
       /entered switch and never left it.*Switch switch is a bridge/,
     );
   });
+  it('expected failures: a probe that fails as the scenario expects raises no finding', async () => {
+    // pmtu-through-masquerade's too-big pings fail as expected: their echo dies at the router.
+    const { findings, verdict } = await analyseFixture('pmtu-through-masquerade');
+    expect(verdict).toBe('pass');
+    expect(rules(findings)).toEqual([]);
+    // Asked for, the same finding is kept.
+    const asked = await analyseFixture('pmtu-through-masquerade', {
+      expect: (def) => ({ ...def, diagnosis: { 'swallowed-by-node': true } }),
+    });
+    expect(asked.findings.map((f) => `${f.rule} ${f.probe}`)).toContain(
+      'swallowed-by-node too-big',
+    );
+  });
+  it('local delivery: a ping the router REDIRECTs to itself is delivered to it', async () => {
+    const { findings, journeys, verdict } = await analyseFixture('ping-redirect');
+    expect(verdict).toBe('pass');
+    expect(rules(findings)).toEqual([]);
+    const [request, reply] = journeys[0]?.journeys ?? [];
+    expect(request?.kind).toBe('ICMP echo request');
+    expect(request?.fate).toEqual({ kind: 'delivered', node: 'router' });
+    expect(request?.lastSeen).toBe('delivered to router');
+    expect(reply?.sent.src.address).toBe('203.0.113.50');
+  });
+  it('swallowed-by-node: a SYN to the gateway dropped inside its bridge is not delivered', async () => {
+    // The probe fails as bridge-input-drop expects; asked for, the finding says where it died.
+    const { findings, journeys } = await analyseFixture('bridge-input-drop', {
+      expect: (def) => ({ ...def, diagnosis: { 'swallowed-by-node': true } }),
+    });
+    const syn = journeys[0]?.journeys[0];
+    expect(syn?.fate).toMatchObject({ kind: 'swallowed', node: 'gateway' });
+    expect(syn?.lastSeen).toBe('entered gateway eth0, never left gateway');
+    expect(rules(findings)).toEqual(['swallowed-by-node']);
+    expect(findings[0]?.summary).toMatch(
+      /addressed to gateway's own 10\.1\.1\.1 and came in through eth0, a port of gateway's bridge br0, and gateway never answered it/,
+    );
+  });
 });
