@@ -8,6 +8,7 @@ import { checkAddresses, checkRoutes, resolveNeighbors } from './plan-addresses.
 import { planCaptures } from './plan-captures.ts';
 import { checkFlows } from './plan-flow-checks.ts';
 import { assignMacsAndIndexes, checkInterfaces } from './plan-interfaces.ts';
+import { planKernelChecks } from './plan-kernel-checks.ts';
 import { attachBridgePorts, planLinks } from './plan-links.ts';
 import { planNodes, turnOffVethDad } from './plan-nodes.ts';
 import { planProbes } from './plan-probes.ts';
@@ -37,6 +38,7 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   const probes = planProbes(state);
   const captures = planCaptures(state);
   checkFlows({ ...state, captures, probes });
+  const kernelChecks = planKernelChecks(state);
 
   if (problems.length > 0) {
     throw new NatlabError(
@@ -56,5 +58,6 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
     captures,
     probes,
     flows: def.flows ?? [],
+    kernelChecks,
   };
 }

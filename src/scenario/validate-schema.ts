@@ -11,6 +11,7 @@ import {
   RULESET_FORMATS,
   type ScenarioDef,
 } from './define-scenario.ts';
+import { kernelExpectationKeys } from './kernel-expectations-schema.ts';
 import { sysctlProblem } from './validate-sysctls.ts';
 
 /** Names, references, addresses: one line, and short. Their format is checked by the plan. */
@@ -133,6 +134,7 @@ export const scenarioSchema = z.strictObject({
   probes: z.array(probeDef).optional(),
   flows: z.array(flowDef).optional(),
   captures: z.array(text).optional(),
+  ...kernelExpectationKeys,
 });
 
 /** True only when A and B are the same type: neither may have a field the other lacks. */

@@ -1,0 +1,72 @@
+// The kernel-state expectations as a run-time schema, held equal to kernel-expectations.ts.
+
+import { z } from 'zod';
+import {
+  CONNTRACK_STATUS,
+  type ConntrackExpectationDef,
+  type CounterExpectationDef,
+} from './kernel-expectations.ts';
+
+const text = z.string().max(4096);
+const matchPort = z.int().min(0).max(65535);
+const u32 = z.int().min(0).max(0xffff_ffff);
+const count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const tupleMatch = z.strictObject({
+  src: text.optional(),
+  dst: text.optional(),
+  sport: matchPort.optional(),
+  dport: matchPort.optional(),
+});
+
+const conntrackDef = z.strictObject({
+  name: text.optional(),
+  on: text,
+  match: z.strictObject({
+    proto: z.enum(['tcp', 'udp', 'icmp', 'icmpv6', 'sctp']).optional(),
+    state: text.optional(),
+    status: z.array(z.enum(CONNTRACK_STATUS)).optional(),
+    orig: tupleMatch.optional(),
+    reply: tupleMatch.optional(),
+    mark: u32.optional(),
+    zone: z.int().min(0).max(65535).optional(),
+    related: z.boolean().optional(),
+  }),
+  expect: z.enum(['seen', 'absent']),
+});
+
+const bounds = z.strictObject({
+  exactly: count.optional(),
+  atLeast: count.optional(),
+  atMost: count.optional(),
+});
+
+const counterDef = z.strictObject({
+  name: text.optional(),
+  on: text,
+  rule: z.strictObject({
+    table: text.optional(),
+    chain: text.optional(),
+    handle: z.int().min(1).max(0xffff_ffff).optional(),
+    position: z.int().min(1).max(1_000_000).optional(),
+    comment: text.optional(),
+  }),
+  packets: bounds.optional(),
+  bytes: bounds.optional(),
+});
+
+/** Spread into the scenario's schema. */
+export const kernelExpectationKeys = {
+  conntrack: z.array(conntrackDef).optional(),
+  counters: z.array(counterDef).optional(),
+  kernelHealth: z.boolean().optional(),
+};
+
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+
+export type KernelSchemaMatchesInterfaces = [
+  Assert<Same<z.infer<typeof conntrackDef>, ConntrackExpectationDef>>,
+  Assert<Same<z.infer<typeof counterDef>, CounterExpectationDef>>,
+];
