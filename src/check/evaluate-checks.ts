@@ -50,7 +50,7 @@ export interface CheckInput {
   byProbe: ReadonlyMap<string, readonly Packet[]>;
   directionOf: DirectionOf;
   findings: readonly Finding[];
-  /** What netfilter said after the traffic; none: the kernel-state checks find nothing. */
+  /** What netfilter said after the traffic; none: not read, no conntrack or counter checks. */
   kernelState?: readonly KernelState[];
   /** Kernel health over the run; none: not read (a recorded run), no kernel-health check. */
   health?: KernelHealth;
@@ -69,7 +69,7 @@ export function evaluateChecks(input: CheckInput): CheckResult[] {
       ),
       ...kernelChecks({
         kernelChecks: input.plan.kernelChecks,
-        kernelState: input.kernelState ?? [],
+        kernelState: input.kernelState,
         health: input.health,
       }),
     ].map(timed),
@@ -97,6 +97,7 @@ export function declaredChecks(plan: TopologyPlan, findings: readonly Finding[])
     byProbe: new Map(),
     directionOf: () => 'in',
     findings,
+    kernelState: [],
     health: { splats: [], problems: [] },
   }).map(({ ms, ...check }) => check);
 }

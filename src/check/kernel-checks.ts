@@ -18,7 +18,8 @@ import { type CheckResult, slug } from './evaluate-checks.ts';
 
 export interface KernelCheckInput {
   kernelChecks: KernelChecksPlan;
-  kernelState: readonly KernelState[];
+  /** Undefined: not read (packets judged alone), and so not judged. */
+  kernelState?: readonly KernelState[];
   /** Undefined: not read (a recorded run), and so not judged. */
   health?: KernelHealth;
 }
@@ -28,10 +29,15 @@ export function kernelChecks({
   kernelState,
   health,
 }: KernelCheckInput): CheckResult[] {
-  const stateOf = (node: string) => kernelState.find((k) => k.node === node);
+  const stateOf = (node: string) => kernelState?.find((k) => k.node === node);
+  const read = kernelState !== undefined;
   return [
-    ...kernelChecks.conntrack.map((c) => checkConntrack(c, stateOf(c.on)?.entries ?? [])),
-    ...kernelChecks.counters.map((c) => checkCounter(c, stateOf(c.on)?.counters ?? [])),
+    ...(read ? kernelChecks.conntrack : []).map((c) =>
+      checkConntrack(c, stateOf(c.on)?.entries ?? []),
+    ),
+    ...(read ? kernelChecks.counters : []).map((c) =>
+      checkCounter(c, stateOf(c.on)?.counters ?? []),
+    ),
     ...(kernelChecks.health && health ? [checkHealth(health)] : []),
   ];
 }
@@ -44,7 +50,7 @@ function checkConntrack(
     def.name ??
     `${def.on} conntrack ${def.expect === 'seen' ? 'has' : 'has no'} ${describeConntrackMatch(def.match)}`;
   const matches = entries.filter(conntrackPredicate(def.match));
-  const first = matches[0] ? `; first: ${matches[0].raw}` : '';
+  const first = matches[0] ? `; first: ${oneLine(matches[0].raw)}` : '';
   const found = `${matches.length} of ${entries.length} entries on ${def.on} match${first}`;
   return {
     id: `conntrack:${slug(name)}`,
@@ -52,7 +58,7 @@ function checkConntrack(
     ok: def.expect === 'seen' ? matches.length > 0 : matches.length === 0,
     detail:
       matches.length === 0 && entries.length > 0
-        ? `${found}; the table held: ${entries.map((e) => e.raw).join(' | ')}`
+        ? `${found}; the table held: ${entries.map((e) => oneLine(e.raw)).join(' | ')}`
         : found,
   };
 }
@@ -179,4 +185,9 @@ function checkHealth(health: KernelHealth): CheckResult {
         ? `${found.join('; ')}${caveat}`
         : `taint ${health.taintAfter ?? 'unread'}, no splat in the kernel log during the run${caveat}`,
   };
+}
+
+/** conntrack pads its columns; a detail reads better without. */
+function oneLine(raw: string): string {
+  return raw.replace(/\s+/g, ' ');
 }
