@@ -176,7 +176,7 @@ describeLab('catalog scenarios on the real kernel', () => {
     const router = result.kernelState.find((k) => k.node === 'router');
     expect(
       router?.conntrack.some((flow) =>
-        /^udp .*src=192\.168\.1\.10 dst=203\.0\.113\.1 .* src=192\.168\.1\.2 dst=192\.168\.1\.1 /.test(
+        /^(ipv4 +2 +)?udp .*src=192\.168\.1\.10 dst=203\.0\.113\.1 .* src=192\.168\.1\.2 dst=192\.168\.1\.1 /.test(
           flow,
         ),
       ),
