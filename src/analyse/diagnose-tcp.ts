@@ -45,6 +45,8 @@ export function diagnoseTcp(
         evidence: [syn, answer, reset].map(
           (p) => `${p.point} frame ${p.index}: ${describePacket(p)}`,
         ),
+        // The SYN and the client's RST only frame it: the stray SYN-ACK is the fault.
+        culprits: [1],
       });
       break;
     }

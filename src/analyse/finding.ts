@@ -10,4 +10,6 @@ export interface Finding {
   summary: string;
   /** Capture point, frame number and packet, one per line. */
   evidence: string[];
+  /** Which evidence lines (by index) are the packets at fault; absent: every one of them. */
+  culprits?: number[];
 }

@@ -2,7 +2,7 @@
 
 import type { Packet } from '../decode/packet.ts';
 import { addressMatches, parseAddressPattern } from '../net/addresses.ts';
-import type { PacketMatch } from '../scenario/define-scenario.ts';
+import { ICMP_TYPES, type IcmpMatch, type PacketMatch } from '../scenario/define-scenario.ts';
 import type { Direction } from './packet-direction.ts';
 
 export type PacketPredicate = (packet: Packet, direction: Direction) => boolean;
@@ -12,6 +12,9 @@ const PROTOCOLS = { tcp: 6, udp: 17 } as const;
 export function compileMatch(match: PacketMatch): PacketPredicate {
   const src = match.src === undefined ? undefined : parseAddressPattern(match.src);
   const dst = match.dst === undefined ? undefined : parseAddressPattern(match.dst);
+  // Decoded MACs are lower case.
+  const srcMac = match.srcMac?.toLowerCase();
+  const dstMac = match.dstMac?.toLowerCase();
   return (packet, direction) => {
     if (match.direction && match.direction !== direction) return false;
     if (match.proto && !protoMatches(packet, match.proto)) return false;
@@ -22,6 +25,12 @@ export function compileMatch(match: PacketMatch): PacketPredicate {
     const l4 = packet.tcp ?? packet.udp;
     if (match.sport !== undefined && l4?.sport !== match.sport) return false;
     if (match.dport !== undefined && l4?.dport !== match.dport) return false;
+    if (match.srcMac && packet.srcMac !== srcMac) return false;
+    if (match.dstMac && packet.dstMac !== dstMac) return false;
+    if (match.ethertype !== undefined && packet.ethertype !== match.ethertype) return false;
+    if (match.vlan !== undefined && packet.vlan !== match.vlan) return false;
+    if (match.ipLength !== undefined && packet.ip?.length !== match.ipLength) return false;
+    if (match.icmp && !icmpMatches(packet, match.icmp)) return false;
     if (match.tcp) {
       const flags = packet.tcp?.flags;
       if (!flags) return false;
@@ -37,4 +46,14 @@ function protoMatches(packet: Packet, proto: NonNullable<PacketMatch['proto']>):
   if (proto === 'arp') return packet.arp !== undefined;
   if (proto === 'icmp') return packet.icmp !== undefined;
   return packet.ip?.protocol === PROTOCOLS[proto];
+}
+
+function icmpMatches(packet: Packet, match: IcmpMatch): boolean {
+  const icmp = packet.icmp;
+  if (!icmp) return false;
+  if (match.code !== undefined && icmp.code !== match.code) return false;
+  if (match.type === undefined) return true;
+  const type =
+    typeof match.type === 'number' ? match.type : ICMP_TYPES[match.type][icmp.v6 ? 1 : 0];
+  return icmp.type === type;
 }

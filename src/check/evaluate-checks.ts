@@ -1,15 +1,14 @@
 // Stage 10: probe outcomes and flow expectations become check results. Failed checks are data.
 
-import { describePacket } from '../analyse/describe-packet.ts';
 import type { Finding } from '../analyse/finding.ts';
-import { compileMatch } from '../analyse/match-packet.ts';
 import type { DirectionOf } from '../analyse/packet-direction.ts';
 import type { Packet } from '../decode/packet.ts';
 import type { KernelHealth } from '../kernel-state/kernel-health.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import type { ProbePlan, TopologyPlan } from '../plan/topology-plan.ts';
-import type { FlowExpectationDef, PacketMatch } from '../scenario/define-scenario.ts';
+import type { FlowExpectationDef } from '../scenario/define-scenario.ts';
 import type { ProbeResult } from '../traffic/run-probes.ts';
+import { judgeFlow } from './flow-checks.ts';
 import { kernelChecks } from './kernel-checks.ts';
 
 export interface CheckResult {
@@ -37,6 +36,7 @@ export type CheckedProbe = Pick<
   | 'ok'
   | 'serverSaw'
   | 'httpStatus'
+  | 'replies'
   | 'error'
   | 'startedAt'
   | 'endedAt'
@@ -136,7 +136,10 @@ function checkFinding(rule: string, wanted: boolean, findings: readonly Finding[
 /** What a probe that worked did, by kind. */
 const SUCCESS: Record<ProbePlan['kind'], (probe: CheckedProbe) => string> = {
   http: (probe) => `connected (HTTP ${probe.httpStatus}`,
-  ping: () => 'connected (echo reply',
+  ping: (probe) =>
+    probe.replies
+      ? `connected (${probe.replies.received}/${probe.replies.sent} echo replies`
+      : 'connected (echo reply',
   udp: () => 'connected (UDP reply',
   tcp: () => 'connected (TCP',
 };
@@ -175,48 +178,6 @@ function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
 
 function checkFlow(flow: FlowExpectationDef, input: CheckInput): CheckResult {
   const pool = flow.during === undefined ? input.packets : (input.byProbe.get(flow.during) ?? []);
-  const predicate = compileMatch(flow.match);
-  const matches = pool.filter((p) => p.point === flow.at && predicate(p, input.directionOf(p)));
-  const name = flow.name ?? defaultFlowName(flow);
-  const first = matches[0];
-  const evidence = first ? `; first: frame ${first.index}, ${describePacket(first)}` : '';
-  const scope = flow.during ? ` during ${flow.during}` : '';
-  const about = { id: `flow:${slug(name)}`, name, probe: flow.during };
-  if (flow.expect === 'seen') {
-    return {
-      ...about,
-      ok: matches.length > 0,
-      detail:
-        matches.length > 0
-          ? `${matches.length} matching packet(s) at ${flow.at}${scope}${evidence}`
-          : `no matching packet at ${flow.at}${scope}`,
-    };
-  }
-  return {
-    ...about,
-    ok: matches.length === 0,
-    detail:
-      matches.length === 0
-        ? `none at ${flow.at}${scope}, as expected`
-        : `${matches.length} matching packet(s) at ${flow.at}${scope}${evidence}`,
-  };
-}
-
-export function describeMatch(match: PacketMatch): string {
-  const parts: string[] = [];
-  if (match.direction) parts.push(match.direction === 'in' ? 'arriving' : 'leaving');
-  if (match.proto) parts.push(match.proto);
-  if (match.src || match.sport !== undefined)
-    parts.push(`from ${match.src ?? '*'}${match.sport !== undefined ? `:${match.sport}` : ''}`);
-  if (match.dst || match.dport !== undefined)
-    parts.push(`to ${match.dst ?? '*'}${match.dport !== undefined ? `:${match.dport}` : ''}`);
-  if (match.tcp) {
-    const flags = Object.entries(match.tcp).map(([f, on]) => `${on ? '' : '!'}${f.toUpperCase()}`);
-    parts.push(flags.join('+'));
-  }
-  return parts.join(' ') || 'any packet';
-}
-
-function defaultFlowName(flow: FlowExpectationDef): string {
-  return `${flow.at} ${flow.expect === 'seen' ? 'sees' : 'never sees'} ${describeMatch(flow.match)}`;
+  const { name, ok, detail } = judgeFlow({ flow, pool, directionOf: input.directionOf });
+  return { id: `flow:${slug(name)}`, name, probe: flow.during, ok, detail };
 }

@@ -1,5 +1,5 @@
-// Flow expectations: each names a capture point of the plan, a probe of the scenario, and address
-// patterns that parse.
+// Flow expectations: each names a capture point of the plan, a probe of the scenario, address
+// patterns that parse, and match fields that one packet can carry together.
 
 import { parseAddressPattern } from '../net/addresses.ts';
 import type { PacketMatch } from '../scenario/define-scenario.ts';
@@ -32,5 +32,28 @@ function checkMatch(label: string, match: PacketMatch): string[] {
       problems.push(`${label}: match.${key} "${value}" is not an address or CIDR`);
     }
   }
+  const contradiction = contradictionOf(match);
+  if (contradiction) problems.push(`${label}: ${contradiction}, so no packet can match`);
   return problems;
+}
+
+/** The ethertypes each protocol of a match can ride on. */
+const ETHERTYPES = {
+  arp: [0x0806],
+  tcp: [0x0800, 0x86dd],
+  udp: [0x0800, 0x86dd],
+  icmp: [0x0800, 0x86dd],
+};
+
+/** Fields that no one packet can carry together: an 'absent' over them would pass vacuously. */
+function contradictionOf(match: PacketMatch): string | undefined {
+  const { proto, icmp, ethertype } = match;
+  if (icmp && proto && proto !== 'icmp') return `match.icmp is given with proto '${proto}'`;
+  if (icmp && (match.sport !== undefined || match.dport !== undefined || match.tcp))
+    return 'match.icmp is given with ports or TCP flags';
+  if (proto && ethertype !== undefined && !ETHERTYPES[proto].includes(ethertype))
+    return `proto '${proto}' never rides on ethertype 0x${ethertype.toString(16)}`;
+  if (match.ipLength !== undefined && proto === 'arp')
+    return "match.ipLength is given with proto 'arp'";
+  return undefined;
 }

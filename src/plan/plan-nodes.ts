@@ -19,6 +19,8 @@ const IPV6_OFF = {
   'net.ipv6.conf.all.disable_ipv6': '1',
   'net.ipv6.conf.default.disable_ipv6': '1',
 };
+/** RFC 8200's minimum link MTU. */
+const IPV6_MIN_MTU = 1280;
 // Duplicate address detection holds addresses back for a second or more; no lab needs it.
 const IPV6_ON = { 'net.ipv6.conf.all.accept_dad': '0', 'net.ipv6.conf.default.accept_dad': '0' };
 
@@ -102,7 +104,14 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
       addresses: iface.addresses ?? [],
       nfCallIptables: iface.nfCallIptables,
       hairpin: iface.hairpin,
+      mtu: iface.mtu,
     });
+    // Below it the kernel takes IPv6 off the device.
+    if (node.ipv6 && iface.mtu !== undefined && iface.mtu < IPV6_MIN_MTU) {
+      problems.push(
+        `nodes.${name}.interfaces.${ifname}.mtu: ${iface.mtu} is below ${IPV6_MIN_MTU}, the IPv6 minimum, and node ${name} has ipv6: true`,
+      );
+    }
   }
   if (node.kind === 'switch') {
     interfaces.push({ name: SWITCH_BRIDGE, kind: 'bridge', addresses: [] });

@@ -4,11 +4,14 @@
 import { parseAddress } from '../net/addresses.ts';
 import { isHostName } from './plan-nodes.ts';
 import type { PlanState } from './plan-state.ts';
-import type { ProbePlan } from './topology-plan.ts';
+import type { PingProbePlan, ProbePlan } from './topology-plan.ts';
 
 /** A refusal or a drop needs no long wait. */
 const FAIL_TIMEOUT_MS = 500;
 const CONNECT_TIMEOUT_MS = 5000;
+const PING_INTERVAL_MS = 1000;
+/** A ping's whole run (count × interval plus the last reply's wait), as long as any one probe's wait. */
+const MAX_PING_RUN_MS = 120_000;
 
 export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
   const probes: ProbePlan[] = [];
@@ -30,7 +33,14 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
         problems.push(`probe ${probe.name}: ping "${probe.ping}" is not an address`);
         continue;
       }
-      probes.push({ ...common, kind: 'ping', target: probe.ping, broadcast: probe.broadcast });
+      const { broadcast, size, dontFragment, count = 1, intervalMs = PING_INTERVAL_MS } = probe;
+      if (pingRunMs({ count, intervalMs, connectTimeoutMs }) > MAX_PING_RUN_MS) {
+        problems.push(
+          `probe ${probe.name}: count ${count} every ${intervalMs} ms with a ${connectTimeoutMs} ms reply wait runs past ${MAX_PING_RUN_MS} ms`,
+        );
+      }
+      const ping = { broadcast, size, dontFragment, count, intervalMs };
+      probes.push({ ...common, kind: 'ping', target: probe.ping, ...ping });
       continue;
     }
     if (probe.serverSees !== undefined && !parseAddress(probe.serverSees)) {
@@ -64,6 +74,11 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
     });
   }
   return probes;
+}
+
+/** The requests' spread plus the wait for the last reply: what a ping's run takes at most. */
+export function pingRunMs(probe: Pick<PingProbePlan, 'count' | 'intervalMs' | 'connectTimeoutMs'>) {
+  return (probe.count - 1) * probe.intervalMs + probe.connectTimeoutMs;
 }
 
 function hostPort(host: string, port: number): string {

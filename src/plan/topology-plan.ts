@@ -32,6 +32,8 @@ export interface InterfacePlan {
   hairpin?: boolean;
   /** Bridge option: per-bridge br_netfilter (the per-namespace sysctl is ORed with it). */
   nfCallIptables?: boolean;
+  /** The device MTU; the kernel's default (1500 for a veth or bridge) when absent. */
+  mtu?: number;
 }
 
 export interface NodePlan {
@@ -84,12 +86,17 @@ export interface HttpProbePlan extends ProbePlanBase {
   serverSees?: string;
 }
 
-/** One ICMP echo with ping. */
+/** ICMP echo requests with ping. */
 export interface PingProbePlan extends ProbePlanBase {
   kind: 'ping';
   /** The address pinged, as reported in results. */
   target: string;
   broadcast?: boolean;
+  /** Payload bytes; ping's default (56) when absent. */
+  size?: number;
+  dontFragment?: boolean;
+  count: number;
+  intervalMs: number;
 }
 
 /** One datagram (udp) or one connect (tcp), with the port-probe script (src/traffic/port-probe.py). */

@@ -27,10 +27,12 @@ export interface ProbeReport {
   to: string;
   /** What the scenario expected of the connection. */
   expect: 'connects' | 'fails' | 'either';
-  /** Whether it did what was expected. */
+  /** Whether it connected (a reply, a connection); its check judges that against `expect`. */
   ok: boolean;
   /** The client address the HTTP, UDP or TCP echo service reported having seen. */
   serverSaw?: string;
+  /** A ping's echo replies received of requests sent. */
+  replies?: { received: number; sent: number };
   /** The client's error (curl's message, a timeout, a refusal) when it did not connect. */
   error?: string;
   /** When the probe started, in ms since the epoch: its packets are those from then on. */
@@ -72,15 +74,32 @@ export interface StepTiming {
   ms: number;
 }
 
-/** The lab as built: enough to draw it. Link ends are capture-point ids, "node:iface". */
+/**
+ * The lab as built: enough to draw it. Link ends are capture-point ids, "node:iface". Each node's
+ * `interfaces`: `name`, `addresses` (CIDR), and the bridge it is a port of as `master`.
+ */
 export interface TopologySummary {
-  nodes: { name: string; kind: 'host' | 'router' | 'switch' }[];
+  nodes: {
+    name: string;
+    kind: 'host' | 'router' | 'switch';
+    interfaces?: { name: string; addresses: string[]; master?: string }[];
+  }[];
   links: { a: string; b: string }[];
 }
 
 export function summarizeTopology(plan: TopologyPlan): TopologySummary {
   return {
-    nodes: plan.nodes.map((n) => ({ name: n.name, kind: n.kind })),
+    nodes: plan.nodes.map((n) => ({
+      name: n.name,
+      kind: n.kind,
+      interfaces: n.interfaces
+        .filter((i) => i.kind !== 'loopback')
+        .map((i) => ({
+          name: i.name,
+          addresses: i.addresses,
+          ...(i.master ? { master: i.master } : {}),
+        })),
+    })),
     links: plan.links.map((l) => ({
       a: pointId(l.a.node, l.a.iface),
       b: pointId(l.b.node, l.b.iface),
@@ -119,7 +138,8 @@ export interface ScenarioResult {
   /**
    * What the analysis recognised in the captures: each finding's `rule` (asymmetric-reply,
    * swallowed-by-node, ...), the `probe` whose traffic shows it, a `summary` paragraph saying what
-   * happened and why, and its `evidence`, one capture point, frame and packet per line.
+   * happened and why, its `evidence`, one capture point, frame and packet per line, and `culprits`
+   * (indices into evidence) when only some of those packets are at fault.
    */
   diagnosis: Finding[];
   /**
@@ -180,4 +200,11 @@ export function resultWithoutRun(
     timings: fields.timings ?? [],
     durationMs: fields.durationMs,
   };
+}
+
+/** A probe's outcome in words: "connected, 2/3 echo replies" or "failed: ...". */
+export function probeOutcome(probe: ProbeReport): string {
+  if (!probe.ok) return `failed${probe.error ? `: ${probe.error}` : ''}`;
+  const replies = probe.replies && `, ${probe.replies.received}/${probe.replies.sent} echo replies`;
+  return `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}${replies ?? ''}`;
 }

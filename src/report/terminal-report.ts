@@ -6,7 +6,7 @@ import type { Finding } from '../analyse/finding.ts';
 import { colourWanted, type Palette, palette } from './colour.ts';
 import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
 import { type NarrativeStep, narrate } from './narrative.ts';
-import type { ProbeReport, ScenarioResult } from './scenario-result.ts';
+import { type ProbeReport, probeOutcome, type ScenarioResult } from './scenario-result.ts';
 import { textTable } from './text-table.ts';
 
 export interface Glyphs extends Palette {
@@ -162,9 +162,7 @@ function renderProbe(
   ascii: (s: string) => string,
   narrative = true,
 ): string[] {
-  const outcome = probe.ok
-    ? `connected${probe.serverSaw ? `, server saw ${probe.serverSaw}` : ''}`
-    : `failed${probe.error ? `: ${probe.error}` : ''}`;
+  const outcome = probeOutcome(probe);
   const lines = [
     g.bold(ascii(`Probe ${probe.name}: ${probe.from} → ${probe.to}`)) +
       g.dim(` (${EXPECTATION[probe.expect]})`),

@@ -96,6 +96,7 @@ export async function analyseCaptures({
       expect: p.expect,
       ok: p.ok,
       serverSaw: p.serverSaw,
+      replies: p.replies,
       error: p.error,
       startedAt: p.startedAt,
       journeys: journeys[i]?.journeys ?? [],

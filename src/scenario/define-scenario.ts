@@ -16,6 +16,11 @@ export interface InterfaceDef {
   nfCallIptables?: boolean;
   /** On a bridge port: reflect frames back out the port they came in on (bridge link ... hairpin on). */
   hairpin?: boolean;
+  /**
+   * The interface's MTU (ip link set dev X mtu N), 68..65535; at least 1280 on a node with IPv6.
+   * Each veth end is set on its own: give both ends of a link the same MTU.
+   */
+  mtu?: number;
 }
 
 export interface RouteDef {
@@ -115,10 +120,21 @@ export interface HttpProbeDef extends ProbeCommon {
   serverSees?: string;
 }
 
-/** One ICMP echo; with `broadcast`, to a broadcast address (ping -b). */
+/**
+ * ICMP echo requests; with `broadcast`, to a broadcast address (ping -b). It connects when at
+ * least one echo reply comes back; the result reports replies received of requests sent.
+ */
 export interface PingProbeDef extends ProbeCommon {
   ping: string;
   broadcast?: boolean;
+  /** Payload bytes (ping -s), 0..65507; the default 56 makes an 84-byte IPv4 packet. */
+  size?: number;
+  /** Set don't-fragment and never fragment locally (ping -M do): path-MTU discovery's probe. */
+  dontFragment?: boolean;
+  /** Echo requests sent (ping -c), 1..100. Default 1. */
+  count?: number;
+  /** Between requests (ping -i), 200..10000 ms. Default 1000. */
+  intervalMs?: number;
 }
 
 /** One datagram to `to`:`port`; it succeeds when a reply comes back within the timeout. */
@@ -163,10 +179,54 @@ export interface PacketMatch {
   sport?: number;
   dport?: number;
   tcp?: TcpFlagsMatch;
+  /** ICMP or ICMPv6 (given, the packet must be one). */
+  icmp?: IcmpMatch;
+  /** "aa:bb:cc:dd:ee:ff", either case. */
+  srcMac?: string;
+  dstMac?: string;
+  /** The payload's ethertype, after an 802.1Q tag (0x0800 IPv4, 0x0806 ARP, 0x86dd IPv6). */
+  ethertype?: number;
+  /** The 802.1Q VLAN id: given, an untagged frame does not match. */
+  vlan?: number;
+  /** The IPv4 total length, or for IPv6 40 + the payload length. */
+  ipLength?: number;
   /** Relative to the capturing node: "in" arrives at it, "out" leaves it. */
   direction?: 'in' | 'out';
 }
 
+/** ICMP type names, each standing for its ICMP number or ICMPv6 number as the packet is (null: none). */
+export const ICMP_TYPES = {
+  'echo-reply': [0, 129],
+  'destination-unreachable': [3, 1],
+  redirect: [5, 137],
+  'echo-request': [8, 128],
+  'time-exceeded': [11, 3],
+  'packet-too-big': [null, 2],
+  'neighbor-solicitation': [null, 135],
+  'neighbor-advertisement': [null, 136],
+} as const;
+
+export type IcmpTypeName = keyof typeof ICMP_TYPES;
+
+export interface IcmpMatch {
+  /** A number (0-255), or a name from ICMP_TYPES that means ICMP's or ICMPv6's number. */
+  type?: number | IcmpTypeName;
+  code?: number;
+}
+
+/** A range of whole numbers: `exactly`, or `atLeast` and/or `atMost`. */
+export interface CountExpectation {
+  exactly?: number;
+  atLeast?: number;
+  atMost?: number;
+}
+
+/**
+ * Passes when every judgement given holds: `expect` ('seen': one matching packet or more; 'absent':
+ * none), `count` (the matching packets) and `bytes` (their IP lengths summed, as a rule counter
+ * counts; a frame without IP counts its wire length). At least one is given; 'absent' beside a
+ * count, or 'seen' beside a count that allows only 0, is refused.
+ */
 export interface FlowExpectationDef {
   name?: string;
   /** Capture point, "node:iface". */
@@ -174,7 +234,9 @@ export interface FlowExpectationDef {
   /** Only packets captured while this probe ran. Without it, the whole run. */
   during?: string;
   match: PacketMatch;
-  expect: 'seen' | 'absent';
+  expect?: 'seen' | 'absent';
+  count?: CountExpectation;
+  bytes?: CountExpectation;
 }
 
 /** Kernel and userland features a scenario can require; unmet needs skip it (exit 4). */

@@ -4,8 +4,11 @@
 import { z } from 'zod';
 import {
   CAPABILITIES,
+  type CountExpectation,
   DIAGNOSIS_RULES,
   type FlowExpectationDef,
+  ICMP_TYPES,
+  type IcmpTypeName,
   type NodeDef,
   type ProbeDef,
   RULESET_FORMATS,
@@ -21,6 +24,9 @@ const longText = z.string().max(4 * 1024 * 1024);
 const port = z.int().min(1).max(65535);
 /** A match port: 0 is a port a packet can carry. */
 const matchPort = z.int().min(0).max(65535);
+const mac = z
+  .string()
+  .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i, 'a MAC address, "aa:bb:cc:dd:ee:ff"');
 /** Up to two minutes: a probe that waits longer tests nothing a lab can show. */
 const timeoutMs = z.int().min(1).max(120_000);
 const nameTable = z.record(text, z.union([text, z.array(text)]));
@@ -30,6 +36,8 @@ const interfaceDef = z.strictObject({
   bridge: z.array(text).optional(),
   nfCallIptables: z.boolean().optional(),
   hairpin: z.boolean().optional(),
+  /** IPv4's minimum (RFC 791) to the largest a Linux device takes; IPv6's 1280 is checked by the plan. */
+  mtu: z.int().min(68).max(65535).optional(),
 });
 
 const routeDef = z.strictObject({ to: text, via: text });
@@ -86,7 +94,17 @@ const portProbe = <K extends 'udp' | 'tcp'>(kind: K) =>
 
 const probeDef = z.union([
   z.strictObject({ ...probeCommon, url: text, serverSees: text.optional() }),
-  z.strictObject({ ...probeCommon, ping: text, broadcast: z.boolean().optional() }),
+  z.strictObject({
+    ...probeCommon,
+    ping: text,
+    broadcast: z.boolean().optional(),
+    /** The largest ICMP payload an IPv4 packet can carry. */
+    size: z.int().min(0).max(65507).optional(),
+    dontFragment: z.boolean().optional(),
+    count: z.int().min(1).max(100).optional(),
+    /** Below 200 ms ping needs root's flood rights; above 10 s a probe tests nothing more. */
+    intervalMs: z.int().min(200).max(10_000).optional(),
+  }),
   portProbe('udp'),
   portProbe('tcp'),
 ]);
@@ -106,16 +124,74 @@ const packetMatch = z.strictObject({
       psh: z.boolean().optional(),
     })
     .optional(),
+  icmp: z
+    .strictObject({
+      type: z
+        .union([
+          z.int().min(0).max(255),
+          z.enum(Object.keys(ICMP_TYPES) as [IcmpTypeName, ...IcmpTypeName[]]),
+        ])
+        .optional(),
+      code: z.int().min(0).max(255).optional(),
+    })
+    .optional(),
+  srcMac: mac.optional(),
+  dstMac: mac.optional(),
+  ethertype: z.int().min(0).max(0xffff).optional(),
+  vlan: z.int().min(0).max(4095).optional(),
+  ipLength: z
+    .int()
+    .min(0)
+    .max(0xffff + 40)
+    .optional(),
   direction: z.enum(['in', 'out']).optional(),
 });
 
-const flowDef = z.strictObject({
-  name: text.optional(),
-  at: text,
-  during: text.optional(),
-  match: packetMatch,
-  expect: z.enum(['seen', 'absent']),
-});
+const countDef = (most: number) =>
+  z
+    .strictObject({
+      exactly: z.int().min(0).max(most).optional(),
+      atLeast: z.int().min(0).max(most).optional(),
+      atMost: z.int().min(0).max(most).optional(),
+    })
+    .superRefine((range, context) => {
+      const problem = rangeProblem(range);
+      if (problem) context.addIssue({ code: 'custom', message: problem, path: [] });
+    });
+
+function rangeProblem({ exactly, atLeast, atMost }: CountExpectation): string | undefined {
+  if (exactly === undefined && atLeast === undefined && atMost === undefined)
+    return 'give exactly, atLeast or atMost';
+  if (exactly !== undefined && (atLeast !== undefined || atMost !== undefined))
+    return 'exactly cannot go with atLeast or atMost';
+  if (atLeast !== undefined && atMost !== undefined && atLeast > atMost)
+    return `atLeast ${atLeast} is more than atMost ${atMost}`;
+  return undefined;
+}
+
+/** Whether a range admits nothing but 0. */
+const onlyZero = (range: CountExpectation) => (range.exactly ?? range.atMost) === 0;
+
+const flowDef = z
+  .strictObject({
+    name: text.optional(),
+    at: text,
+    during: text.optional(),
+    match: packetMatch,
+    expect: z.enum(['seen', 'absent']).optional(),
+    count: countDef(1_000_000_000).optional(),
+    bytes: countDef(1_000_000_000_000).optional(),
+  })
+  .superRefine((flow, context) => {
+    const counted = (['count', 'bytes'] as const).filter((key) => flow[key] !== undefined);
+    const problem = (message: string) =>
+      context.addIssue({ code: 'custom', message, path: ['expect'] });
+    if (flow.expect === undefined && counted.length === 0) problem('give expect, count or bytes');
+    if (flow.expect === 'absent' && counted.length > 0)
+      problem(`'absent' contradicts ${counted.join(' and ')} (for none, count: { exactly: 0 })`);
+    const zero = counted.find((key) => onlyZero(flow[key] ?? {}));
+    if (flow.expect === 'seen' && zero) problem(`'seen' contradicts ${zero} allowing only 0`);
+  });
 
 export const scenarioSchema = z.strictObject({
   description: z.string().max(65_536),

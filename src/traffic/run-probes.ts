@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Topology } from '../backend/topology.ts';
+import { pingRunMs } from '../plan/plan-probes.ts';
 import type {
   HttpProbePlan,
   PingProbePlan,
@@ -30,6 +31,8 @@ export interface ProbeResult {
   /** What the HTTP, UDP or TCP service said it saw as the client address. */
   serverSaw?: string;
   httpStatus?: number;
+  /** Ping only: echo replies received of requests sent, from ping's summary line. */
+  replies?: { received: number; sent: number };
   /** The probe tool's exit code (curl, ping or the port-probe script). */
   exitCode: number;
   error?: string;
@@ -71,10 +74,39 @@ export function curlArgv(probe: HttpProbePlan): string[] {
   ];
 }
 
-/** One echo request; -W is the reply timeout in seconds (fractions allowed). */
+/**
+ * `count` echo requests `intervalMs` apart; -W is the wait for a reply after the last request, in
+ * seconds (fractions allowed). No -w deadline: with one, ping goes on sending until it has `count`
+ * replies.
+ */
 export function pingArgv(probe: PingProbePlan): string[] {
   const waitS = String(probe.connectTimeoutMs / 1000);
-  return ['ping', '-n', '-c', '1', '-W', waitS, ...(probe.broadcast ? ['-b'] : []), probe.target];
+  return [
+    'ping',
+    '-n',
+    '-c',
+    String(probe.count),
+    ...(probe.count > 1 ? ['-i', String(probe.intervalMs / 1000)] : []),
+    '-W',
+    waitS,
+    ...(probe.size !== undefined ? ['-s', String(probe.size)] : []),
+    ...(probe.dontFragment ? ['-M', 'do'] : []),
+    ...(probe.broadcast ? ['-b'] : []),
+    probe.target,
+  ];
+}
+
+/** Ping's summary ("3 packets transmitted, 1 received, ...") and why none came back. */
+export function readPing(output: CommandOutput): Pick<ProbeResult, 'ok' | 'error' | 'replies'> {
+  const summary = /(\d+) packets transmitted, (\d+) received/.exec(output.stdout);
+  const replies = summary ? { sent: Number(summary[1]), received: Number(summary[2]) } : undefined;
+  // Exit 0 is at least one reply (without -w); the summary says so too.
+  const ok = output.exitCode === 0 && (replies?.received ?? 1) > 0;
+  // An ICMP error in answer ("From 203.0.113.1 icmp_seq=1 Frag needed and DF set (mtu = 1400)").
+  const icmpError = /^From .*$/m.exec(output.stdout)?.[0];
+  const counted = replies ? ` (${replies.received}/${replies.sent} replies)` : '';
+  const why = output.stderr.trim() || icmpError || 'no echo reply';
+  return { ok, replies, error: ok ? undefined : `${why}${counted}` };
 }
 
 const PORT_PROBE = fileURLToPath(new URL('./port-probe.py', import.meta.url));
@@ -97,7 +129,9 @@ interface ProbeTool {
   action: string;
   timeoutMs: number;
   /** What the tool's output says about the probe. */
-  read(output: CommandOutput): Pick<ProbeResult, 'ok' | 'error' | 'serverSaw' | 'httpStatus'>;
+  read(
+    output: CommandOutput,
+  ): Pick<ProbeResult, 'ok' | 'error' | 'serverSaw' | 'httpStatus' | 'replies'>;
 }
 
 function probeTool(probe: ProbePlan): ProbeTool {
@@ -105,11 +139,8 @@ function probeTool(probe: ProbePlan): ProbeTool {
     return {
       argv: pingArgv(probe),
       action: `ping ${probe.target}`,
-      timeoutMs: probe.connectTimeoutMs + 5000,
-      read: (output) => ({
-        ok: output.exitCode === 0,
-        error: output.exitCode === 0 ? undefined : output.stderr.trim() || 'no echo reply',
-      }),
+      timeoutMs: pingRunMs(probe) + 5000,
+      read: readPing,
     };
   }
   if (probe.kind === 'udp' || probe.kind === 'tcp') {

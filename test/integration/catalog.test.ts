@@ -131,6 +131,15 @@ describeLab('catalog scenarios on the real kernel', () => {
     const result = await run('hairpin-snat-public');
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(probe(result, 'lan-client')).toMatchObject({ ok: true, serverSaw: '203.0.113.1' });
+    // The counted flows say what they counted.
+    const detail = (start: string) => result.checks.find((c) => c.name.startsWith(start))?.detail;
+    expect(detail('server:eth0 answers')).toMatch(
+      /^1 packet at server:eth0 during lan-client, as expected \(exactly 1 packet\)/,
+    );
+    expect(detail('router:lan0 gets one echo request')).toMatch(/^1 packet at router:lan0/);
+    expect(detail('client:eth0 gets the echo reply')).toMatch(
+      /^1 packet \(84 bytes\) at client:eth0/,
+    );
   });
 
   it('dmz-subnet: no hairpin rule, the server sees the real client 192.168.1.10', async () => {
@@ -144,6 +153,27 @@ describeLab('catalog scenarios on the real kernel', () => {
     expect(result.verdict).toBe('pass');
     expect(probe(result, 'lan-client')).toMatchObject({ ok: true, serverSaw: '192.168.1.1' });
     expect(result.rulesets.find((r) => r.node === 'router')?.dump).toMatch(/masquerade/);
+  });
+
+  it('pmtu-through-masquerade: frag-needed from the isp comes back RELATED, de-NATed to the client', async () => {
+    const result = await run('pmtu-through-masquerade');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    expect(probe(result, 'fits')).toMatchObject({ ok: true, replies: { received: 2, sent: 2 } });
+    expect(probe(result, 'too-big')).toMatchObject({
+      ok: false,
+      replies: { received: 0, sent: 1 },
+      error: expect.stringContaining(
+        'From 203.0.113.254 icmp_seq=1 Frag needed and DF set (mtu = 1400)',
+      ),
+    });
+    // The client learned the path MTU: the second too-big ping is refused before it leaves.
+    expect(probe(result, 'too-big-again')?.error).toMatch(/message too long, mtu=1400/);
+    // The echo stops at the isp; its error goes to the public address and on to the client.
+    const [echo, fragNeeded, relayed] = probe(result, 'too-big')?.journeys ?? [];
+    expect(echo?.lastSeen).toMatch(/never left isp/);
+    expect(fragNeeded?.sent).toMatchObject({ dst: { address: '203.0.113.1' } });
+    expect(relayed?.lastSeen).toBe('delivered to client');
   });
 
   it('udp-port-forward-hairpin: UDP is forwarded and hairpinned, TCP connects and is refused', async () => {

@@ -47,7 +47,8 @@ describeLab('failures on the real kernel', () => {
     await expectNothingLeft('fail01');
   });
 
-  it('stops the processes it already started when a later one fails (port taken twice)', async () => {
+  it('refuses two services on one port before anything is built, leaving nothing', async () => {
+    // The kernel would let only one of them bind; the plan says so before any namespace exists.
     const def: ScenarioDef = {
       ...broken,
       nodes: {
@@ -57,14 +58,16 @@ describeLab('failures on the real kernel', () => {
           kind: 'host',
           services: [
             { kind: 'http', port: 80 },
-            { kind: 'http', port: 80 },
+            { kind: 'tcp', port: 80 },
           ],
         },
       },
     };
     const error = await runDef(def, 'fail02').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'COMMAND_FAILED', stage: 'services', node: 'server' });
-    expect((error as NatlabError).stderr).toMatch(/EADDRINUSE/);
+    expect(error).toMatchObject({ code: 'INVALID_SCENARIO', stage: 'plan' });
+    expect((error as NatlabError).message).toMatch(
+      /node server: two services listen on tcp port 80/,
+    );
     await expectNothingLeft('fail02');
   });
 

@@ -4,19 +4,10 @@
 
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
-import { analyseFixture } from '../support/fixture-result.ts';
+import type { PacketMatch, ScenarioDef } from '../../src/scenario/define-scenario.ts';
+import { analyseFixture, expectHairpinFixed } from '../support/fixture-result.ts';
 
 const FIXTURES = await readdir('test/fixtures/captures');
-
-/** The lan-client probe expected to connect, and no asymmetric reply: hairpin-masquerade's view. */
-const expectHairpinFixed = (def: ScenarioDef): ScenarioDef => ({
-  ...def,
-  probes: def.probes?.map((p) =>
-    p.name === 'lan-client' ? { ...p, expect: 'connects' as const } : p,
-  ),
-  diagnosis: { 'asymmetric-reply': false },
-});
 
 describe('evaluateChecks on recorded captures', () => {
   it.each(FIXTURES)(
@@ -94,6 +85,48 @@ describe('evaluateChecks on recorded captures', () => {
       ok: false,
       detail: 'no asymmetric-reply finding',
     });
+  });
+
+  it('hairpin-broken counted: one SYN-ACK from the private address, MACs and bytes as recorded', async () => {
+    const synAck: PacketMatch = {
+      direction: 'in',
+      src: '192.168.1.2',
+      sport: 80,
+      tcp: { syn: true, ack: true },
+    };
+    const counted = async (flows: ScenarioDef['flows']) => {
+      const { checks, plan } = await analyseFixture('hairpin-broken', {
+        expect: (def) => ({ ...def, flows }),
+      });
+      return { checks: checks.filter((c) => c.id.startsWith('flow:')), plan };
+    };
+    const { plan } = await counted([]);
+    const mac = (node: string) => plan.nodes.find((n) => n.name === node)?.interfaces[0]?.mac;
+    const at = 'client:eth0';
+    const during = 'lan-client';
+    const { checks } = await counted([
+      { at, during, match: { ...synAck, srcMac: mac('server') }, count: { exactly: 1 } },
+      { at, during, match: { ...synAck, ethertype: 0x0800, vlan: 1 }, expect: 'absent' },
+      { at, during, match: synAck, count: { atLeast: 2 } },
+      { at, during, match: { proto: 'tcp', direction: 'out' }, bytes: { atMost: 60 } },
+    ]);
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      [
+        'client:eth0 sees exactly 1 packet of arriving from 192.168.1.2:80 SYN+ACK from MAC ' +
+          mac('server'),
+        true,
+      ],
+      ['client:eth0 never sees arriving from 192.168.1.2:80 SYN+ACK ethertype 0x0800 vlan 1', true],
+      ['client:eth0 sees at least 2 packets of arriving from 192.168.1.2:80 SYN+ACK', false],
+      ['client:eth0 sees at most 60 bytes of leaving tcp', false],
+    ]);
+    expect(checks[2]?.detail).toMatch(
+      /^1 packet at client:eth0 during lan-client, expected at least 2 packets; first: frame \d+, /,
+    );
+    // The SYN (60 bytes with its options) and the RST (40): what was counted is said.
+    expect(checks[3]?.detail).toMatch(
+      /^2 packets \(100 bytes\) at client:eth0 during lan-client, expected at most 60 bytes/,
+    );
   });
 
   it('a storm expected where none happened fails its check', async () => {

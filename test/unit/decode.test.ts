@@ -148,6 +148,20 @@ describe('decodeFrame', () => {
     expect(packet.udp?.dport).toBe(2);
   });
 
+  it('gives what flow matches read: MACs, the inner ethertype and VLAN id, IP length, ICMPv6', () => {
+    // Priority 5 and DEI set: the VLAN id is the low 12 bits only.
+    const inner = ipv4('10.0.0.1', '10.0.0.2', 1, [3, 4, 0, 0, 0, 0, 0x05, 0xdc]);
+    const tagged = decodeFrame(ethernet(A, B, 0x8100, [0xb0, 0x0a, 0x08, 0x00, ...inner]), meta);
+    expect(tagged).toMatchObject({ srcMac: A, dstMac: B, ethertype: 0x0800, vlan: 10 });
+    expect(tagged.ip?.length).toBe(28);
+    expect(tagged.icmp).toEqual({ v6: false, type: 3, code: 4 });
+    const tooBig = ipv6('2001:db8::1', '2001:db8::2', 58, [2, 0, 0, 0, 0, 0, 0x05, 0x00]);
+    const v6 = decodeFrame(ethernet(A, B, 0x86dd, tooBig), meta);
+    expect(v6).toMatchObject({ ethertype: 0x86dd, ip: { length: 48 } });
+    expect(v6.vlan).toBeUndefined();
+    expect(v6.icmp).toEqual({ v6: true, type: 2, code: 0 });
+  });
+
   it('marks a frame cut short instead of throwing', () => {
     const full = ethernet(
       A,

@@ -2,8 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../src/report/html-report.ts';
+import { citedJourneys } from '../../src/report/html-triage.ts';
 import { buildLadder } from '../../src/report/ladder.ts';
-import { renderFixtureResult } from '../support/fixture-result.ts';
+import { expectHairpinFixed, renderFixtureResult } from '../support/fixture-result.ts';
 
 describe('renderHtmlReport', () => {
   it('draws one arrow per hop between nodes, and needs no script or outside asset', async () => {
@@ -27,5 +28,25 @@ describe('renderHtmlReport', () => {
     const html = renderHtmlReport({ ...result, description: '<img src=x onerror=alert(1)>' });
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img');
+  });
+
+  it('opens with what broke, linked to the ladder; the passing probe collapsed, the stray SYN-ACK red', async () => {
+    const result = await renderFixtureResult('hairpin-broken', { expect: expectHairpinFixed });
+    const html = renderHtmlReport(result);
+    const triage = html.indexOf('<section id="triage"');
+    expect(triage).toBeGreaterThan(0);
+    expect(triage).toBeLessThan(html.indexOf('<details class="probe'));
+    expect(html.match(/<li class="failed-check">/g)).toHaveLength(2);
+    expect(html).toContain('<a class="to-ladder" href="#probe-lan-client">');
+    expect(html).toMatch(/<details class="probe bad" id="probe-lan-client" open>/);
+    expect(html).toMatch(/<details class="probe good" id="probe-remote">/);
+    const probe = result.probes.find((p) => p.name === 'lan-client');
+    if (!probe) throw new Error('no lan-client probe');
+    const cited = [...citedJourneys(probe, result.diagnosis).keys()];
+    expect(cited.map((n) => probe.journeys.find((j) => j.number === n)?.role)).toEqual(['SYN-ACK']);
+    expect(html).toMatch(
+      /<g class="cited"><title>cited by asymmetric-reply<\/title><text class="label" [^>]*>\d+ SYN-ACK/,
+    );
+    expect(html).not.toMatch(/<script/);
   });
 });

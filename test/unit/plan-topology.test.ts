@@ -327,6 +327,20 @@ describe('planTopology', () => {
       /match\.src "300\.1\.1\.1" is not an address/,
     ],
     [
+      'a flow matching ICMP with a TCP port',
+      (d) => {
+        d.flows = [{ at: 'a:eth0', match: { icmp: { type: 8 }, dport: 80 }, expect: 'absent' }];
+      },
+      /match\.icmp is given with ports or TCP flags, so no packet can match/,
+    ],
+    [
+      'a flow matching ARP on the IPv4 ethertype',
+      (d) => {
+        d.flows = [{ at: 'a:eth0', match: { proto: 'arp', ethertype: 0x0800 }, expect: 'absent' }];
+      },
+      /proto 'arp' never rides on ethertype 0x800/,
+    ],
+    [
       'a bad node name',
       (d) => {
         d.nodes.Bad_Name = { kind: 'host' };
@@ -406,6 +420,7 @@ describe('the scenario catalog', () => {
         'dmz-subnet',
         'hairpin-nft',
         'udp-port-forward-hairpin',
+        'pmtu-through-masquerade',
       ]),
     );
     // One child process loads them all (a child each would cost seconds on a loaded machine).

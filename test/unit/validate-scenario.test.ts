@@ -250,6 +250,59 @@ describe('udp and tcp probes and services', () => {
   });
 });
 
+describe('flow matches and counts', () => {
+  const flow = (extra: object) => ({ at: 'a:eth0', match: {}, ...extra });
+
+  it('accepts ICMP, MAC, ethertype, VLAN and IP length matches, and counts', () => {
+    const def = lab();
+    def.flows = [
+      {
+        at: 'a:eth0',
+        match: {
+          icmp: { type: 'echo-request', code: 0 },
+          srcMac: '02:AA:00:00:00:01',
+          dstMac: '02:aa:00:00:00:02',
+          ethertype: 0x0800,
+          vlan: 10,
+          ipLength: 84,
+        },
+        count: { exactly: 1 },
+        bytes: { atLeast: 84, atMost: 84 },
+      },
+      { at: 'a:eth0', match: { icmp: { type: 3 } }, expect: 'seen', count: { atMost: 10 } },
+    ];
+    expect(validateScenario(def, 't')).toEqual(def);
+  });
+
+  it('names the path of a bad match field, and a count that contradicts itself or expect', () => {
+    const def = lab() as unknown as { flows: unknown[] };
+    def.flows = [
+      flow({ match: { icmp: { type: 'echo', kode: 0 } }, expect: 'seen' }),
+      flow({ match: { srcMac: '02:aa:00:00:00', vlan: 4096, ethertype: -1 }, expect: 'seen' }),
+      flow({ count: { atLeast: 3, atMost: 2 } }),
+      flow({ count: { exactly: -1 } }),
+      flow({ count: { exactly: 1, atMost: 2 } }),
+      flow({ bytes: {} }),
+      flow({ expect: 'absent', count: { atMost: 2 } }),
+      flow({ expect: 'seen', count: { exactly: 0 } }),
+      flow({}),
+    ];
+    const message = problemsOf(def);
+    expect(message).toMatch(/flows\[0\]\.match\.icmp\.type: /);
+    expect(message).toMatch(/flows\[0\]\.match\.icmp\.kode: unknown key/);
+    expect(message).toMatch(/flows\[1\]\.match\.srcMac: .*MAC address/);
+    expect(message).toMatch(/flows\[1\]\.match\.vlan: 4096 is out of range/);
+    expect(message).toMatch(/flows\[1\]\.match\.ethertype: -1 is out of range/);
+    expect(message).toMatch(/flows\[2\]\.count: atLeast 3 is more than atMost 2/);
+    expect(message).toMatch(/flows\[3\]\.count\.exactly: -1 is out of range/);
+    expect(message).toMatch(/flows\[4\]\.count: exactly cannot go with atLeast or atMost/);
+    expect(message).toMatch(/flows\[5\]\.bytes: give exactly, atLeast or atMost/);
+    expect(message).toMatch(/flows\[6\]\.expect: 'absent' contradicts count/);
+    expect(message).toMatch(/flows\[7\]\.expect: 'seen' contradicts count allowing only 0/);
+    expect(message).toMatch(/flows\[8\]\.expect: give expect, count or bytes/);
+  });
+});
+
 describe('the scenario-schema bad-input corpus, without root', () => {
   it.each(CASES)('$input: refused at load, naming the problem', async ({ argv, message }) => {
     const [name, , dir] = argv;

@@ -145,6 +145,10 @@ export function nodeLinksBatch(node: NodePlan): string[] {
       );
     }
   }
+  // After enslaving: a bridge takes its ports' lowest MTU until one is set on it.
+  for (const iface of node.interfaces) {
+    if (iface.mtu !== undefined) lines.push(`link set dev ${iface.name} mtu ${iface.mtu}`);
+  }
   for (const iface of node.interfaces) {
     for (const address of iface.addresses) lines.push(addressLine(iface, address));
   }
