@@ -10,11 +10,11 @@ import type {
   ConntrackExpectationDef,
   ConntrackMatch,
   ConntrackTupleMatch,
-  CountBounds,
   CounterExpectationDef,
   RuleRef,
 } from '../scenario/define-scenario.ts';
 import { type CheckResult, slug } from './evaluate-checks.ts';
+import { inRange, rangeText } from './flow-checks.ts';
 
 export interface KernelCheckInput {
   kernelChecks: KernelChecksPlan;
@@ -109,14 +109,14 @@ function checkCounter(def: CounterExpectationDef, counters: readonly RuleCounter
   const packets = rules.reduce((n, r) => n + r.packets, 0);
   const bytes = rules.reduce((n, r) => n + r.bytes, 0);
   const wants = [
-    def.packets && `packets ${describeBounds(def.packets)}`,
-    def.bytes && `bytes ${describeBounds(def.bytes)}`,
+    def.packets && rangeText(def.packets, 'packet'),
+    def.bytes && rangeText(def.bytes, 'byte'),
   ].filter(Boolean);
   const name = def.name ?? `${def.on} rule ${describeRule(def.rule)} counted ${wants.join(', ')}`;
   const ok =
     rules.length > 0 &&
-    (!def.packets || withinBounds(packets, def.packets)) &&
-    (!def.bytes || withinBounds(bytes, def.bytes));
+    (!def.packets || inRange(packets, def.packets)) &&
+    (!def.bytes || inRange(bytes, def.bytes));
   return {
     id: `counter:${slug(name)}`,
     name,
@@ -145,21 +145,6 @@ function describeRule(ref: RuleRef): string {
     ref.comment !== undefined && `"${ref.comment}"`,
   ].filter(Boolean);
   return [where, ...which].filter(Boolean).join(' ') || 'any';
-}
-
-export function withinBounds(n: number, b: CountBounds): boolean {
-  return (
-    (b.exactly === undefined || n === b.exactly) &&
-    (b.atLeast === undefined || n >= b.atLeast) &&
-    (b.atMost === undefined || n <= b.atMost)
-  );
-}
-
-function describeBounds(b: CountBounds): string {
-  if (b.exactly !== undefined) return `exactly ${b.exactly}`;
-  return [b.atLeast !== undefined && `≥ ${b.atLeast}`, b.atMost !== undefined && `≤ ${b.atMost}`]
-    .filter(Boolean)
-    .join(' and ');
 }
 
 function checkHealth(health: KernelHealth): CheckResult {

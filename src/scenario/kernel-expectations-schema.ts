@@ -2,12 +2,12 @@
 // over the whole scenario holds it equal to kernel-expectations.ts.
 
 import { z } from 'zod';
+import { countDef } from './count-schema.ts';
 import { CONNTRACK_STATUS } from './kernel-expectations.ts';
 
 const text = z.string().max(4096);
 const matchPort = z.int().min(0).max(65535);
 const u32 = z.int().min(0).max(0xffff_ffff);
-const count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const tupleMatch = z.strictObject({
   src: text.optional(),
@@ -32,11 +32,7 @@ const conntrackDef = z.strictObject({
   expect: z.enum(['seen', 'absent']),
 });
 
-const bounds = z.strictObject({
-  exactly: count.optional(),
-  atLeast: count.optional(),
-  atMost: count.optional(),
-});
+const bounds = countDef(Number.MAX_SAFE_INTEGER);
 
 const counterDef = z.strictObject({
   name: text.optional(),

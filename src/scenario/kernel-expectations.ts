@@ -1,5 +1,7 @@
 // The scenario model's kernel-state expectations: conntrack entries, rule counters, kernel health.
 
+import type { CountExpectation } from './define-scenario.ts';
+
 /** One direction of a conntrack entry; addresses take a CIDR and "!" as flows do. */
 export interface ConntrackTupleMatch {
   src?: string;
@@ -48,20 +50,13 @@ export interface RuleRef {
   comment?: string;
 }
 
-/** Bounds on a count; the ones given must all hold. */
-export interface CountBounds {
-  exactly?: number;
-  atLeast?: number;
-  atMost?: number;
-}
-
 /** The counted packets and bytes of the matching rules (summed), right after the traffic. */
 export interface CounterExpectationDef {
   name?: string;
   on: string;
   rule: RuleRef;
-  packets?: CountBounds;
-  bytes?: CountBounds;
+  packets?: CountExpectation;
+  bytes?: CountExpectation;
 }
 
 /** The scenario keys that state kernel-state expectations. */

@@ -2,6 +2,7 @@
 // define-scenario.ts, which the assertions at the end hold equal at compile time.
 
 import { z } from 'zod';
+import { countDef } from './count-schema.ts';
 import {
   CAPABILITIES,
   type CountExpectation,
@@ -146,28 +147,6 @@ const packetMatch = z.strictObject({
     .optional(),
   direction: z.enum(['in', 'out']).optional(),
 });
-
-const countDef = (most: number) =>
-  z
-    .strictObject({
-      exactly: z.int().min(0).max(most).optional(),
-      atLeast: z.int().min(0).max(most).optional(),
-      atMost: z.int().min(0).max(most).optional(),
-    })
-    .superRefine((range, context) => {
-      const problem = rangeProblem(range);
-      if (problem) context.addIssue({ code: 'custom', message: problem, path: [] });
-    });
-
-function rangeProblem({ exactly, atLeast, atMost }: CountExpectation): string | undefined {
-  if (exactly === undefined && atLeast === undefined && atMost === undefined)
-    return 'give exactly, atLeast or atMost';
-  if (exactly !== undefined && (atLeast !== undefined || atMost !== undefined))
-    return 'exactly cannot go with atLeast or atMost';
-  if (atLeast !== undefined && atMost !== undefined && atLeast > atMost)
-    return `atLeast ${atLeast} is more than atMost ${atMost}`;
-  return undefined;
-}
 
 /** Whether a range admits nothing but 0. */
 const onlyZero = (range: CountExpectation) => (range.exactly ?? range.atMost) === 0;

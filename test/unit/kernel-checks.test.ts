@@ -101,7 +101,7 @@ describe('counter expectations', () => {
       kernelState: state,
     });
     expect(checks.map((c) => [c.id, c.ok])).toEqual([
-      ['counter:router-rule-nat-hairpin-counted-packets-1', true],
+      ['counter:router-rule-nat-hairpin-counted-at-least-1-packet', true],
       ['counter:forward', true],
       ['counter:dnat-idle', false],
       ['counter:missing', false],
