@@ -1,6 +1,9 @@
 // The classic failure (MikroTik wiki "Hairpin NAT", seeds 000/002/004): a port forward with no SNAT
 // for LAN clients. The server answers the LAN client directly from its private address, the client
-// does not know that address and resets the connection.
+// does not know that address and resets the connection. Conntrack never sees a reply to its entry
+// (the SYN-ACK bypasses the router), so the entry stays SYN_SENT [UNREPLIED] with a reply tuple
+// that was never SNATed; nat-table rules only count a connection's first packet (iptables(8),
+// "nat": "consulted when a packet that creates a new connection is encountered").
 //
 //   client ──SYN→ 203.0.113.1──▶ router DNAT ──SYN→ 192.168.1.2──▶ server
 //   client ◀──SYN-ACK from 192.168.1.2 (straight over the switch)── server
@@ -23,6 +26,34 @@ export default defineScenario({
   ...hairpinLab({ router: [portForwardRules()] }),
   probes: [remoteProbe(), lanClientProbe({ expect: 'fails' })],
   diagnosis: { 'asymmetric-reply': true },
+  conntrack: [
+    {
+      name: 'router keeps the hairpin connection in SYN_SENT [UNREPLIED], not SNATed',
+      on: 'router',
+      match: {
+        proto: 'tcp',
+        state: 'SYN_SENT',
+        status: ['UNREPLIED'],
+        orig: { src: CLIENT_IP, dst: PUBLIC_IP, dport: 80 },
+        reply: { src: LAN_SERVER_IP, dst: CLIENT_IP },
+      },
+      expect: 'seen',
+    },
+  ],
+  counters: [
+    {
+      name: 'the DNAT rule counted both connections, the remote one and the hairpin',
+      on: 'router',
+      rule: { table: 'nat', chain: 'PREROUTING', position: 1 },
+      packets: { exactly: 2 },
+    },
+    {
+      name: 'the masquerade out wan0 counted nothing: neither connection leaves by wan0',
+      on: 'router',
+      rule: { table: 'nat', chain: 'POSTROUTING', position: 1 },
+      packets: { exactly: 0 },
+    },
+  ],
   flows: [
     {
       name: 'server:eth0 gets the SYN with the real client source 192.168.1.10',

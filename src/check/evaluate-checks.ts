@@ -3,10 +3,13 @@
 import type { Finding } from '../analyse/finding.ts';
 import type { DirectionOf } from '../analyse/packet-direction.ts';
 import type { Packet } from '../decode/packet.ts';
+import type { KernelHealth } from '../kernel-state/kernel-health.ts';
+import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import type { ProbePlan, TopologyPlan } from '../plan/topology-plan.ts';
 import type { FlowExpectationDef } from '../scenario/define-scenario.ts';
 import type { ProbeResult } from '../traffic/run-probes.ts';
 import { judgeFlow } from './flow-checks.ts';
+import { kernelChecks } from './kernel-checks.ts';
 
 export interface CheckResult {
   /**
@@ -47,6 +50,10 @@ export interface CheckInput {
   byProbe: ReadonlyMap<string, readonly Packet[]>;
   directionOf: DirectionOf;
   findings: readonly Finding[];
+  /** What netfilter said after the traffic; none: not read, no conntrack or counter checks. */
+  kernelState?: readonly KernelState[];
+  /** Kernel health over the run; none: not read (a recorded run), no kernel-health check. */
+  health?: KernelHealth;
 }
 
 export function evaluateChecks(input: CheckInput): CheckResult[] {
@@ -60,6 +67,11 @@ export function evaluateChecks(input: CheckInput): CheckResult[] {
       ...Object.entries(input.plan.diagnosis).map(([rule, wanted]) =>
         checkFinding(rule, wanted === true, input.findings),
       ),
+      ...kernelChecks({
+        kernelChecks: input.plan.kernelChecks,
+        kernelState: input.kernelState,
+        health: input.health,
+      }),
     ].map(timed),
   );
 }
@@ -85,6 +97,8 @@ export function declaredChecks(plan: TopologyPlan, findings: readonly Finding[])
     byProbe: new Map(),
     directionOf: () => 'in',
     findings,
+    kernelState: [],
+    health: { splats: [], problems: [] },
   }).map(({ ms, ...check }) => check);
 }
 

@@ -79,7 +79,7 @@ function flowBytes(packet: Packet): number {
   return packet.ip?.length ?? packet.length;
 }
 
-function inRange(value: number, { exactly, atLeast, atMost }: CountExpectation): boolean {
+export function inRange(value: number, { exactly, atLeast, atMost }: CountExpectation): boolean {
   if (exactly !== undefined) return value === exactly;
   return (atLeast === undefined || value >= atLeast) && (atMost === undefined || value <= atMost);
 }
@@ -89,7 +89,7 @@ function plural(n: number, unit: string): string {
 }
 
 /** "exactly 1 packet", "at least 2 and at most 5 packets". */
-function rangeText({ exactly, atLeast, atMost }: CountExpectation, unit: string): string {
+export function rangeText({ exactly, atLeast, atMost }: CountExpectation, unit: string): string {
   if (exactly !== undefined) return `exactly ${plural(exactly, unit)}`;
   const bounds = [
     atLeast !== undefined ? `at least ${atLeast}` : undefined,

@@ -16,11 +16,14 @@ export interface StormCheckInput {
 }
 
 export function checkStormRun({ plan, storm, finding }: StormCheckInput): CheckResult[] {
-  const declared = declaredChecks(plan, [finding]).map((check) =>
-    check.id === 'diagnosis:storm'
-      ? check
-      : { ...check, ok: false, detail: 'not judged: the storm guard stopped the run' },
-  );
+  // Kernel health is not read once the guard has stopped the run.
+  const declared = declaredChecks(plan, [finding])
+    .filter((check) => check.id !== 'kernel-health')
+    .map((check) =>
+      check.id === 'diagnosis:storm'
+        ? check
+        : { ...check, ok: false, detail: 'not judged: the storm guard stopped the run' },
+    );
   if (plan.diagnosis.storm === true) return declared;
   const guard: CheckResult = {
     id: 'storm-guard',

@@ -4,19 +4,17 @@
 import type { Topology } from '../backend/topology.ts';
 import { NatlabError } from '../errors.ts';
 import { settleAll } from '../system/settle-all.ts';
+import { type ConntrackEntry, parseConntrack } from './parse-conntrack.ts';
+import { parseIptablesCounters, parseNftCounters, type RuleCounter } from './parse-counters.ts';
 
-export interface RuleCounter {
-  table: string;
-  /** The rule as the kernel prints it. */
-  rule: string;
-  packets: number;
-  bytes: number;
-}
+export type { ConntrackEntry, RuleCounter };
 
 export interface KernelState {
   node: string;
-  /** conntrack -L, one flow per line; or why it could not be read. */
+  /** conntrack -L -o extended, one flow per line; or why it could not be read. */
   conntrack: string[];
+  /** The same flows, parsed (each keeps its raw line). */
+  entries: ConntrackEntry[];
   counters: RuleCounter[];
 }
 
@@ -26,14 +24,15 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
     nodes.map(async (node): Promise<KernelState> => {
       const formats = new Set(node.rulesets.map((r) => r.format));
       const read = (argv: string[]) => readOrExplain(topology, node.name, argv);
-      const conntrack = await read(['conntrack', '-L']);
+      const conntrack = await read(['conntrack', '-L', '-o', 'extended']);
       const counters: RuleCounter[] = [];
       if (formats.has('iptables') || formats.has('iptables-commands')) {
         counters.push(...parseIptablesCounters(await read(['iptables-save', '-c'])));
       }
       if (formats.has('nft') || formats.has('openwrt'))
-        counters.push(...parseNftCounters(await read(['nft', 'list', 'ruleset'])));
-      return { node: node.name, conntrack: conntrack.filter((l) => l.trim() !== ''), counters };
+        counters.push(...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'])));
+      const flows = conntrack.filter((l) => l.trim() !== '');
+      return { node: node.name, conntrack: flows, entries: parseConntrack(flows), counters };
     }),
   );
 }
@@ -55,29 +54,4 @@ async function readOrExplain(topology: Topology, node: string, argv: string[]): 
       `(${argv.join(' ')}: ${error instanceof NatlabError ? error.shortMessage : String(error)})`,
     ];
   }
-}
-
-/** iptables-save -c: "*nat" opens a table, "[pkts:bytes] -A CHAIN ..." is a rule with its counter. */
-export function parseIptablesCounters(lines: readonly string[]): RuleCounter[] {
-  const counters: RuleCounter[] = [];
-  let table = '';
-  for (const line of lines) {
-    if (line.startsWith('*')) table = line.slice(1).trim();
-    const m = /^\[(\d+):(\d+)\] (-A .*)$/.exec(line);
-    if (m) counters.push({ table, rule: m[3] ?? '', packets: Number(m[1]), bytes: Number(m[2]) });
-  }
-  return counters;
-}
-
-/** nft rules that carry a `counter` statement: "... counter packets N bytes M ...". */
-export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
-  const counters: RuleCounter[] = [];
-  let table = '';
-  for (const line of lines) {
-    const t = /^table (\S+ \S+)/.exec(line);
-    if (t) table = t[1] ?? '';
-    const m = /counter packets (\d+) bytes (\d+)/.exec(line);
-    if (m) counters.push({ table, rule: line.trim(), packets: Number(m[1]), bytes: Number(m[2]) });
-  }
-  return counters;
 }

@@ -8,6 +8,7 @@ import { checkAddresses, checkRoutes, resolveNeighbors } from './plan-addresses.
 import { planCaptures } from './plan-captures.ts';
 import { checkFlows } from './plan-flow-checks.ts';
 import { assignMacsAndIndexes, checkInterfaces } from './plan-interfaces.ts';
+import { planKernelChecks } from './plan-kernel-checks.ts';
 import { attachBridgePorts, planLinks } from './plan-links.ts';
 import { planNodes, turnOffDeviceDad } from './plan-nodes.ts';
 import { planProbes } from './plan-probes.ts';
@@ -40,6 +41,7 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   const probes = planProbes(state);
   const captures = planCaptures(state);
   checkFlows({ ...state, captures, probes });
+  const kernelChecks = planKernelChecks(state);
 
   if (problems.length > 0) {
     throw new NatlabError(
@@ -59,5 +61,6 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
     captures,
     probes,
     flows: def.flows ?? [],
+    kernelChecks,
   };
 }

@@ -2,6 +2,8 @@
 
 import type {
   Capability,
+  ConntrackExpectationDef,
+  CounterExpectationDef,
   DiagnosisRule,
   FlowExpectationDef,
   NodeDef,
@@ -134,6 +136,15 @@ export interface TopologyPlan {
   captures: CapturePointPlan[];
   probes: ProbePlan[];
   flows: FlowExpectationDef[];
+  /** Conntrack and counter expectations, and whether kernel health is checked. */
+  kernelChecks: KernelChecksPlan;
+}
+
+export interface KernelChecksPlan {
+  conntrack: ConntrackExpectationDef[];
+  counters: CounterExpectationDef[];
+  /** Taint and kernel log compared before and after the run. */
+  health: boolean;
 }
 
 export function netnsName(runId: string, node: string): string {

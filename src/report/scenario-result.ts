@@ -4,6 +4,7 @@
 import type { Finding } from '../analyse/finding.ts';
 import type { Connection, Journey } from '../analyse/journeys.ts';
 import type { CheckResult } from '../check/evaluate-checks.ts';
+import type { KernelHealth } from '../kernel-state/kernel-health.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import { pointId } from '../plan/point-id.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
@@ -142,10 +143,26 @@ export interface ScenarioResult {
    */
   diagnosis: Finding[];
   /**
-   * After the traffic, for each node with rules: its `conntrack` table (conntrack -L, a flow per
-   * line) and its rule `counters` (table, rule as the kernel prints it, packets, bytes).
+   * After the traffic, for each node with rules (`node`):
+   * - `conntrack`: its table as `conntrack -L -o extended` prints it, a flow per line;
+   * - `entries`: the same flows parsed: `family` ("ipv4"), `proto` ("tcp"), `state` ("SYN_SENT",
+   *   TCP only), `status` (["UNREPLIED"], or "ASSURED", "EXPECTED"..., plus "SEEN_REPLY" whenever
+   *   UNREPLIED is absent), `orig` and `reply` tuples ({ src, dst, sport, dport } or, for ICMP,
+   *   { src, dst, type, code, id }), `mark` and `zone` when printed, `related` (made by an
+   *   expectation: status EXPECTED) and `raw`, the line;
+   * - `counters`: each rule with a counter: `key`, stable from run to run ("nft ip nat/postrouting#3"
+   *   is table/chain#handle; "iptables nat/POSTROUTING#2" is table/chain#position; nft rules without
+   *   a handle get "@position"), `source` ("nft" or "iptables"), `table` ("ip nat" or "nat"),
+   *   `chain`, `handle` (nft), `position` (in its chain, from 1), `comment`, `rule` (the rule text
+   *   without its live counts), `packets` and `bytes`.
    */
   kernelState: KernelState[];
+  /**
+   * Present when the run checked kernel health: `taintBefore`/`taintAfter` (/proc/sys/kernel/tainted),
+   * `splats` (kernel log lines from during the run showing a WARNING, BUG, oops...), and `problems`
+   * (what could not be read, e.g. /dev/kmsg: EPERM under dmesg_restrict).
+   */
+  kernelHealth?: KernelHealth;
   captures: CaptureReport[];
   /** Each node's rules as loaded, dumped back from the kernel (iptables-save, nft list ruleset). */
   rulesets: { node: string; dump: string }[];

@@ -9,6 +9,7 @@ import { directionResolver } from '../analyse/packet-direction.ts';
 import { type CheckedProbe, type CheckResult, evaluateChecks } from '../check/evaluate-checks.ts';
 import { checkStormRun } from '../check/storm-checks.ts';
 import { type CaptureBytes, decodeCaptures } from '../decode/decode-captures.ts';
+import type { KernelHealth } from '../kernel-state/kernel-health.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { ScenarioResult } from '../report/scenario-result.ts';
@@ -22,6 +23,8 @@ export interface AnalyseCapturesInput {
   /** Each capture point's pcap, already read (decode/read-captures.ts). */
   captures: readonly CaptureBytes[];
   kernelState: readonly KernelState[];
+  /** Taint and kernel log over the run, when read (not for recorded runs). */
+  kernelHealth?: KernelHealth;
   /** Set when the storm guard stopped the run: then nothing else is judged. */
   storm?: Storm;
   /** Times and announces decode, analyse and check; untimed by default. */
@@ -31,13 +34,15 @@ export interface AnalyseCapturesInput {
 export type RunAnalysis = Pick<
   ScenarioResult,
   'verdict' | 'checks' | 'diagnosis' | 'kernelState' | 'probes' | 'captures'
->;
+> &
+  Partial<Pick<ScenarioResult, 'kernelHealth'>>;
 
 export async function analyseCaptures({
   plan,
   probes,
   captures,
   kernelState,
+  kernelHealth,
   storm,
   step = untimedStep,
 }: AnalyseCapturesInput): Promise<RunAnalysis> {
@@ -65,7 +70,17 @@ export async function analyseCaptures({
   );
   const checks = await step(
     'check',
-    () => evaluateChecks({ plan, probes, packets, byProbe, directionOf, findings }),
+    () =>
+      evaluateChecks({
+        plan,
+        probes,
+        packets,
+        byProbe,
+        directionOf,
+        findings,
+        kernelState,
+        health: kernelHealth,
+      }),
     checkText,
   );
   return {
@@ -73,6 +88,7 @@ export async function analyseCaptures({
     checks,
     diagnosis: findings,
     kernelState: [...kernelState],
+    ...(kernelHealth ? { kernelHealth } : {}),
     probes: probes.map((p, i) => ({
       name: p.name,
       from: p.from,

@@ -10,6 +10,7 @@ import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
 import { startCaptures } from '../capture/start-captures.ts';
 import { readCaptureFiles } from '../decode/read-captures.ts';
 import { NatlabError } from '../errors.ts';
+import { kernelHealthSince, markKernelHealth } from '../kernel-state/kernel-health.ts';
 import { readKernelState } from '../kernel-state/read-kernel-state.ts';
 import { planTopology } from '../plan/plan-topology.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
@@ -211,6 +212,8 @@ async function runStages(
     onBackendCrash,
   }: StageContext,
 ): Promise<LabOutcome & { enter: (node: string) => string }> {
+  // Only what the kernel logs from here on counts against this run.
+  const healthMark = plan.kernelChecks.health ? await markKernelHealth() : undefined;
   const topology = await step(
     'build',
     () =>
@@ -245,9 +248,24 @@ async function runStages(
   );
   const probes = await step('traffic', () => runProbes(topology), trafficText);
   await stormGuard.stop();
-  const kernelState = await step('kernel-state', () => readKernelState(topology), kernelStateText);
+  const [kernelState, kernelHealth] = await step(
+    'kernel-state',
+    () =>
+      settleAll([
+        readKernelState(topology),
+        healthMark ? kernelHealthSince(healthMark) : Promise.resolve(undefined),
+      ]),
+    ([state]) => kernelStateText(state),
+  );
   const captures = await readCaptureFiles(await capture.stop());
-  const analysis = await analyseCaptures({ plan, probes, captures, kernelState, step });
+  const analysis = await analyseCaptures({
+    plan,
+    probes,
+    captures,
+    kernelState,
+    kernelHealth,
+    step,
+  });
   return {
     analysis,
     rulesets: rulesets.map((r) => ({ node: r.node, dump: r.dump })),

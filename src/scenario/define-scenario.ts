@@ -1,5 +1,9 @@
 // The scenario model as a user writes it (stage 1). Plain objects, in the manner of gont's options.
 
+import type { KernelExpectationsDef } from './kernel-expectations.ts';
+
+export type * from './kernel-expectations.ts';
+
 /** "node:iface" for a named interface, or just "node" for a switch end (the port is named after the peer). */
 export type EndpointRef = string;
 
@@ -281,7 +285,7 @@ export interface NatNodeDef {
   interfaceLists?: Record<string, string[]>;
 }
 
-export interface ScenarioDef {
+export interface ScenarioDef extends KernelExpectationsDef {
   description: string;
   nat?: NatNodeDef;
   /** Checked in a scratch namespace before anything is built. */

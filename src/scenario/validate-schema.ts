@@ -2,6 +2,7 @@
 // define-scenario.ts, which the assertions at the end hold equal at compile time.
 
 import { z } from 'zod';
+import { countDef } from './count-schema.ts';
 import {
   CAPABILITIES,
   type CountExpectation,
@@ -14,6 +15,7 @@ import {
   RULESET_FORMATS,
   type ScenarioDef,
 } from './define-scenario.ts';
+import { kernelExpectationKeys } from './kernel-expectations-schema.ts';
 import { sysctlProblem } from './validate-sysctls.ts';
 
 /** Names, references, addresses: one line, and short. Their format is checked by the plan. */
@@ -151,28 +153,6 @@ const packetMatch = z.strictObject({
   direction: z.enum(['in', 'out']).optional(),
 });
 
-const countDef = (most: number) =>
-  z
-    .strictObject({
-      exactly: z.int().min(0).max(most).optional(),
-      atLeast: z.int().min(0).max(most).optional(),
-      atMost: z.int().min(0).max(most).optional(),
-    })
-    .superRefine((range, context) => {
-      const problem = rangeProblem(range);
-      if (problem) context.addIssue({ code: 'custom', message: problem, path: [] });
-    });
-
-function rangeProblem({ exactly, atLeast, atMost }: CountExpectation): string | undefined {
-  if (exactly === undefined && atLeast === undefined && atMost === undefined)
-    return 'give exactly, atLeast or atMost';
-  if (exactly !== undefined && (atLeast !== undefined || atMost !== undefined))
-    return 'exactly cannot go with atLeast or atMost';
-  if (atLeast !== undefined && atMost !== undefined && atLeast > atMost)
-    return `atLeast ${atLeast} is more than atMost ${atMost}`;
-  return undefined;
-}
-
 /** Whether a range admits nothing but 0. */
 const onlyZero = (range: CountExpectation) => (range.exactly ?? range.atMost) === 0;
 
@@ -214,6 +194,7 @@ export const scenarioSchema = z.strictObject({
   probes: z.array(probeDef).optional(),
   flows: z.array(flowDef).optional(),
   captures: z.array(text).optional(),
+  ...kernelExpectationKeys,
 });
 
 /** True only when A and B are the same type: neither may have a field the other lacks. */

@@ -80,6 +80,23 @@ describeLab('catalog scenarios on the real kernel', () => {
       expect(capture.file.startsWith(join(out, 'hairpin-broken'))).toBe(true);
     }
     expect(result.captures.find((c) => c.node === 'client')?.packets).toBeGreaterThan(0);
+    // The kernel's side: the hairpin entry never saw a reply, and the counters say which rule fired.
+    const ids = result.checks.map((c) => c.id);
+    expect(ids.filter((id) => /^(conntrack|counter):/.test(id))).toHaveLength(3);
+    expect(ids.at(-1)).toBe('kernel-health');
+    const router = result.kernelState.find((k) => k.node === 'router');
+    expect(router?.entries.find((e) => e.state === 'SYN_SENT')).toMatchObject({
+      proto: 'tcp',
+      status: ['UNREPLIED'],
+      orig: { src: '192.168.1.10', dst: '203.0.113.1', dport: 80 },
+      reply: { src: '192.168.1.2', dst: '192.168.1.10', sport: 80 },
+      related: false,
+    });
+    expect(router?.counters.map((c) => [c.key, c.packets])).toEqual([
+      ['iptables nat/PREROUTING#1', 2],
+      ['iptables nat/POSTROUTING#1', 0],
+    ]);
+    expect(result.kernelHealth).toMatchObject({ splats: [] });
   });
 
   it('hairpin-masquerade: both connect and the server sees the router for the LAN client', async () => {
@@ -189,7 +206,7 @@ describeLab('catalog scenarios on the real kernel', () => {
     const router = result.kernelState.find((k) => k.node === 'router');
     expect(
       router?.conntrack.some((flow) =>
-        /^udp .*src=192\.168\.1\.10 dst=203\.0\.113\.1 .* src=192\.168\.1\.2 dst=192\.168\.1\.1 /.test(
+        /^(ipv4 +2 +)?udp .*src=192\.168\.1\.10 dst=203\.0\.113\.1 .* src=192\.168\.1\.2 dst=192\.168\.1\.1 /.test(
           flow,
         ),
       ),

@@ -25,7 +25,7 @@ describeLab('the README example', () => {
       outDir: join(dir, 'out'),
     });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(result.checks).toHaveLength(4);
+    expect(result.checks).toHaveLength(5); // kernel-health included
     expect(result.probes[0]).toMatchObject({ ok: true, serverSaw: '10.0.0.10' });
     expect(await namespacesOf(result.runId ?? '')).toEqual([]);
   });

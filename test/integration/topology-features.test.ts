@@ -62,7 +62,7 @@ describeLab('topology features on the real kernel', () => {
       ],
     });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(result.checks).toHaveLength(6);
+    expect(result.checks).toHaveLength(7); // kernel-health included
     expect(await namespacesOf(result.runId ?? '')).toEqual([]);
   });
 

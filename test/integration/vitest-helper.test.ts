@@ -107,7 +107,11 @@ describeLab('natlab/vitest suites on the real kernel', () => {
   it("fails `runs` and every check with the kernel's refusal of the ruleset", () => {
     expect(exitCode).toBe(1);
     const rejected = of('rejected');
-    expect(rejected.map((t) => t.title)).toEqual(['runs', 'self: pc → 10.9.0.10:80 connects']);
+    expect(rejected.map((t) => t.title)).toEqual([
+      'runs',
+      'self: pc → 10.9.0.10:80 connects',
+      'kernel health: taint unchanged, no WARNING or BUG logged',
+    ]);
     for (const t of rejected) {
       expect(t.status).toBe('failed');
       expect(t.failureMessages[0]).toMatch(/nft/);

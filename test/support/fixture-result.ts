@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { loadCandidate } from '../../src/candidates/load-candidate.ts';
 import type { CheckResult } from '../../src/check/evaluate-checks.ts';
 import { readPcapFile } from '../../src/decode/read-captures.ts';
+import { parseConntrack } from '../../src/kernel-state/parse-conntrack.ts';
+import { parseIptablesCounters, parseNftCounters } from '../../src/kernel-state/parse-counters.ts';
 import type { KernelState } from '../../src/kernel-state/read-kernel-state.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import {
@@ -74,7 +76,7 @@ export async function analyseFixture(name: string, { expect = (def) => def }: Fi
     plan,
     probes,
     captures,
-    kernelState: run.kernelState,
+    kernelState: run.kernelState.map(upgradeKernelState),
   });
   return {
     run,
@@ -117,5 +119,24 @@ export async function renderFixtureResult(
     outDir: join('test/fixtures/captures', name),
     timings: [],
     durationMs: 0,
+  };
+}
+
+/** A recording older than parsed kernel state: its conntrack lines and counters read again. */
+function upgradeKernelState(recorded: KernelState): KernelState {
+  const state: Partial<KernelState> & Pick<KernelState, 'node' | 'conntrack' | 'counters'> =
+    recorded;
+  if (state.entries) return recorded;
+  const iptables = state.counters.filter((c) => c.rule.startsWith('-A '));
+  const nft = state.counters.filter((c) => !c.rule.startsWith('-A '));
+  return {
+    ...state,
+    entries: parseConntrack(state.conntrack),
+    counters: [
+      ...parseIptablesCounters(
+        iptables.flatMap((c) => [`*${c.table}`, `[${c.packets}:${c.bytes}] ${c.rule}`]),
+      ),
+      ...parseNftCounters(nft.flatMap((c) => [`table ${c.table} {`, c.rule])),
+    ],
   };
 }

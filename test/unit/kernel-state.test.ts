@@ -1,10 +1,12 @@
-// Rule counters are read from the kernel's own dumps.
+// Rule counters and conntrack entries are read from the kernel's own dumps, recorded from real runs.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  parseIptablesCounters,
-  parseNftCounters,
-} from '../../src/kernel-state/read-kernel-state.ts';
+import { parseConntrack } from '../../src/kernel-state/parse-conntrack.ts';
+import { parseIptablesCounters, parseNftCounters } from '../../src/kernel-state/parse-counters.ts';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/kernel-state/${name}`, import.meta.url), 'utf8').split('\n');
 
 describe('rule counters', () => {
   it('reads iptables-save -c: each rule with its table and packet counter', () => {
@@ -18,7 +20,7 @@ describe('rule counters', () => {
       '*filter',
       '[7:420] -A FORWARD -j ACCEPT',
     ]);
-    expect(counters).toEqual([
+    expect(counters).toMatchObject([
       {
         table: 'nat',
         rule: '-A PREROUTING -d 203.0.113.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 192.168.1.2',
@@ -41,11 +43,79 @@ describe('rule counters', () => {
     ]);
     expect(counters).toEqual([
       {
+        key: 'nft ip nat/prerouting@1',
+        source: 'nft',
         table: 'ip nat',
-        rule: 'ip daddr 203.0.113.1 tcp dport 80 counter packets 3 bytes 180 dnat to 192.168.1.2',
+        chain: 'prerouting',
+        position: 1,
+        rule: 'ip daddr 203.0.113.1 tcp dport 80 counter dnat to 192.168.1.2',
         packets: 3,
         bytes: 180,
       },
     ]);
+  });
+
+  it('keys nft -a rules by table, chain and handle, with their comment and no live counts', () => {
+    const counters = parseNftCounters(fixture('nft-list-ruleset-a.txt'));
+    expect(counters.map((c) => [c.key, c.comment, c.packets, c.bytes])).toEqual([
+      ['nft ip nat/postrouting#3', 'hairpin', 4, 234],
+      ['nft ip nat/prerouting#4', undefined, 0, 0],
+      ['nft inet filter/forward#2', undefined, 3, 182],
+      ['nft inet filter/forward#3', undefined, 5, 294],
+    ]);
+    expect(counters[0]?.rule).toBe('oifname "rb" counter masquerade comment "hairpin"');
+  });
+
+  it('keys iptables-save -c rules by table, chain and position, with their comment', () => {
+    const counters = parseIptablesCounters(fixture('iptables-save-c.txt'));
+    expect(counters.map((c) => [c.key, c.comment, c.packets, c.bytes])).toEqual([
+      ['iptables filter/FORWARD#1', undefined, 2, 124],
+      ['iptables filter/FORWARD#2', undefined, 4, 264],
+      ['iptables nat/PREROUTING#1', undefined, 0, 0],
+      ['iptables nat/POSTROUTING#1', 'hairpin', 3, 204],
+      ['iptables nat/POSTROUTING#2', undefined, 0, 0],
+    ]);
+  });
+});
+
+describe('conntrack entries', () => {
+  const entries = parseConntrack(fixture('conntrack-extended.txt'));
+
+  it('reads every entry of conntrack -L -o extended, keeping its raw line', () => {
+    expect(entries.map((e) => `${e.proto} ${e.state ?? '-'} ${e.status.join(',')}`)).toEqual([
+      'icmp - SEEN_REPLY',
+      'icmp - SEEN_REPLY',
+      'tcp SYN_SENT UNREPLIED',
+      'tcp SYN_SENT UNREPLIED',
+      'tcp TIME_WAIT ASSURED,SEEN_REPLY',
+      'udp - UNREPLIED',
+    ]);
+    expect(entries[2]?.raw).toMatch(/^ipv4 +2 tcp +6 111 SYN_SENT src=192\.168\.1\.10 /);
+  });
+
+  it('splits the original and reply tuples, with ports or ICMP type, code and id', () => {
+    expect(entries[2]).toMatchObject({
+      family: 'ipv4',
+      orig: { src: '192.168.1.10', dst: '203.0.113.5', sport: 40156, dport: 80 },
+      reply: { src: '203.0.113.5', dst: '203.0.113.1', sport: 80, dport: 40156 },
+      mark: 0,
+      related: false,
+    });
+    expect(entries[0]?.orig).toEqual({
+      src: '192.168.1.10',
+      dst: '203.0.113.5',
+      type: 8,
+      code: 0,
+      id: 11164,
+    });
+  });
+
+  it('reads plain conntrack -L lines, zones and the EXPECTED status of a related entry', () => {
+    const [entry] = parseConntrack([
+      'tcp      6 118 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=20 dport=40000 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=40000 dport=20 [EXPECTED] mark=0 zone=3 use=1',
+    ]);
+    expect(entry).toMatchObject({ proto: 'tcp', zone: 3, related: true });
+    expect(entry?.family).toBeUndefined();
+    expect(parseConntrack(['', '(conntrack -L: not found)'])).toEqual([]);
   });
 });

@@ -1,0 +1,97 @@
+// Reads rule counters from `nft -a list ruleset` and `iptables-save -c` under keys that stay the
+// same from run to run: table, chain and nft handle, or iptables position in its chain.
+
+export interface RuleCounter {
+  /**
+   * Stable: "nft ip nat/postrouting#3" (table/chain#handle), "iptables nat/POSTROUTING#2"
+   * (table/chain#position), or "nft ip nat/postrouting@1" (position, nft without handles).
+   */
+  key: string;
+  source: 'nft' | 'iptables';
+  /** nft: family and name ("ip nat"); iptables: the table ("nat"). */
+  table: string;
+  chain: string;
+  /** nft only: the rule's handle (`nft -a`). */
+  handle?: number;
+  /** The rule's position among its chain's counted rules, from 1: the key where no handle is printed. */
+  position: number;
+  /** The rule's comment, if it has one. */
+  comment?: string;
+  /** The rule as the kernel prints it, without its live counts. */
+  rule: string;
+  packets: number;
+  bytes: number;
+}
+
+/** iptables-save -c: "*nat" opens a table, "[pkts:bytes] -A CHAIN ..." is a rule with its counter. */
+export function parseIptablesCounters(lines: readonly string[]): RuleCounter[] {
+  const counters: RuleCounter[] = [];
+  const positions = new Map<string, number>();
+  let table = '';
+  for (const line of lines) {
+    if (line.startsWith('*')) table = line.slice(1).trim();
+    const m = /^\[(\d+):(\d+)\] (-A (\S+).*)$/.exec(line);
+    if (!m) continue;
+    const chain = m[4] ?? '';
+    const position = nextPosition(positions, `${table}/${chain}`);
+    const rule = m[3] ?? '';
+    counters.push({
+      key: `iptables ${table}/${chain}#${position}`,
+      source: 'iptables',
+      table,
+      chain,
+      position,
+      ...comment(/--comment (?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(rule)),
+      rule,
+      packets: Number(m[1]),
+      bytes: Number(m[2]),
+    });
+  }
+  return counters;
+}
+
+/** nft rules that carry a `counter` statement; with -a each ends in "# handle N". */
+export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
+  const counters: RuleCounter[] = [];
+  const positions = new Map<string, number>();
+  let table = '';
+  let chain = '';
+  for (const line of lines) {
+    const t = /^table (\S+ \S+)/.exec(line);
+    if (t) table = t[1] ?? '';
+    const c = /^\s*chain (\S+) \{/.exec(line);
+    if (c) chain = c[1] ?? '';
+    const m = /counter packets (\d+) bytes (\d+)/.exec(line);
+    if (!m) continue;
+    const handle = /# handle (\d+)\s*$/.exec(line)?.[1];
+    const position = nextPosition(positions, `${table}/${chain}`);
+    counters.push({
+      key: `nft ${table}/${chain}${handle ? `#${handle}` : `@${position}`}`,
+      source: 'nft',
+      table,
+      chain,
+      ...(handle ? { handle: Number(handle) } : {}),
+      position,
+      ...comment(/comment "((?:[^"\\]|\\.)*)"/.exec(line)),
+      rule: line
+        .replace(/\s*# handle \d+\s*$/, '')
+        .replace(/counter packets \d+ bytes \d+/, 'counter')
+        .trim(),
+      packets: Number(m[1]),
+      bytes: Number(m[2]),
+    });
+  }
+  return counters;
+}
+
+function comment(m: RegExpExecArray | null): { comment?: string } {
+  const text = m?.[1] ?? m?.[2];
+  return text === undefined ? {} : { comment: text };
+}
+
+/** Counts rules per table/chain as they are read: the position of this one, from 1. */
+function nextPosition(positions: Map<string, number>, chain: string): number {
+  const position = (positions.get(chain) ?? 0) + 1;
+  positions.set(chain, position);
+  return position;
+}
