@@ -123,7 +123,7 @@ function internalNetwork(target: string, cidrs: readonly string[]): string | und
       return [];
     }
   });
-  if (parsed.length === 0) return `${target}/24`;
+  if (parsed.length === 0) return `${ipaddr.IPv4.networkAddressFromCIDR(`${target}/24`)}/24`;
   const holding = parsed.find((c) => address.match(c.base, c.bits));
   return holding ? `${ipaddr.IPv4.networkAddressFromCIDR(holding.cidr)}/${holding.bits}` : undefined;
 }

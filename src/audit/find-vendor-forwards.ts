@@ -46,8 +46,8 @@ export function findRouterOsForwards(text: string): ForwardScan {
         ports: p['dst-port'],
         publicIp,
         inIface: iface && !iface.startsWith('!') ? iface : undefined,
-        target: p['to-addresses'],
-        toPort: p['to-ports'],
+        target: p['to-addresses'] ?? p['to-address'],
+        toPort: p['to-ports'] ?? p['to-port'],
       });
     }
   } catch (error) {
