@@ -76,7 +76,11 @@ export class ScanBuilder {
 
   /** An srcnat rule: its out-interface is the WAN, its source network internal. */
   srcnat({ oif, saddr, daddr }: { oif?: string; saddr?: string; daddr?: string }): void {
-    if (oif && !daddr && !oif.startsWith('!')) this.roles.wan ??= oif;
+    if (oif && !oif.startsWith('!')) {
+      // Masquerade toward a destination is the hairpin's, out the LAN; toward anywhere, the WAN's.
+      if (daddr) this.roles.lan ??= oif;
+      else this.roles.wan ??= oif;
+    }
     if (saddr && !saddr.startsWith('!') && !this.roles.lanCidrs.includes(saddr)) {
       this.roles.lanCidrs.push(saddr);
     }
