@@ -81,7 +81,8 @@ export class ScanBuilder {
       if (daddr) this.roles.lan ??= oif;
       else this.roles.wan ??= oif;
     }
-    if (saddr && !saddr.startsWith('!') && !this.roles.lanCidrs.includes(saddr)) {
+    // A /32 source is one host (Docker's own hairpin rule), not an internal subnet.
+    if (saddr && !/^!|\/32$/.test(saddr) && !this.roles.lanCidrs.includes(saddr)) {
       this.roles.lanCidrs.push(saddr);
     }
   }

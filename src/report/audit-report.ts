@@ -70,6 +70,7 @@ export function auditJson(report: AuditReport) {
       ...(a.reason ? { reason: a.reason } : {}),
       cells: a.cells,
       ...(a.remedy ? { remedy: { rule: a.remedy.rule, proven: a.remedy.proven } } : {}),
+      runId: a.result.runId,
       outDir: a.result.outDir,
     })),
     untested: report.untested,
