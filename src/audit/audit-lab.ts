@@ -82,7 +82,10 @@ export function auditLab({
     if (error instanceof NatlabError) return error.message.replace(/^portForwardLab: /, '');
     throw error;
   }
-  const service: ServiceDef = { kind: forward.proto === 'udp' ? 'udp' : 'http', port: forward.toPort };
+  const service: ServiceDef = {
+    kind: forward.proto === 'udp' ? 'udp' : 'http',
+    port: forward.toPort,
+  };
   const server = lab.nodes.server;
   const nodes = server ? { ...lab.nodes, server: { ...server, services: [service] } } : lab.nodes;
   const map = { ...lab.nat.ifaceMap, [wanName]: wanIface, [lanName]: lanIface, ...ifaceMap };
@@ -125,5 +128,7 @@ function internalNetwork(target: string, cidrs: readonly string[]): string | und
   });
   if (parsed.length === 0) return `${ipaddr.IPv4.networkAddressFromCIDR(`${target}/24`)}/24`;
   const holding = parsed.find((c) => address.match(c.base, c.bits));
-  return holding ? `${ipaddr.IPv4.networkAddressFromCIDR(holding.cidr)}/${holding.bits}` : undefined;
+  return holding
+    ? `${ipaddr.IPv4.networkAddressFromCIDR(holding.cidr)}/${holding.bits}`
+    : undefined;
 }

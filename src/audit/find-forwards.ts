@@ -23,7 +23,10 @@ export function findForwards(text: string): ForwardScan {
 
 /** iptables options by name; `not` when a "!" stood before the option or its value. */
 function iptablesOptions(text: string): Map<string, { value: string; not: boolean }> {
-  const tokens = text.replace(/"[^"]*"|'[^']*'/g, '""').split(/\s+/).filter(Boolean);
+  const tokens = text
+    .replace(/"[^"]*"|'[^']*'/g, '""')
+    .split(/\s+/)
+    .filter(Boolean);
   const options = new Map<string, { value: string; not: boolean }>();
   let not = false;
   for (let i = 0; i < tokens.length; i++) {
@@ -61,19 +64,16 @@ const ALIASES: Record<string, string> = {
   '--insert': '-I',
 };
 
-function findIptablesForwards(
-  text: string,
-  format: 'iptables' | 'iptables-commands',
-): ForwardScan {
+function findIptablesForwards(text: string, format: 'iptables' | 'iptables-commands'): ForwardScan {
   const scan = new ScanBuilder();
   let table = 'filter';
-  text.split('\n').forEach((raw, index) => {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line.startsWith('*')) table = line.slice(1);
-    if (!/^(iptables\s+)?-[AI]\s/.test(line) && !line.startsWith('iptables ')) return;
+    if (!/^(iptables\s+)?-[AI]\s/.test(line) && !line.startsWith('iptables ')) continue;
     const o = iptablesOptions(line);
     const lineTable = format === 'iptables' ? table : (o.get('-t')?.value ?? 'filter');
-    if (lineTable !== 'nat') return;
+    if (lineTable !== 'nat') continue;
     const value = (name: string) => {
       const option = o.get(name);
       return option && !option.not ? option.value : undefined;
@@ -83,14 +83,22 @@ function findIptablesForwards(
     if (jump === 'MASQUERADE' || jump === 'SNAT') {
       scan.srcnat({ oif: value('-o'), saddr: value('-s'), daddr: o.get('-d')?.value });
     }
-    if (jump === 'REDIRECT') return scan.skip(rule.line, line, REDIRECT_REASON);
-    if (jump !== 'DNAT') return;
+    if (jump === 'REDIRECT') {
+      scan.skip(rule.line, line, REDIRECT_REASON);
+      continue;
+    }
+    if (jump !== 'DNAT') continue;
     const inIface = o.get('-i');
     if (inIface?.not) scan.roles.lan ??= inIface.value;
     const dest = o.get('-d');
     const publicIp = dest && !dest.not ? singleAddress(dest.value) : undefined;
     if (dest && !publicIp) {
-      return scan.skip(rule.line, line, `destination ${dest.not ? '! ' : ''}${dest.value} is not one public address; name one with --public-ip`);
+      scan.skip(
+        rule.line,
+        line,
+        `destination ${dest.not ? '! ' : ''}${dest.value} is not one public address; name one with --public-ip`,
+      );
+      continue;
     }
     scan.add(rule, {
       proto: value('-p'),
@@ -99,13 +107,13 @@ function findIptablesForwards(
       inIface: value('-i'),
       target: value('--to-destination'),
     });
-  });
+  }
   return scan.done(format);
 }
 
 function findNftForwards(text: string): ForwardScan {
   const scan = new ScanBuilder();
-  text.split('\n').forEach((raw, index) => {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     const rule = { line: index + 1, text: line };
     const iif = /\biifname\s+(!=\s+)?"?([\w.+-]+)"?/.exec(line);
@@ -118,15 +126,21 @@ function findNftForwards(text: string): ForwardScan {
       });
     }
     if (/\bredirect\b/.test(line) && !line.startsWith('type ')) {
-      return scan.skip(rule.line, line, REDIRECT_REASON);
+      scan.skip(rule.line, line, REDIRECT_REASON);
+      continue;
     }
     const dnat = /\bdnat\s+(?:ip\s+)?to\s+(\S+)/.exec(line);
-    if (!dnat) return;
+    if (!dnat) continue;
     if (iif?.[1]) scan.roles.lan ??= iif[2];
     const daddr = /\bip daddr\s+(!=\s+)?(\S+)/.exec(line);
     const publicIp = daddr && !daddr[1] ? singleAddress(daddr[2] as string) : undefined;
     if (daddr && !publicIp) {
-      return scan.skip(rule.line, line, `destination ${daddr[2]} is not one public address; name one with --public-ip`);
+      scan.skip(
+        rule.line,
+        line,
+        `destination ${daddr[2]} is not one public address; name one with --public-ip`,
+      );
+      continue;
     }
     const ports = /\b(tcp|udp|th)\s+dport\s+(\{[^}]*\}|\S+)/.exec(line);
     const l4 = /\bmeta l4proto\s+(\w+)/.exec(line)?.[1] ?? /\bip protocol\s+(\w+)/.exec(line)?.[1];
@@ -137,6 +151,6 @@ function findNftForwards(text: string): ForwardScan {
       inIface: iif && !iif[1] ? iif[2] : undefined,
       target: dnat[1]?.replace(/[;,]$/, ''),
     });
-  });
+  }
   return scan.done('nft');
 }

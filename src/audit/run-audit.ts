@@ -5,9 +5,9 @@
 import { writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Finding } from '../analyse/finding.ts';
+import type { ScenarioResult, Verdict } from '../report/scenario-result.ts';
 import { loadCandidates, withCandidate } from '../run/run-candidates.ts';
 import { runMany, worstVerdict } from '../run/run-many.ts';
-import type { ScenarioResult, Verdict } from '../report/scenario-result.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { readInputFile } from '../system/read-input-file.ts';
 import { type AuditLab, auditLab, VANTAGES, type Vantage } from './audit-lab.ts';
@@ -73,15 +73,24 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   for (const forward of scan.forwards) {
     const lab = auditLab({ format: scan.format, forward, roles: scan.roles, ...options });
     if (typeof lab === 'string') {
-      untested.push({ line: forward.line, rule: text.split('\n')[forward.line - 1]?.trim() ?? '', reason: lab });
+      untested.push({
+        line: forward.line,
+        rule: text.split('\n')[forward.line - 1]?.trim() ?? '',
+        reason: lab,
+      });
       continue;
     }
     const name = `forward-${planned.length + 1}`;
     const bare: LoadedScenario = { name, file, def: lab.def };
-    const [candidate] = await loadCandidates(bare, [file], {});
-    planned.push({ name, forward, lab, scenario: withCandidate(bare, candidate as never) });
+    planned.push({ name, forward, lab, scenario: await withConfig(bare, file) });
   }
-  const first = await runMany({ scenarios: planned.map((p) => p.scenario), jobs, outDir, signal, onResult });
+  const first = await runMany({
+    scenarios: planned.map((p) => p.scenario),
+    jobs,
+    outDir,
+    signal,
+    onResult,
+  });
   const audits: ForwardAudit[] = planned.map((p, i) => {
     const result = first.results[i] as ScenarioResult;
     const { publicIp, publicIpChosen, lanCidr } = p.lab;
@@ -106,6 +115,11 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     untested,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** The lab with the config (or its remedied copy) as its router's rules, translated for it. */
+async function withConfig(scenario: LoadedScenario, file: string): Promise<LoadedScenario> {
+  return (await loadCandidates(scenario, [file], {})).reduce(withCandidate, scenario);
 }
 
 function cellsOf(result: ScenarioResult): AuditCell[] {
@@ -142,18 +156,28 @@ async function proveRemedies({
     const p = planned[i];
     const internet = audit.cells.find((c) => c.vantage === 'internet');
     if (!p || !internet?.ok || audit.cells.every((c) => c.ok)) continue;
-    const remedy = hairpinRemedy({ format: scan.format, config: text, forward: audit.forward, lab: p.lab });
+    const remedy = hairpinRemedy({
+      format: scan.format,
+      config: text,
+      forward: audit.forward,
+      lab: p.lab,
+    });
     if (!remedy) continue;
     audit.remedy = { ...remedy, proven: false };
     const fixedFile = join(options.outDir, `${audit.name}-fixed${extname(options.file)}`);
     await writeFile(fixedFile, remedy.config);
     const bare: LoadedScenario = { ...p.scenario, name: `${audit.name}-fixed` };
-    const [candidate] = await loadCandidates(bare, [fixedFile], {});
-    reruns.push({ audit, scenario: withCandidate(bare, candidate as never) });
+    reruns.push({ audit, scenario: await withConfig(bare, fixedFile) });
   }
   if (reruns.length === 0) return;
   const { outDir, jobs, signal, onResult } = options;
-  const second = await runMany({ scenarios: reruns.map((r) => r.scenario), jobs, outDir, signal, onResult });
+  const second = await runMany({
+    scenarios: reruns.map((r) => r.scenario),
+    jobs,
+    outDir,
+    signal,
+    onResult,
+  });
   reruns.forEach(({ audit }, i) => {
     const after = cellsOf(second.results[i] as ScenarioResult);
     const remedy = audit.remedy as NonNullable<ForwardAudit['remedy']>;

@@ -22,8 +22,10 @@ export class ScanBuilder {
   /** Interfaces jumped from (firewalld: iifname "eth0" goto nat_PRE_public): WAN if nothing says. */
   readonly jumpIfaces: string[] = [];
 
-  skip(line: number, rule: string, reason: string): void {
+  /** Always false: what `add` answers for a forward it did not take. */
+  skip(line: number, rule: string, reason: string): false {
     this.untestable.push({ line, rule: rule.trim(), reason });
+    return false;
   }
 
   /** One rule's forward, one per port it lists; anything unprobeable is listed with why. */
@@ -38,7 +40,7 @@ export class ScanBuilder {
       toPort?: string;
     },
     extra: Pick<PortForward, 'redirect'> = {},
-  ): void {
+  ): boolean {
     const skip = (reason: string) => this.skip(rule.line, rule.text, reason);
     if (f.proto !== 'tcp' && f.proto !== 'udp') {
       return skip(
@@ -72,6 +74,7 @@ export class ScanBuilder {
         ...extra,
       });
     }
+    return true;
   }
 
   /** An srcnat rule: its out-interface is the WAN, its source network internal. */
@@ -93,4 +96,3 @@ export class ScanBuilder {
     return { format, forwards: this.forwards, untestable: this.untestable, roles };
   }
 }
-

@@ -2,9 +2,9 @@
 // and the remedy that was proven (or only suggested), the forwards not tested with why; and its
 // --json document and --junit suites (a suite per forward, a testcase per vantage point).
 
-import type { AuditReport, ForwardAudit } from '../audit/run-audit.ts';
 import { VANTAGES } from '../audit/audit-lab.ts';
 import { forwardLabel } from '../audit/forward.ts';
+import type { AuditReport, ForwardAudit } from '../audit/run-audit.ts';
 import type { JunitSuite } from './junit-report.ts';
 import { textTable } from './text-table.ts';
 
@@ -41,7 +41,9 @@ function details(audit: ForwardAudit): string[] {
     return [`${label}: ${audit.verdict}: ${audit.reason ?? ''}`, ''];
   }
   if (audit.lab.publicIpChosen) {
-    lines.push(`${label}: the config names no public address; the lab's WAN has ${audit.lab.publicIp}`);
+    lines.push(
+      `${label}: the config names no public address; the lab's WAN has ${audit.lab.publicIp}`,
+    );
   }
   for (const cell of audit.cells.filter((c) => !c.ok)) {
     const title = VANTAGES.find((v) => v.id === cell.vantage)?.title;
@@ -52,7 +54,8 @@ function details(audit: ForwardAudit): string[] {
   if (audit.remedy && !audit.remedy.proven) {
     lines.push(`  suggested, but the rerun with it still fails: ${audit.remedy.rule}`);
   }
-  if (audit.result.outDir && lines.length > 0) lines.push(`  captures and report: ${audit.result.outDir}`);
+  if (audit.result.outDir && lines.length > 0)
+    lines.push(`  captures and report: ${audit.result.outDir}`);
   return lines.length > 0 ? [...lines, ''] : [];
 }
 
@@ -79,5 +82,8 @@ export function auditJson(report: AuditReport) {
 
 /** A suite per forward: its lab's checks, one per vantage point's probe. */
 export function auditJunitSuites(report: AuditReport): JunitSuite[] {
-  return report.forwards.map((a) => ({ name: `audit ${forwardLabel(a.forward)}`, result: a.result }));
+  return report.forwards.map((a) => ({
+    name: `audit ${forwardLabel(a.forward)}`,
+    result: a.result,
+  }));
 }

@@ -7,7 +7,10 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
+import type { auditJson as auditDocument } from '../../src/report/audit-report.ts';
 import { describeLab, NATLAB_CLI } from '../support/lab.ts';
+
+type AuditDoc = ReturnType<typeof auditDocument>;
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const FIXTURES = join(ROOT, 'test/fixtures/audit');
@@ -20,11 +23,14 @@ function audit(args: string[]) {
 
 async function auditJson(file: string, ...args: string[]) {
   const run = await audit([join(FIXTURES, file), '--json', ...args]);
-  return { code: run.exitCode, doc: JSON.parse(run.stdout) };
+  return { code: run.exitCode, doc: JSON.parse(run.stdout) as AuditDoc };
 }
 
-const cell = (doc: any, vantage: string, forward = 0) =>
-  doc.forwards[forward].cells.find((c: any) => c.vantage === vantage);
+const cell = (doc: AuditDoc, vantage: string, forward = 0) => {
+  const found = doc.forwards[forward]?.cells.find((c) => c.vantage === vantage);
+  if (!found) throw new Error(`no ${vantage} cell`);
+  return found;
+};
 
 describeLab('natlab audit', () => {
   it("the MikroTik wiki's config: the LAN cell fails with asymmetric-reply, the wiki's fix proven", async () => {
@@ -33,11 +39,11 @@ describeLab('natlab audit', () => {
     expect(cell(doc, 'internet').ok).toBe(true);
     const lan = cell(doc, 'lan');
     expect(lan.ok).toBe(false);
-    expect(lan.findings.map((f: any) => f.rule)).toContain('asymmetric-reply');
+    expect(lan.findings.map((f) => f.rule)).toContain('asymmetric-reply');
     const rule =
       'add chain=srcnat src-address=192.168.1.0/24 dst-address=192.168.1.2 protocol=tcp dst-port=80 out-interface=LAN action=masquerade';
     expect(lan.fixedBy).toBe(rule);
-    expect(doc.forwards[0].remedy).toEqual({ rule, proven: true });
+    expect(doc.forwards[0]?.remedy).toEqual({ rule, proven: true });
   }, 160_000);
 
   it('the same printed as the matrix, with "fixed by"', async () => {
@@ -52,7 +58,7 @@ describeLab('natlab audit', () => {
     const { code, doc } = await auditJson('openwrt-reflection-off.conf');
     expect(code).toBe(1);
     const lan = cell(doc, 'lan');
-    expect(lan.findings.map((f: any) => f.rule)).toContain('never-reached-server');
+    expect(lan.findings.map((f) => f.rule)).toContain('never-reached-server');
     expect(lan.fixedBy).toBe("option reflection '1' (in redirect 'web')");
   }, 160_000);
 
@@ -60,7 +66,7 @@ describeLab('natlab audit', () => {
     const { code, doc } = await auditJson('hairpin-no-snat.rules');
     expect(code).toBe(1);
     const lan = cell(doc, 'lan');
-    expect(lan.findings.map((f: any) => f.rule)).toContain('asymmetric-reply');
+    expect(lan.findings.map((f) => f.rule)).toContain('asymmetric-reply');
     expect(lan.fixedBy).toBe(
       '-A POSTROUTING -s 192.168.1.0/24 -d 192.168.1.2/32 -o lan0 -p tcp -m tcp --dport 80 -j MASQUERADE',
     );
@@ -69,10 +75,10 @@ describeLab('natlab audit', () => {
   it('three forwards, one UDP, audit completely in parallel and leave nothing behind', async () => {
     const { code, doc } = await auditJson('three-forwards.nft', '--jobs', '3');
     expect(code).toBe(0);
-    expect(doc.forwards.map((f: any) => f.forward.proto)).toEqual(['tcp', 'tcp', 'udp']);
-    for (const f of doc.forwards) expect(f.cells.map((c: any) => c.ok)).toEqual([true, true, true]);
+    expect(doc.forwards.map((f) => f.forward.proto)).toEqual(['tcp', 'tcp', 'udp']);
+    for (const f of doc.forwards) expect(f.cells.map((c) => c.ok)).toEqual([true, true, true]);
     expect(doc.untested).toEqual([]);
-    const ids: string[] = doc.forwards.map((f: any) => f.runId);
+    const ids: string[] = doc.forwards.map((f) => f.runId ?? '');
     expect(new Set(ids).size).toBe(3);
     // Other runs may share the machine: only this audit's run ids are looked for.
     const { stdout } = await execa('ip', ['netns', 'list']);
@@ -86,12 +92,17 @@ describeLab('natlab audit', () => {
     ['ufw-before-rules.rules', 'tcp', 8080, '10.0.0.5:80'],
     ['firewalld.nft', 'tcp', 8080, '10.0.0.5:80'],
     ['docker.rules', 'tcp', 8080, '172.17.0.2:80'],
-  ])('%s: its forward found and reached from the internet', async (file, proto, port, target) => {
-    const { doc } = await auditJson(file);
-    const [f] = doc.forwards;
-    expect(`${f.forward.proto} ${f.forward.port} ${f.forward.toAddr}:${f.forward.toPort}`).toBe(
-      `${proto} ${port} ${target}`,
-    );
-    expect(cell(doc, 'internet').ok).toBe(true);
-  }, 160_000);
+  ])(
+    '%s: its forward found and reached from the internet',
+    async (file, proto, port, target) => {
+      const { doc } = await auditJson(file);
+      const f = doc.forwards[0];
+      if (!f) throw new Error('no forward');
+      expect(`${f.forward.proto} ${f.forward.port} ${f.forward.toAddr}:${f.forward.toPort}`).toBe(
+        `${proto} ${port} ${target}`,
+      );
+      expect(cell(doc, 'internet').ok).toBe(true);
+    },
+    160_000,
+  );
 });
