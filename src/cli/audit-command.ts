@@ -3,9 +3,9 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { auditJson, auditJunitSuites, renderAuditText } from '../audit/audit-report.ts';
 import { parseIfaceMap } from '../candidates/load-candidate.ts';
 import { NatlabError } from '../errors.ts';
-import { auditJson, auditJunitSuites, renderAuditText } from '../report/audit-report.ts';
 import { jsonDocument } from '../report/json-document.ts';
 import { renderJunitSuites } from '../report/junit-report.ts';
 import { checkJobs } from '../run/jobs.ts';

@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
-import type { auditJson as auditDocument } from '../../src/report/audit-report.ts';
+import type { auditJson as auditDocument } from '../../src/audit/audit-report.ts';
 import { describeLab, NATLAB_CLI } from '../support/lab.ts';
 
 type AuditDoc = ReturnType<typeof auditDocument>;

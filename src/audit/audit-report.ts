@@ -2,11 +2,11 @@
 // and the remedy that was proven (or only suggested), the forwards not tested with why; and its
 // --json document and --junit suites (a suite per forward, a testcase per vantage point).
 
-import { VANTAGES } from '../audit/audit-lab.ts';
-import { forwardLabel } from '../audit/forward.ts';
-import type { AuditReport, ForwardAudit } from '../audit/run-audit.ts';
-import type { JunitSuite } from './junit-report.ts';
-import { textTable } from './text-table.ts';
+import type { JunitSuite } from '../report/junit-report.ts';
+import { textTable } from '../report/text-table.ts';
+import { VANTAGES } from './audit-lab.ts';
+import { forwardLabel } from './forward.ts';
+import type { AuditReport, ForwardAudit } from './run-audit.ts';
 
 export function renderAuditText(report: AuditReport): string {
   const out = [`natlab audit ${report.file} (${report.format})`, ''];
