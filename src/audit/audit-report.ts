@@ -51,7 +51,8 @@ function details(audit: ForwardAudit): string[] {
     for (const f of cell.findings) lines.push(`  ${f.rule}: ${f.summary}`);
     if (cell.fixedBy) lines.push(`  fixed by: ${cell.fixedBy}`);
   }
-  if (audit.remedy && !audit.remedy.proven) {
+  if (audit.remedy?.proven) lines.push(`  the whole config with it: ${audit.remedy.file}`);
+  else if (audit.remedy) {
     lines.push(`  suggested, but the rerun with it still fails: ${audit.remedy.rule}`);
   }
   if (audit.result.outDir && lines.length > 0)
@@ -72,7 +73,9 @@ export function auditJson(report: AuditReport) {
       verdict: a.verdict,
       ...(a.reason ? { reason: a.reason } : {}),
       cells: a.cells,
-      ...(a.remedy ? { remedy: { rule: a.remedy.rule, proven: a.remedy.proven } } : {}),
+      ...(a.remedy
+        ? { remedy: { rule: a.remedy.rule, proven: a.remedy.proven, file: a.remedy.file } }
+        : {}),
       runId: a.result.runId,
       outDir: a.result.outDir,
     })),

@@ -35,7 +35,7 @@ export interface ForwardAudit {
   reason?: string;
   cells: AuditCell[];
   /** The suggested rule, and whether rerunning the lab with it passed every cell it failed. */
-  remedy?: { rule: string; proven: boolean; config: string };
+  remedy?: { rule: string; proven: boolean; config: string; file: string };
   result: ScenarioResult;
 }
 
@@ -163,8 +163,8 @@ async function proveRemedies({
       lab: p.lab,
     });
     if (!remedy) continue;
-    audit.remedy = { ...remedy, proven: false };
     const fixedFile = join(options.outDir, `${audit.name}-fixed${extname(options.file)}`);
+    audit.remedy = { ...remedy, proven: false, file: fixedFile };
     await writeFile(fixedFile, remedy.config);
     const bare: LoadedScenario = { ...p.scenario, name: `${audit.name}-fixed` };
     reruns.push({ audit, scenario: await withConfig(bare, fixedFile) });

@@ -43,7 +43,7 @@ describeLab('natlab audit', () => {
     const rule =
       'add chain=srcnat src-address=192.168.1.0/24 dst-address=192.168.1.2 protocol=tcp dst-port=80 out-interface=LAN action=masquerade';
     expect(lan.fixedBy).toBe(rule);
-    expect(doc.forwards[0]?.remedy).toEqual({ rule, proven: true });
+    expect(doc.forwards[0]?.remedy).toMatchObject({ rule, proven: true });
   }, 160_000);
 
   it('the same printed as the matrix, with "fixed by"', async () => {
