@@ -1,11 +1,11 @@
 // One forward's lab: the catalog's hairpin lab on the config's own addresses and interface names,
-// with one probe per vantage point (the internet, a LAN client, the server itself), or the reason
-// the forward cannot be tested there.
+// with one probe per vantage point (the internet, a LAN client, the server itself, a client on
+// another internal subnet the config names), or the reason the forward cannot be tested there.
 
 import ipaddr from 'ipaddr.js';
 import type { CandidateFormat } from '../candidates/load-candidate.ts';
 import { NatlabError } from '../errors.ts';
-import type { ProbeDef, ScenarioDef, ServiceDef } from '../scenario/define-scenario.ts';
+import type { NodeDef, ProbeDef, ScenarioDef, ServiceDef } from '../scenario/define-scenario.ts';
 import { portForwardLab } from '../scenario/port-forward-lab.ts';
 import type { InterfaceRoles, PortForward } from './forward.ts';
 
@@ -13,6 +13,7 @@ export const VANTAGES = [
   { id: 'internet', from: 'remote', title: 'internet' },
   { id: 'lan', from: 'client', title: 'LAN client (hairpin)' },
   { id: 'server', from: 'server', title: 'server itself' },
+  { id: 'other', from: 'other', title: 'other subnet' },
 ] as const;
 
 export type Vantage = (typeof VANTAGES)[number]['id'];
@@ -87,7 +88,27 @@ export function auditLab({
     port: forward.toPort,
   };
   const server = lab.nodes.server;
-  const nodes = server ? { ...lab.nodes, server: { ...server, services: [service] } } : lab.nodes;
+  const nodes: Record<string, NodeDef> = { ...lab.nodes };
+  if (server) nodes.server = { ...server, services: [service] };
+  const other = otherSubnet(roles.lanCidrs, [lanCidr, `${publicIp}/24`]);
+  if (other) {
+    // A client on another internal subnet the config names, behind its own router port.
+    const router = nodes.router;
+    const base = ipaddr.IPv4.parse(other.split('/')[0] ?? '').toByteArray();
+    const host = (n: number) => [...base.slice(0, 3), n].join('.');
+    const bits = other.split('/')[1];
+    nodes.router = {
+      ...router,
+      kind: 'router',
+      interfaces: { ...router?.interfaces, lan9: { addresses: [`${host(1)}/${bits}`] } },
+    };
+    nodes.other = {
+      kind: 'host',
+      interfaces: { eth0: { addresses: [`${host(10)}/${bits}`] } },
+      routes: [{ to: 'default', via: host(1) }],
+    };
+    lab.links.push({ a: 'other:eth0', b: 'router:lan9' });
+  }
   const map = { ...lab.nat.ifaceMap, [wanName]: wanIface, [lanName]: lanIface, ...ifaceMap };
   const lists = { ...lab.nat.interfaceLists, [wanName]: [wanIface], [lanName]: [lanIface] };
   return {
@@ -96,7 +117,9 @@ export function auditLab({
       nat: { node: 'router', ifaceMap: map, interfaceLists: lists },
       nodes,
       links: lab.links,
-      probes: VANTAGES.map((v) => probe(v.id, v.from, forward, publicIp)),
+      probes: VANTAGES.filter((v) => other || v.id !== 'other').map((v) =>
+        probe(v.id, v.from, forward, publicIp),
+      ),
     },
     publicIp,
     publicIpChosen: !given && !forward.publicIp,
@@ -113,6 +136,18 @@ function probe(name: string, from: string, forward: PortForward, publicIp: strin
   const common = { name, from, expect: 'connects' as const, connectTimeoutMs: 2000 };
   if (forward.proto === 'udp') return { ...common, kind: 'udp', to: publicIp, port: forward.port };
   return { ...common, url: `http://${publicIp}${forward.port === 80 ? '' : `:${forward.port}`}/` };
+}
+
+/** An internal /24 the config names besides the server's, clear of the lab's networks. */
+function otherSubnet(cidrs: readonly string[], taken: readonly string[]): string | undefined {
+  return cidrs.find((cidr) => {
+    if (!/\/24$/.test(cidr) || !ipaddr.IPv4.isValidCIDR(cidr)) return false;
+    const [base, bits] = ipaddr.IPv4.parseCIDR(cidr);
+    return taken.every((t) => {
+      const [tBase, tBits] = ipaddr.IPv4.parseCIDR(ipaddr.IPv4.isValidCIDR(t) ? t : '0.0.0.0/32');
+      return !base.match(tBase, tBits) && !tBase.match(base, bits);
+    });
+  });
 }
 
 /** The config's internal subnet holding the target, else its /24; undefined: outside all named. */

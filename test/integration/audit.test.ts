@@ -76,7 +76,15 @@ describeLab('natlab audit', () => {
     const { code, doc } = await auditJson('three-forwards.nft', '--jobs', '3');
     expect(code).toBe(0);
     expect(doc.forwards.map((f) => f.forward.proto)).toEqual(['tcp', 'tcp', 'udp']);
-    for (const f of doc.forwards) expect(f.cells.map((c) => c.ok)).toEqual([true, true, true]);
+    // The fourth vantage point: a client on the config's other internal subnet, 10.0.5.0/24.
+    for (const f of doc.forwards) {
+      expect(f.cells.map((c) => [c.vantage, c.ok])).toEqual([
+        ['internet', true],
+        ['lan', true],
+        ['server', true],
+        ['other', true],
+      ]);
+    }
     expect(doc.untested).toEqual([]);
     const ids: string[] = doc.forwards.map((f) => f.runId ?? '');
     expect(new Set(ids).size).toBe(3);

@@ -53,7 +53,11 @@ describe('findForwards', () => {
       forward('tcp', 8443, '192.168.1.3', 443),
       forward('udp', 51820, '192.168.1.4', 51820),
     ]);
-    expect(s.roles).toMatchObject({ wan: 'eth0', lan: 'eth1', lanCidrs: ['192.168.1.0/24'] });
+    expect(s.roles).toMatchObject({
+      wan: 'eth0',
+      lan: 'eth1',
+      lanCidrs: ['192.168.1.0/24', '10.0.5.0/24'],
+    });
   });
 
   it("ufw's before.rules forward on its in-interface", () => {
