@@ -26,6 +26,7 @@ const RANK: Record<string, number> = {
   check: 100,
   report: 110,
   run: 200,
+  audit: 205,
   vm: 210,
   api: 220,
   vitest: 220,

@@ -9,6 +9,7 @@ import { exitWhenInterruptStalls } from './interrupts.ts';
 const HELP = `usage: natlab <command> [arguments]
 
   run NAME|DIR|FILE...   run scenarios and check them, --jobs N at once (natlab run --help)
+  audit CONFIG           test every port forward of a router config from every side (natlab audit --help)
   list                   list the scenarios, with --scenarios DIR those of your own suite
   doctor [--json]        test which kernel and userland features this machine has
   decode [--flows] FILE  print every frame of a pcap as natlab decodes it, then its flows
@@ -23,6 +24,7 @@ type Command = (args: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   run: async (args, io) => (await import('./main.ts')).main(args, io),
+  audit: async (args, io) => (await import('./audit-command.ts')).auditCommand(args, io),
   list: async (args, io) => (await import('./main.ts')).main(['--list', ...args], io),
   doctor: async (args, io) => (await import('./main.ts')).main(['--doctor', ...args], io),
   decode: async (args, io) => {

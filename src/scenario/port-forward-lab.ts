@@ -35,6 +35,8 @@ export interface PortForwardLabOptions {
   forwards: PortForward[];
   /** The router's rules; none for a lab that judges candidates (`--ruleset FILE`). */
   rulesets?: RulesetDef[];
+  /** The router's interface names, wan0 and lan0 unless a config names its own (eth0). */
+  routerIfaces?: { wan: string; lan: string };
 }
 
 export type PortForwardLab = Required<
@@ -63,6 +65,7 @@ export function portForwardLab(options: PortForwardLabOptions): PortForwardLab {
   if (server === routerLan) throw bad(`server ${server} is the router's LAN address; pick another`);
   const client = pickFree([offset(lan, 10), offset(lan, 11)], [server]);
   const ports = forwardsOf(options.forwards);
+  const { wan: wanIf, lan: lanIf } = options.routerIfaces ?? { wan: 'wan0', lan: 'lan0' };
   const serverNode: NodeDef = {
     kind: 'host',
     interfaces: { eth0: { addresses: [`${server}/${lanPrefix}`] } },
@@ -74,16 +77,16 @@ export function portForwardLab(options: PortForwardLabOptions): PortForwardLab {
       node: 'router',
       ifaceMap: {
         // RouterOS interfaces, then OpenWrt networks as a stock /etc/config/firewall names them.
-        WAN: 'wan0',
-        LAN: 'lan0',
-        ether1: 'wan0',
-        ether2: 'lan0',
-        bridge: 'lan0',
-        wan: 'wan0',
-        wan6: 'wan0',
-        lan: 'lan0',
+        WAN: wanIf,
+        LAN: lanIf,
+        ether1: wanIf,
+        ether2: lanIf,
+        bridge: lanIf,
+        wan: wanIf,
+        wan6: wanIf,
+        lan: lanIf,
       },
-      interfaceLists: { WAN: ['wan0'], LAN: ['lan0'] },
+      interfaceLists: { WAN: [wanIf], LAN: [lanIf] },
     },
     nodes: {
       remote: {
@@ -101,8 +104,8 @@ export function portForwardLab(options: PortForwardLabOptions): PortForwardLab {
       router: {
         kind: 'router',
         interfaces: {
-          wan0: { addresses: [`${publicIp}/${wanPrefix}`] },
-          lan0: { addresses: [`${routerLan}/${lanPrefix}`] },
+          [wanIf]: { addresses: [`${publicIp}/${wanPrefix}`] },
+          [lanIf]: { addresses: [`${routerLan}/${lanPrefix}`] },
         },
         routes: [{ to: 'default', via: ispWan }],
         rulesets: options.rulesets ?? [],
@@ -117,8 +120,8 @@ export function portForwardLab(options: PortForwardLabOptions): PortForwardLab {
     },
     links: [
       { a: 'remote:eth0', b: 'isp:eth0' },
-      { a: 'isp:eth1', b: 'router:wan0' },
-      { a: 'router:lan0', b: 'lan' },
+      { a: 'isp:eth1', b: `router:${wanIf}` },
+      { a: `router:${lanIf}`, b: 'lan' },
       { a: 'client:eth0', b: 'lan' },
       { a: 'server:eth0', b: 'lan' },
     ],
