@@ -37,10 +37,10 @@ describeLab('candidate rulesets in CI reports', () => {
     const xml = await readFile(junit, 'utf8');
     expect(xml.match(/<testsuite /g)).toHaveLength(2);
     expect(xml).toMatch(
-      /<testsuite name="hairpin \[1 mikrotik-broken\.rsc\]" tests="6" failures="3"/,
+      /<testsuite name="hairpin \[1 mikrotik-broken\.rsc\]" tests="7" failures="3"/,
     );
     expect(xml).toMatch(
-      /<testsuite name="hairpin \[2 mikrotik-fixed\.rsc\]" tests="6" failures="0"/,
+      /<testsuite name="hairpin \[2 mikrotik-fixed\.rsc\]" tests="7" failures="0"/,
     );
     for (const testcase of xml.match(/<testcase [^>]*>/g) ?? []) {
       expect(testcase).toMatch(/ time="\d+\.\d{3}"/);

@@ -7,7 +7,7 @@ import { netnsName } from '../../src/plan/topology-plan.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { removeManifest } from '../../src/system/run-ledger.ts';
-import { describeLab, itUnless, namespacesOf } from '../support/lab.ts';
+import { describeLab, itIfKernelHas, namespacesOf } from '../support/lab.ts';
 
 /** Kept, so sysctls can be read back, then torn down here. */
 async function runKept(def: ScenarioDef, read: (runId: string) => Promise<void>) {
@@ -85,7 +85,7 @@ describeLab('VLAN and macvlan interfaces on the real kernel', async () => {
   });
 
   //   h1 eth0.5 10.7.5.1 ── sw ── h2 eth0.5 10.7.5.2: tagged frames across an untagged switch
-  itUnless(await vlanProblem())('talks over 802.1Q sub-interfaces through a switch', async () => {
+  itIfKernelHas(await vlanProblem())('talks over 802.1Q sub-interfaces through a switch', async () => {
     const host = (address: string) => ({
       kind: 'host' as const,
       interfaces: {

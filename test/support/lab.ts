@@ -85,6 +85,18 @@ export function itUnless(problem: string | undefined): TestFn {
   };
 }
 
+/**
+ * `it` for tests that need a kernel feature: skipped with its reason wherever the kernel lacks it,
+ * CI included, since no install step can add it (the test's own probe decides, never natlab's).
+ */
+export function itIfKernelHas(problem: string | undefined): TestFn {
+  if (problem === undefined) return (name, body, timeoutMs) => it(name, body, timeoutMs);
+  return (name) => {
+    process.stderr.write(`skipping "${name}": ${problem}\n`);
+    it.skip(name, () => undefined);
+  };
+}
+
 /** The problem when a tool is missing, naming the scripts/setup.sh flag that installs it. */
 export async function missingTools(
   tools: readonly string[],
