@@ -1,12 +1,17 @@
 // Whether the kernel complained during a run: its taint flags, and WARNING, BUG or other splats in
 // its log after the run began. Read-only, from /proc and /dev/kmsg; nothing in any namespace changes.
 
+import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { PYTHON } from '../services/start-services.ts';
+import type { TeardownStack } from '../system/teardown-stack.ts';
 
 export interface KernelHealthMark {
   taint: number | undefined;
-  /** The sequence number of the last kernel log record before the run; undefined: log unreadable. */
+  /** /dev/kmsg opened and moved past its last record: what it reads next is the run's. */
+  log?: FileHandle;
+  /** Without that: the sequence number of the last record before the run; undefined: unreadable. */
   lastSeq: number | undefined;
   /** Why the log could not be read (dmesg_restrict, no /dev/kmsg in a container...). */
   logProblem?: string;
@@ -26,10 +31,22 @@ const MAX_RECORDS = 100_000;
 const SPLAT =
   /\b(WARNING:|BUG:|Oops|general protection fault|kernel BUG|Call Trace:|UBSAN:|KASAN:|KFENCE:|rcu_\w+ (self-)?detected stall|list_(add|del) corruption|refcount_t: |INFO: task .* blocked)/;
 
-export async function markKernelHealth(): Promise<KernelHealthMark> {
-  const log = await readKernelLog();
+/** The mark a run is judged from; its open log is closed by `teardown` whatever happens. */
+export async function markKernelHealth({
+  teardown,
+}: {
+  teardown: TeardownStack;
+}): Promise<KernelHealthMark> {
+  const taint = await readTaint();
+  const handle = await openKernelLog();
+  if ('problem' in handle) return { taint, lastSeq: undefined, logProblem: handle.problem };
+  teardown.push('close /dev/kmsg', () => handle.close());
+  if (await seekToEnd(handle)) return { taint, log: handle, lastSeq: undefined };
+  // Without a way to seek, the whole ring is read anew to find its last record (slower: a record a
+  // read); never through that handle, which a failed child may have left blocking.
+  const log = await readWholeLog();
   return {
-    taint: await readTaint(),
+    taint,
     lastSeq: 'problem' in log ? undefined : (log.records.at(-1)?.seq ?? 0),
     ...('problem' in log ? { logProblem: log.problem } : {}),
   };
@@ -41,18 +58,27 @@ export async function kernelHealthSince(mark: KernelHealthMark): Promise<KernelH
   if (mark.taint === undefined || taintAfter === undefined)
     problems.push('/proc/sys/kernel/tainted could not be read');
   let splats: string[] = [];
-  if (mark.lastSeq === undefined) problems.push(`kernel log not read: ${mark.logProblem}`);
-  else {
-    const log = await readKernelLog();
-    if ('problem' in log) problems.push(`kernel log not read: ${log.problem}`);
-    else splats = findSplats(log.records.filter((r) => r.seq > (mark.lastSeq ?? 0)));
-  }
+  const log = await kernelLogSince(mark);
+  if ('problem' in log) problems.push(`kernel log not read: ${log.problem}`);
+  else splats = findSplats(log.records);
   return {
     ...(mark.taint === undefined ? {} : { taintBefore: mark.taint }),
     ...(taintAfter === undefined ? {} : { taintAfter }),
     splats,
     problems,
   };
+}
+
+export type LogRead = { records: KmsgRecord[] } | { problem: string };
+
+/** The kernel log records written since the mark (what the mark's handle reads next). */
+export async function kernelLogSince(mark: KernelHealthMark): Promise<LogRead> {
+  if (mark.log) return readRecords(mark.log);
+  if (mark.lastSeq === undefined) return { problem: mark.logProblem ?? 'not marked' };
+  const log = await readWholeLog();
+  return 'problem' in log
+    ? log
+    : { records: log.records.filter((r) => r.seq > (mark.lastSeq ?? -1)) };
 }
 
 export interface KmsgRecord {
@@ -82,33 +108,63 @@ async function readTaint(): Promise<number | undefined> {
   }
 }
 
-/** Every record in the ring, read without blocking: each read() returns one record, EAGAIN the end. */
-async function readKernelLog(): Promise<{ records: KmsgRecord[] } | { problem: string }> {
-  let handle: Awaited<ReturnType<typeof open>>;
+/** Every record in the ring, through a handle of its own. */
+async function readWholeLog(): Promise<LogRead> {
+  const handle = await openKernelLog();
+  if ('problem' in handle) return handle;
   try {
-    handle = await open('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK);
+    return await readRecords(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openKernelLog(): Promise<FileHandle | { problem: string }> {
+  try {
+    return await open('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return { problem: `/dev/kmsg: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   }
+}
+
+/**
+ * /dev/kmsg seeks to its end (SEEK_END), which node cannot ask for: a child given the same open
+ * file as its stdin does it for us, since both share the file's position and flags. It sets the
+ * file non-blocking again, as the child's start made it blocking. False when that fails.
+ */
+function seekToEnd(handle: FileHandle): Promise<boolean> {
+  return new Promise((done) => {
+    const child = spawn(
+      PYTHON,
+      ['-S', '-c', 'import os; os.lseek(0, 0, os.SEEK_END); os.set_blocking(0, False)'],
+      {
+        stdio: [handle.fd, 'ignore', 'ignore'],
+        timeout: 5_000,
+        killSignal: 'SIGKILL',
+      },
+    );
+    child.once('error', () => done(false));
+    child.once('close', (code) => done(code === 0));
+  });
+}
+
+/** The records from where the handle stands, read without blocking: one a read(), EAGAIN the end. */
+async function readRecords(handle: FileHandle): Promise<LogRead> {
   const records: KmsgRecord[] = [];
   const buffer = Buffer.alloc(16_384);
-  try {
-    for (let i = 0; i < MAX_RECORDS; i++) {
-      let bytes: number;
-      try {
-        ({ bytesRead: bytes } = await handle.read(buffer, 0, buffer.length, null));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') break;
-        if (code === 'EPIPE') continue; // records overwritten while reading: the next one follows
-        return { problem: `/dev/kmsg: ${code ?? String(error)}` };
-      }
-      if (bytes === 0) break;
-      const record = parseKmsgRecord(buffer.toString('utf8', 0, bytes));
-      if (record) records.push(record);
+  for (let i = 0; i < MAX_RECORDS; i++) {
+    let bytes: number;
+    try {
+      ({ bytesRead: bytes } = await handle.read(buffer, 0, buffer.length, null));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') break;
+      if (code === 'EPIPE') continue; // records overwritten while reading: the next one follows
+      return { problem: `/dev/kmsg: ${code ?? String(error)}` };
     }
-  } finally {
-    await handle.close();
+    if (bytes === 0) break;
+    const record = parseKmsgRecord(buffer.toString('utf8', 0, bytes));
+    if (record) records.push(record);
   }
   return { records };
 }

@@ -213,7 +213,9 @@ async function runStages(
   }: StageContext,
 ): Promise<LabOutcome & { enter: (node: string) => string }> {
   // Only what the kernel logs from here on counts against this run.
-  const healthMark = plan.kernelChecks.health ? await markKernelHealth() : undefined;
+  const healthMark = plan.kernelChecks.health
+    ? await markKernelHealth({ teardown: processes })
+    : undefined;
   const topology = await step(
     'build',
     () =>
