@@ -62,7 +62,7 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
-  const { file, jobs, outDir, signal, onResult } = options;
+  const { file } = options;
   const text = (
     await readInputFile(file, { what: 'config', maxBytes: MAX_CONFIG_BYTES, stage: 'candidates' })
   ).toString('utf8');
@@ -84,13 +84,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const bare: LoadedScenario = { name, file, def: lab.def };
     planned.push({ name, forward, lab, scenario: await withConfig(bare, file) });
   }
-  const first = await runMany({
-    scenarios: planned.map((p) => p.scenario),
-    jobs,
-    outDir,
-    signal,
-    onResult,
-  });
+  const first = await runLabs(
+    planned.map((p) => p.scenario),
+    options,
+  );
   const audits: ForwardAudit[] = planned.map((p, i) => {
     const result = first.results[i] as ScenarioResult;
     const { publicIp, publicIpChosen, lanCidr } = p.lab;
@@ -118,6 +115,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 }
 
 /** The lab with the config (or its remedied copy) as its router's rules, translated for it. */
+/** The labs, `jobs` at once, with run-many's isolation and cleanup. */
+function runLabs(
+  scenarios: LoadedScenario[],
+  { jobs, outDir, signal, onResult }: AuditOptions,
+): ReturnType<typeof runMany> {
+  return runMany({ scenarios, jobs, outDir, signal, onResult });
+}
+
 async function withConfig(scenario: LoadedScenario, file: string): Promise<LoadedScenario> {
   return (await loadCandidates(scenario, [file], {})).reduce(withCandidate, scenario);
 }
@@ -170,14 +175,10 @@ async function proveRemedies({
     reruns.push({ audit, scenario: await withConfig(bare, fixedFile) });
   }
   if (reruns.length === 0) return;
-  const { outDir, jobs, signal, onResult } = options;
-  const second = await runMany({
-    scenarios: reruns.map((r) => r.scenario),
-    jobs,
-    outDir,
-    signal,
-    onResult,
-  });
+  const second = await runLabs(
+    reruns.map((r) => r.scenario),
+    options,
+  );
   reruns.forEach(({ audit }, i) => {
     const after = cellsOf(second.results[i] as ScenarioResult);
     const remedy = audit.remedy as NonNullable<ForwardAudit['remedy']>;

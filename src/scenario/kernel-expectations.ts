@@ -1,6 +1,6 @@
 // The scenario model's kernel-state expectations: conntrack entries, rule counters, kernel health.
 
-import type { CountExpectation } from './define-scenario.ts';
+import type { CountExpectation } from './flow-match.ts';
 
 /** One direction of a conntrack entry; addresses take a CIDR and "!" as flows do. */
 export interface ConntrackTupleMatch {

@@ -85,34 +85,37 @@ describeLab('VLAN and macvlan interfaces on the real kernel', async () => {
   });
 
   //   h1 eth0.5 10.7.5.1 ── sw ── h2 eth0.5 10.7.5.2: tagged frames across an untagged switch
-  itIfKernelHas(await vlanProblem())('talks over 802.1Q sub-interfaces through a switch', async () => {
-    const host = (address: string) => ({
-      kind: 'host' as const,
-      interfaces: {
-        eth0: {},
-        'eth0.5': { kind: 'vlan' as const, parent: 'eth0', id: 5, addresses: [address] },
-      },
-      sysctls: { 'net.ipv4.conf.eth0.5.rp_filter': '2' },
-    });
-    await runKept(
-      {
-        description: 'vlan',
-        nodes: { h1: host('10.7.5.1/24'), h2: host('10.7.5.2/24'), sw: { kind: 'switch' } },
-        links: SWITCHED,
-        probes: [{ name: 'tagged', from: 'h1', ping: '10.7.5.2', expect: 'connects' }],
-        flows: [
-          {
-            name: 'the echo request leaves h1 tagged with VLAN 5',
-            at: 'h1:eth0',
-            during: 'tagged',
-            match: { direction: 'out', vlan: 5, src: '10.7.5.1', dst: '10.7.5.2' },
-            expect: 'seen',
-          },
-        ],
-      },
-      async (runId) => {
-        expect(await sysctlIn(runId, 'h1', 'net/ipv4/conf/eth0.5/rp_filter')).toBe('2');
-      },
-    );
-  });
+  itIfKernelHas(await vlanProblem())(
+    'talks over 802.1Q sub-interfaces through a switch',
+    async () => {
+      const host = (address: string) => ({
+        kind: 'host' as const,
+        interfaces: {
+          eth0: {},
+          'eth0.5': { kind: 'vlan' as const, parent: 'eth0', id: 5, addresses: [address] },
+        },
+        sysctls: { 'net.ipv4.conf.eth0.5.rp_filter': '2' },
+      });
+      await runKept(
+        {
+          description: 'vlan',
+          nodes: { h1: host('10.7.5.1/24'), h2: host('10.7.5.2/24'), sw: { kind: 'switch' } },
+          links: SWITCHED,
+          probes: [{ name: 'tagged', from: 'h1', ping: '10.7.5.2', expect: 'connects' }],
+          flows: [
+            {
+              name: 'the echo request leaves h1 tagged with VLAN 5',
+              at: 'h1:eth0',
+              during: 'tagged',
+              match: { direction: 'out', vlan: 5, src: '10.7.5.1', dst: '10.7.5.2' },
+              expect: 'seen',
+            },
+          ],
+        },
+        async (runId) => {
+          expect(await sysctlIn(runId, 'h1', 'net/ipv4/conf/eth0.5/rp_filter')).toBe('2');
+        },
+      );
+    },
+  );
 });
