@@ -42,7 +42,7 @@ function answeredLocally({ journey, node, connection }: LocalDeliveryInput): boo
 }
 
 /** A request to the node's own address, in through a bridge port, that the node never answered. */
-export function unansweredAtBridge({ journey, node, lab }: LocalDeliveryInput): boolean {
+function unansweredAtBridge({ journey, node, lab }: LocalDeliveryInput): boolean {
   const point = journey.hops.at(-1)?.point ?? '';
   const port = lab.node(node)?.interfaces.find((i) => i.name === ifaceOf(point));
   return (

@@ -19,7 +19,7 @@ export const VANTAGES = [
 export type Vantage = (typeof VANTAGES)[number]['id'];
 
 /** The lab's public address when the config matches an interface, not an address. */
-export const DEFAULT_PUBLIC_IP = '203.0.113.1';
+const DEFAULT_PUBLIC_IP = '203.0.113.1';
 
 export interface AuditLab {
   def: ScenarioDef;

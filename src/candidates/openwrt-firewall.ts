@@ -83,7 +83,7 @@ export interface OpenWrtFirewall {
 }
 
 /** What does not change NAT: whole sections, and options of the sections that are read. */
-export const IGNORED = {
+const IGNORED = {
   sections: ['defaults', 'forwarding', 'rule', 'include', 'ipset', 'helper'],
   zone: [
     'input',

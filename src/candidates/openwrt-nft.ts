@@ -37,7 +37,7 @@ const between = (saddr: AddressMatch | undefined, daddr: AddressMatch | undefine
 const to = (address: string, port: string | undefined) => `${address}${port ? `:${port}` : ''}`;
 
 /** The translation of a parsed config, for one router. */
-export function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): OpenWrtTranslation {
+function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): OpenWrtTranslation {
   const warnings: string[] = [];
   const enabled = model.zones.filter((z) => z.enabled);
   const resolved = new Map<string, ResolvedZone>();

@@ -98,7 +98,7 @@ export function rangeText({ exactly, atLeast, atMost }: CountExpectation, unit: 
   return `${bounds.join(' and ')} ${unit}${(atMost ?? atLeast) === 1 ? '' : 's'}`;
 }
 
-export function describeMatch(match: PacketMatch): string {
+function describeMatch(match: PacketMatch): string {
   const parts: string[] = [];
   if (match.direction) parts.push(match.direction === 'in' ? 'arriving' : 'leaving');
   if (match.proto) parts.push(match.proto);

@@ -63,7 +63,7 @@ function checkConntrack(
   };
 }
 
-export function conntrackPredicate(match: ConntrackMatch): (entry: ConntrackEntry) => boolean {
+function conntrackPredicate(match: ConntrackMatch): (entry: ConntrackEntry) => boolean {
   const orig = tuplePredicate(match.orig);
   const reply = tuplePredicate(match.reply);
   return (e) =>

@@ -13,7 +13,7 @@ import { checkOutputFile, makeRunDir, prepareOutDir } from '../run/output-dir.ts
 import { EXIT, type Io, reportError } from './exit.ts';
 import { listenForInterrupts } from './interrupts.ts';
 
-export const AUDIT_USAGE = `usage: natlab audit CONFIG [--jobs N] [--json] [--junit FILE] [--out DIR]
+const AUDIT_USAGE = `usage: natlab audit CONFIG [--jobs N] [--json] [--junit FILE] [--out DIR]
                     [--iface-map NAME=wan0,NAME=lan0] [--public-ip ADDRESS]
 
 Tests every port forward of a router config (iptables-restore, iptables command lines, nft,

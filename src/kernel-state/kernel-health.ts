@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
-import { PYTHON } from '../services/start-services.ts';
+import { PYTHON } from '../system/python.ts';
 import type { TeardownStack } from '../system/teardown-stack.ts';
 
 export interface KernelHealthMark {

@@ -4,14 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Topology } from '../backend/topology.ts';
 import { addressList } from '../plan/plan-nodes.ts';
 import type { DnsServiceDef, ServiceDef } from '../scenario/define-scenario.ts';
+import { PYTHON } from '../system/python.ts';
 import { settleAll } from '../system/settle-all.ts';
 import type { StartProcessOptions } from '../system/start-process.ts';
 import type { TeardownStack } from '../system/teardown-stack.ts';
 
 const HTTP_SERVER = fileURLToPath(new URL('./http-echo-server.py', import.meta.url));
 const PORT_SERVER = fileURLToPath(new URL('./port-echo-server.py', import.meta.url));
-/** Debian's python3: a pyenv shim on PATH would add its own start-up to every run. */
-export const PYTHON = '/usr/bin/python3';
 
 interface ServiceCommand {
   argv: string[];

@@ -11,7 +11,7 @@ import type {
   TcpProbePlan,
   UdpProbePlan,
 } from '../plan/topology-plan.ts';
-import { PYTHON } from '../services/start-services.ts';
+import { PYTHON } from '../system/python.ts';
 import type { CommandOutput } from '../system/run-command.ts';
 
 export interface ServerView {

@@ -6,13 +6,12 @@ import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
+import { PYTHON } from '../../system/python.ts';
 import { type RunningProcess, startProcess } from '../../system/start-process.ts';
 import { type BuildOptions, buildLab, ipBatch } from '../netns/build-netns.ts';
 import type { Topology } from '../topology.ts';
 
 const DRIVER = join(import.meta.dirname, 'mininet-driver.py');
-/** Debian's python3, which has Mininet's modules (a pyenv or venv python would not). */
-export const SYSTEM_PYTHON = '/usr/bin/python3';
 
 export interface MininetBuildOptions extends BuildOptions {
   /** Called if the driver dies before natlab stops it: the run must end as an error. */
@@ -25,7 +24,7 @@ export function buildMininetTopology(
 ): Promise<Topology> {
   return buildLab(plan, options, async () => {
     // Its own network namespace: whatever Mininet does outside its nodes stays in there.
-    const driver = await startProcess(['unshare', '--net', '--', SYSTEM_PYTHON, DRIVER], {
+    const driver = await startProcess(['unshare', '--net', '--', PYTHON, DRIVER], {
       action: 'build the topology with Mininet',
       stage: 'build',
       stdin: true,
