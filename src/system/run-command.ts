@@ -1,5 +1,6 @@
 // Every child process goes through here: argv arrays only, a timeout always, failures as NatlabError.
 
+import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { NatlabError, type Stage } from '../errors.ts';
 import { slowed } from './slowdown.ts';
@@ -9,7 +10,8 @@ export interface RunCommandOptions {
   action: string;
   stage: Stage;
   node?: string;
-  input?: string;
+  /** stdin: the text, or a stream the caller writes to while the command runs. */
+  input?: string | Readable;
   cwd?: string;
   timeoutMs?: number;
   signal?: AbortSignal;

@@ -6,8 +6,8 @@ import {
   nodeDevicesBatch,
   nodeLinksBatch,
   rootBatch,
-  sysctlArgv,
 } from '../../src/backend/netns/build-netns.ts';
+import { sysctlJob } from '../../src/backend/netns/set-sysctls.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import type { NodePlan } from '../../src/plan/topology-plan.ts';
 import { sysctlPath, sysctlProblem } from '../../src/scenario/validate-sysctls.ts';
@@ -49,11 +49,19 @@ describe('the sysctl rule', () => {
     expect(sysctlPath('net.ipv6.conf.all.forwarding')).toBe('net/ipv6/conf/all/forwarding');
   });
 
-  it('gives sysctl one argument per setting and rechecks the rule where it runs', () => {
-    const node = { name: 'r', sysctls: { 'net.ipv6.conf.eth0.5.accept_dad': '0' } } as never;
-    expect(sysctlArgv(node)).toEqual(['sysctl', '-q', '-w', 'net/ipv6/conf/eth0.5/accept_dad=0']);
+  it('gives the setter each setting as its /proc/sys path and rechecks the rule where it runs', () => {
+    const node = {
+      name: 'r',
+      netns: 'nl-1-r',
+      sysctls: { 'net.ipv6.conf.eth0.5.accept_dad': '0' },
+    } as never;
+    expect(sysctlJob(node)).toEqual({
+      node: 'r',
+      netns: 'nl-1-r',
+      settings: [['net.ipv6.conf.eth0.5.accept_dad', 'net/ipv6/conf/eth0.5/accept_dad', '0']],
+    });
     const evil = { name: 'r', sysctls: { 'vm.swappiness': '1' } } as unknown as NodePlan;
-    expect(() => sysctlArgv(evil)).toThrow(/sysctl "vm\.swappiness" is refused/);
+    expect(() => sysctlJob(evil)).toThrow(/sysctl "vm\.swappiness" is refused/);
   });
 });
 

@@ -2,11 +2,8 @@
 // made by the netns backend's device batch before the sysctls, after their parents exist.
 
 import { describe, expect, it } from 'vitest';
-import {
-  nodeDevicesBatch,
-  nodeLinksBatch,
-  sysctlArgv,
-} from '../../src/backend/netns/build-netns.ts';
+import { nodeDevicesBatch, nodeLinksBatch } from '../../src/backend/netns/build-netns.ts';
+import { sysctlJob } from '../../src/backend/netns/set-sysctls.ts';
 import { NatlabError } from '../../src/errors.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import type { InterfaceDef, NodeDef, ScenarioDef } from '../../src/scenario/define-scenario.ts';
@@ -79,7 +76,11 @@ describe('VLAN sub-interfaces and macvlans', () => {
     const lines = nodeDevicesBatch(node);
     expect(lines[0]).toMatch(/^link add name br0 address \S+ type bridge$/);
     expect(lines[1]).toBe('link add link br0 name br0.7 type vlan id 7');
-    expect(sysctlArgv(node)).toContain('net/ipv4/conf/br0.7/rp_filter=2');
+    expect(sysctlJob(node).settings).toContainEqual([
+      'net.ipv4.conf.br0.7.rp_filter',
+      'net/ipv4/conf/br0.7/rp_filter',
+      '2',
+    ]);
   });
 
   it('refuses an unknown parent, a duplicate id and options of the other kind, naming the path', () => {

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { NatlabError } from '../../errors.ts';
 import { inheritsMac } from '../../plan/plan-interfaces.ts';
 import type { InterfacePlan, NodePlan, TopologyPlan } from '../../plan/topology-plan.ts';
-import { sysctlPath, sysctlProblem } from '../../scenario/validate-sysctls.ts';
 import { runCommand } from '../../system/run-command.ts';
 import { removeManifest, writeManifest } from '../../system/run-ledger.ts';
 import { settleAll } from '../../system/settle-all.ts';
 import type { TeardownStack } from '../../system/teardown-stack.ts';
 import { makeTopology, type Topology } from '../topology.ts';
 import { existingNamespaces, killProcessesIn } from './namespace-processes.ts';
+import { type SysctlSetter, startSysctlSetter } from './set-sysctls.ts';
 import { waitForLinks } from './wait-links-up.ts';
 
 const ETC_NETNS = '/etc/netns';
@@ -46,7 +46,26 @@ export async function buildLab(
   teardown.push('delete namespaces', () => deleteNamespaces(namespaces));
   await writeEtcFiles(plan);
 
-  await create();
+  const sysctls = startSysctlSetter(signal);
+  try {
+    await create();
+    await configureNodes(plan, sysctls, signal);
+  } finally {
+    sysctls.cancel();
+  }
+  return makeTopology(
+    plan,
+    (node, argv) => ['ip', 'netns', 'exec', nsOf(plan, node), ...argv],
+    signal,
+  );
+}
+
+/** The per-namespace batches, with every node's sysctls set once its devices exist and none is up. */
+async function configureNodes(
+  plan: TopologyPlan,
+  sysctls: SysctlSetter,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const inEachNode = (batch: (node: NodePlan) => string[], action: string) =>
     settleAll(
       plan.nodes
@@ -57,16 +76,11 @@ export async function buildLab(
         ),
     );
   await inEachNode(nodeDevicesBatch, 'make bridges, VLANs and macvlans');
-  await applySysctls(plan, signal);
+  await sysctls.apply(plan.nodes);
   await inEachNode(nodeLinksBatch, 'configure interfaces');
   await waitForLinks(plan, 'veths-up', { signal });
   await inEachNode(nodeBridgesBatch, 'bring bridges up and add routes');
   await waitForLinks(plan, 'ports-forwarding', { signal });
-  return makeTopology(
-    plan,
-    (node, argv) => ['ip', 'netns', 'exec', nsOf(plan, node), ...argv],
-    signal,
-  );
 }
 
 function nsOf(plan: TopologyPlan, node: string): string {
@@ -87,36 +101,6 @@ export function rootBatch(plan: TopologyPlan): string[] {
     );
   }
   return lines;
-}
-
-/** sysctl's argv for a node: keys as /proc/sys paths, each setting one argument, the rule rechecked. */
-export function sysctlArgv(node: NodePlan): string[] {
-  const settings = Object.entries(node.sysctls).map(([key, value]) => {
-    const problem = sysctlProblem(key, value);
-    if (problem)
-      throw new NatlabError(problem, { code: 'INVALID_SCENARIO', stage: 'build', node: node.name });
-    return `${sysctlPath(key)}=${value}`;
-  });
-  return ['sysctl', '-q', '-w', ...settings];
-}
-
-/**
- * Each node's sysctls, set by sysctl running inside the node's namespace (never from the root's
- * batch), once every device exists and before any is up, so nothing leaks early.
- */
-async function applySysctls(plan: TopologyPlan, signal: AbortSignal | undefined): Promise<void> {
-  await settleAll(
-    plan.nodes
-      .filter((node) => Object.keys(node.sysctls).length > 0)
-      .map((node) =>
-        runCommand(['ip', 'netns', 'exec', node.netns, ...sysctlArgv(node)], {
-          action: 'set sysctls',
-          stage: 'build',
-          node: node.name,
-          signal,
-        }),
-      ),
-  );
 }
 
 function endOf(plan: TopologyPlan, end: { node: string; iface: string }) {
