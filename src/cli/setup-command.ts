@@ -2,11 +2,11 @@
 // tcpdump, curl, ...; with --vm-tools qemu and busybox for --kernel). System packages only
 // (setup.sh --system-only): an installed copy's node_modules are the user's, never natlab's to fill.
 
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Io } from './exit.ts';
 
-const SETUP = resolve(import.meta.dirname, '../../scripts/setup.sh');
+const SETUP = fileURLToPath(new URL('../../scripts/setup.sh', import.meta.url));
 const FLAGS = ['--vm-tools'];
 
 export async function setupCommand(args: string[], io: Io): Promise<number> {

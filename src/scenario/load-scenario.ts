@@ -3,12 +3,13 @@
 
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NatlabError } from '../errors.ts';
 import { readInputFile } from '../system/read-input-file.ts';
 import type { ScenarioDef } from './define-scenario.ts';
 import { importInChild } from './import-in-child.ts';
 
-export const SCENARIOS_DIR = resolve(import.meta.dirname, '../../scenarios');
+export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios', import.meta.url));
 
 /** How long one scenario file may take to load, by default. */
 export const LOAD_TIMEOUT_MS = 20_000;

@@ -3,8 +3,9 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export interface CatalogDirs {
   /** The TypeScript sources. */

@@ -3,7 +3,7 @@
 // configures and runs everything exactly as with its own backend.
 
 import { readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NatlabError } from '../../errors.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import { PYTHON } from '../../system/python.ts';
@@ -11,7 +11,7 @@ import { type RunningProcess, startProcess } from '../../system/start-process.ts
 import { type BuildOptions, buildLab, ipBatch } from '../netns/build-netns.ts';
 import type { Topology } from '../topology.ts';
 
-const DRIVER = join(import.meta.dirname, 'mininet-driver.py');
+const DRIVER = fileURLToPath(new URL('./mininet-driver.py', import.meta.url));
 
 export interface MininetBuildOptions extends BuildOptions {
   /** Called if the driver dies before natlab stops it: the run must end as an error. */
