@@ -38,7 +38,10 @@ const unbundledUrls = {
       const text = await readFile(path, 'utf8');
       const asJs = relative(src, path).split(sep).join('/').replace(/\.ts$/, '.js');
       return {
-        contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(asJs)}, ${DIST}).href`),
+        contents: text.replaceAll(
+          'import.meta.url',
+          `new URL(${JSON.stringify(asJs)}, ${DIST}).href`,
+        ),
         loader: 'ts',
       };
     });
@@ -70,7 +73,9 @@ for (const file of result.outputFiles) {
     `import { createRequire as __natlabCreateRequire } from 'node:module';`,
     'const require = __natlabCreateRequire(import.meta.url);',
   ].join('\n');
-  const shebang = file.text.startsWith('#!') ? `${file.text.slice(0, file.text.indexOf('\n'))}\n` : '';
+  const shebang = file.text.startsWith('#!')
+    ? `${file.text.slice(0, file.text.indexOf('\n'))}\n`
+    : '';
   await mkdir(dirname(file.path), { recursive: true });
   await writeFile(file.path, `${shebang}${prelude}\n${file.text.slice(shebang.length)}`);
   if (shebang) await chmod(file.path, 0o755);
