@@ -30,7 +30,7 @@ const out = process.argv[2];
 if (!out) throw new Error('usage: node scripts/bundle.mjs OUT');
 const src = join(import.meta.dirname, '..', 'src');
 
-/** import.meta.url in a module under src/ becomes its unbundled dist/ URL. */
+/** import.meta.url in a module under src/ becomes its unbundled dist/ URL. @type {import('esbuild').Plugin} */
 const unbundledUrls = {
   name: 'unbundled-import-meta-url',
   setup(plugin) {

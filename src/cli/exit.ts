@@ -30,3 +30,13 @@ export function reportError(
   io.stderr.write(`natlab: ${text ?? message}\n`);
   return EXIT.error;
 }
+
+/**
+ * A reader that went away (`natlab list | head -1`) is no error: the rest of stdout is dropped and
+ * the command goes on, a run to its teardown.
+ */
+export function ignoreClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}

@@ -10,7 +10,7 @@ import {
 } from '../scenario/load-scenario.ts';
 import { decodeCommand } from './decode-command.ts';
 import { endWithParent } from './end-with-parent.ts';
-import { EXIT, type Io, reportError } from './exit.ts';
+import { EXIT, type Io, ignoreClosedStdout, reportError } from './exit.ts';
 import { exitWhenInterruptStalls, listenForInterrupts } from './interrupts.ts';
 import { listCommand } from './list-command.ts';
 import { fromUserDir, parseRunArgs, seconds, USAGE } from './options.ts';
@@ -66,5 +66,6 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   exitWhenInterruptStalls();
   endWithParent();
+  ignoreClosedStdout();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -3,7 +3,7 @@
 // --help and decode start without the lab pipeline.
 
 import { endWithParent } from './end-with-parent.ts';
-import type { Io } from './exit.ts';
+import { type Io, ignoreClosedStdout } from './exit.ts';
 import { exitWhenInterruptStalls } from './interrupts.ts';
 
 const HELP = `usage: natlab <command> [arguments]
@@ -56,4 +56,5 @@ export async function natlab(argv: string[], io: Io): Promise<number> {
 process.env.INIT_CWD = process.cwd();
 exitWhenInterruptStalls();
 endWithParent();
+ignoreClosedStdout();
 process.exitCode = await natlab(process.argv.slice(2), process);

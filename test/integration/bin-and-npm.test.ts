@@ -80,6 +80,14 @@ it('natlab list through the bin: the catalog, loaded by plain node (no tsx in th
   expect(list.stdout).toMatch(/^hairpin-broken +Port forward without hairpin SNAT/m);
 });
 
+it('natlab list to a reader that has gone (natlab list | head -1): exit 0, no stack', async () => {
+  const list = execa(process.execPath, [BIN, 'list'], { reject: false, timeout: 60_000 });
+  // Closed before natlab writes a byte: every write it makes meets EPIPE.
+  list.stdout?.destroy();
+  const { exitCode, stderr } = await list;
+  expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+});
+
 describeLab('signals under npm run and through the bin', () => {
   it('natlab run --json through the bin: stdout is the JSON document alone', async () => {
     const run = await execa(process.execPath, [BIN, 'run', 'hairpin-broken', '--json'], {
