@@ -15,19 +15,17 @@ export async function listNamespacesWithPrefix(prefix: string): Promise<string[]
 }
 
 export async function pidsInNamespaces(names: readonly string[]): Promise<number[]> {
-  const inodes = new Set<string>();
-  for (const name of names) {
-    const info = await stat(`${NETNS_DIR}/${name}`).catch(() => undefined);
-    if (info) inodes.add(`net:[${info.ino}]`);
-  }
+  const infos = await Promise.all(
+    names.map((name) => stat(`${NETNS_DIR}/${name}`).catch(() => undefined)),
+  );
+  const inodes = new Set(infos.filter((i) => i !== undefined).map((i) => `net:[${i.ino}]`));
   if (inodes.size === 0) return [];
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const link = await readlink(`/proc/${entry}/ns/net`).catch(() => '');
-    if (inodes.has(link)) pids.push(Number(entry));
-  }
-  return pids;
+  // All at once: one at a time, a /proc of a few hundred processes took tens of milliseconds.
+  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+  const links = await Promise.all(
+    pids.map((pid) => readlink(`/proc/${pid}/ns/net`).catch(() => '')),
+  );
+  return pids.filter((_, i) => inodes.has(links[i] ?? '')).map(Number);
 }
 
 /** SIGKILL for processes inside namespaces this run created; they are ours by construction. */
