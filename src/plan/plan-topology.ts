@@ -3,7 +3,7 @@
 // Each step is its own module; this one fixes their order and reports every problem at once.
 
 import { NatlabError } from '../errors.ts';
-import type { ScenarioDef } from '../scenario/define-scenario.ts';
+import type { Capability, ScenarioDef } from '../scenario/define-scenario.ts';
 import { checkAddresses, checkRoutes, resolveNeighbors } from './plan-addresses.ts';
 import { planCaptures } from './plan-captures.ts';
 import { checkFlows } from './plan-flow-checks.ts';
@@ -53,7 +53,7 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
     runId,
     scenario,
     description: def.description,
-    needs: def.needs ?? [],
+    needs: impliedNeeds(def),
     diagnosis: def.diagnosis ?? {},
     stormGuard: def.stormGuard ?? { maxPacketsPerSecond: DEFAULT_STORM_PPS },
     nodes: [...state.nodes.values()],
@@ -63,4 +63,14 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
     flows: def.flows ?? [],
     kernelChecks,
   };
+}
+
+/** The scenario's needs, and those its devices imply: a VLAN interface needs 802.1Q. */
+function impliedNeeds(def: ScenarioDef): Capability[] {
+  const needs = new Set(def.needs ?? []);
+  const interfaces = Object.values(def.nodes).flatMap((node) =>
+    Object.values(node.interfaces ?? {}),
+  );
+  if (interfaces.some((iface) => iface.kind === 'vlan')) needs.add('vlan');
+  return [...needs];
 }

@@ -73,6 +73,13 @@ export const CAPABILITY_TESTS: Record<Capability, CapabilityTest> = {
     feature: 'dnsmasq',
     detail: (out) => out.split('\n')[0] ?? '',
   },
+  vlan: {
+    inNamespace: true,
+    argv: ['ip', '-batch', '-'],
+    input:
+      'link add name natlab0 type veth peer name natlab1\nlink add link natlab0 name natlab0.5 type vlan id 5\n',
+    feature: '802.1Q VLAN sub-interfaces (the 8021q module)',
+  },
   mininet: {
     inNamespace: false,
     argv: ['mn', '--version'],

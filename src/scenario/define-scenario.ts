@@ -181,6 +181,7 @@ export const CAPABILITIES = [
   'conntrack',
   'dnsmasq',
   'mininet',
+  'vlan',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

@@ -4,7 +4,8 @@ import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import { deleteNamespaces } from '../../src/backend/netns/build-netns.ts';
 import { netnsName } from '../../src/plan/topology-plan.ts';
-import { runScenario } from '../../src/run/run-scenario.ts';
+import { probeCapabilities } from '../../src/preflight/probe-capabilities.ts';
+import { newRunId, runScenario } from '../../src/run/run-scenario.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { removeManifest } from '../../src/system/run-ledger.ts';
 import { describeLab, itIfKernelHas, namespacesOf } from '../support/lab.ts';
@@ -33,21 +34,36 @@ async function sysctlIn(runId: string, node: string, key: string): Promise<strin
   return (await execa('ip', ['netns', 'exec', netnsName(runId, node), 'sysctl', '-n', key])).stdout;
 }
 
-/** Some kernels (a VM's, without modules) lack 802.1Q: try one VLAN in a scratch namespace. */
+/** Some kernels (a VM's, without modules) lack 802.1Q: the capability natlab itself probes. */
 async function vlanProblem(): Promise<string | undefined> {
-  const ns = `nl-vlanprobe-${process.pid}`;
-  const added = await execa('ip', ['netns', 'add', ns], { reject: false });
-  if (added.exitCode !== 0) return `cannot try 802.1Q: ${added.stderr}`;
-  try {
-    const made = await execa('ip', ['-n', ns, '-batch', '-'], {
-      input: 'link add name p0 type veth peer name p1\nlink add link p0 name p0.5 type vlan id 5\n',
-      reject: false,
-    });
-    return made.exitCode === 0 ? undefined : `this kernel has no 802.1Q VLANs: ${made.stderr}`;
-  } finally {
-    await execa('ip', ['netns', 'del', ns]);
-  }
+  const [vlan] = await probeCapabilities(['vlan'], { runId: newRunId() });
+  return vlan?.available ? undefined : `this kernel has no 802.1Q VLANs: ${vlan?.detail}`;
 }
+
+const vlanHost = (address: string) => ({
+  kind: 'host' as const,
+  interfaces: {
+    eth0: {},
+    'eth0.5': { kind: 'vlan' as const, parent: 'eth0', id: 5, addresses: [address] },
+  },
+  sysctls: { 'net.ipv4.conf.eth0.5.rp_filter': '2' },
+});
+
+const vlanLab: ScenarioDef = {
+  description: 'vlan',
+  nodes: { h1: vlanHost('10.7.5.1/24'), h2: vlanHost('10.7.5.2/24'), sw: { kind: 'switch' } },
+  links: SWITCHED,
+  probes: [{ name: 'tagged', from: 'h1', ping: '10.7.5.2', expect: 'connects' }],
+  flows: [
+    {
+      name: 'the echo request leaves h1 tagged with VLAN 5',
+      at: 'h1:eth0',
+      during: 'tagged',
+      match: { direction: 'out', vlan: 5, src: '10.7.5.1', dst: '10.7.5.2' },
+      expect: 'seen',
+    },
+  ],
+};
 
 describeLab('VLAN and macvlan interfaces on the real kernel', async () => {
   //   h1 eth0 (mv0 10.7.0.9, macvlan) ── sw (br0 rp_filter 2) ── h2 eth0 10.7.0.2
@@ -84,38 +100,22 @@ describeLab('VLAN and macvlan interfaces on the real kernel', async () => {
     );
   });
 
-  //   h1 eth0.5 10.7.5.1 ── sw ── h2 eth0.5 10.7.5.2: tagged frames across an untagged switch
-  itIfKernelHas(await vlanProblem())(
-    'talks over 802.1Q sub-interfaces through a switch',
+  const noVlans = await vlanProblem();
+
+  it.runIf(noVlans !== undefined)(
+    'skips a scenario with a VLAN on a kernel without 802.1Q, naming the feature',
     async () => {
-      const host = (address: string) => ({
-        kind: 'host' as const,
-        interfaces: {
-          eth0: {},
-          'eth0.5': { kind: 'vlan' as const, parent: 'eth0', id: 5, addresses: [address] },
-        },
-        sysctls: { 'net.ipv4.conf.eth0.5.rp_filter': '2' },
-      });
-      await runKept(
-        {
-          description: 'vlan',
-          nodes: { h1: host('10.7.5.1/24'), h2: host('10.7.5.2/24'), sw: { kind: 'switch' } },
-          links: SWITCHED,
-          probes: [{ name: 'tagged', from: 'h1', ping: '10.7.5.2', expect: 'connects' }],
-          flows: [
-            {
-              name: 'the echo request leaves h1 tagged with VLAN 5',
-              at: 'h1:eth0',
-              during: 'tagged',
-              match: { direction: 'out', vlan: 5, src: '10.7.5.1', dst: '10.7.5.2' },
-              expect: 'seen',
-            },
-          ],
-        },
-        async (runId) => {
-          expect(await sysctlIn(runId, 'h1', 'net/ipv4/conf/eth0.5/rp_filter')).toBe('2');
-        },
-      );
+      const result = await runScenario({ scenario: { name: 'vlan', file: '', def: vlanLab } });
+      expect(result.verdict).toBe('skip');
+      expect(result.reason).toMatch(/802\.1Q VLAN sub-interfaces/);
+      expect(await namespacesOf(result.runId ?? 'none')).toEqual([]);
     },
   );
+
+  //   h1 eth0.5 10.7.5.1 ── sw ── h2 eth0.5 10.7.5.2: tagged frames across an untagged switch
+  itIfKernelHas(noVlans)('talks over 802.1Q sub-interfaces through a switch', async () => {
+    await runKept(vlanLab, async (runId) => {
+      expect(await sysctlIn(runId, 'h1', 'net/ipv4/conf/eth0.5/rp_filter')).toBe('2');
+    });
+  });
 });

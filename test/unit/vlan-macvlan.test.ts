@@ -67,6 +67,13 @@ describe('VLAN sub-interfaces and macvlans', () => {
     expect(links).toContain('link set dev mv0 up');
   });
 
+  it('make a scenario need 802.1Q only when it has a VLAN, so a kernel without it skips', () => {
+    const plan = (def: ScenarioDef) => planTopology(def, { scenario: 'v', runId: 'r1' });
+    expect(plan(vlan).needs).toEqual(['vlan']);
+    expect(plan({ ...vlan, needs: ['conntrack', 'vlan'] }).needs).toEqual(['conntrack', 'vlan']);
+    expect(plan(lab({ mv0: { kind: 'macvlan', parent: 'eth0' } })).needs).toEqual([]);
+  });
+
   it('makes bridges before the devices made on them, and sysctls may name either', () => {
     const def = lab(
       { br0: { bridge: ['eth0'] }, 'br0.7': { kind: 'vlan', parent: 'br0', id: 7 } },
