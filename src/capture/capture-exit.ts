@@ -7,7 +7,8 @@ export type CaptureExitJudgement = { captured: number } | { problem: string };
 
 /**
  * `early`: it exited before natlab asked it to stop (killed, crashed, its interface gone).
- * A tcpdump that natlab stopped ends on SIGTERM with code 0 and prints its counts.
+ * A tcpdump that natlab stopped prints its counts and ends on SIGTERM with code 0; natlab goes on
+ * once it has printed them (`saidDone`), so its exit code is not waited for.
  */
 export function judgeCaptureExit(exit: ProcessExit, early: boolean): CaptureExitJudgement {
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode ?? '?'}`;
@@ -17,7 +18,7 @@ export function judgeCaptureExit(exit: ProcessExit, early: boolean): CaptureExit
       problem: `tcpdump ended while the run still needed it (${how})${said ? `: ${said}` : ''}`,
     };
   }
-  if (exit.signal || exit.exitCode !== 0) {
+  if (!exit.saidDone && (exit.signal || exit.exitCode !== 0)) {
     return { problem: `tcpdump did not stop cleanly (${how})${said ? `: ${said}` : ''}` };
   }
   const captured = count(exit.stderr, 'captured');

@@ -84,10 +84,13 @@ export async function startCaptures(
         action: `start tcpdump on ${point.iface}`,
         stage: 'capture',
         ready: { stream: 'stderr', pattern: /listening on/ },
+        // Its counts' last line: every packet is written by then (-U), well before it exits.
+        doneWhenStopped: { stream: 'stderr', pattern: /packets? dropped by kernel\n/ },
       });
       const watched: Watched = { point, file, argv, running, stopping: false };
       teardown.push(`stop tcpdump on ${point.id}`, async () => {
         await stopOne(watched);
+        await running.exited;
       });
       void running.exited.then((exit) => {
         if (watched.stopping) return;

@@ -21,6 +21,12 @@ export interface StartProcessOptions {
   readyTimeoutMs?: number;
   /** SIGTERM first; SIGKILL after this long. */
   graceMs?: number;
+  /**
+   * After SIGTERM, the line that says its work is done and its output complete: `stop` resolves
+   * there rather than at the exit, which can lag (a tcpdump's exit waits ~25 ms for the kernel to
+   * release its packet socket). `exited` still settles at the exit.
+   */
+  doneWhenStopped?: { stream: 'stdout' | 'stderr'; pattern: RegExp };
   signal?: AbortSignal;
   /** Spawn it so it can outlive natlab (a --keep lab's services); see RunningProcess.release. */
   outlive?: boolean;
@@ -31,11 +37,13 @@ export interface ProcessExit {
   stderr: string;
   exitCode?: number;
   signal?: string;
+  /** It printed its `doneWhenStopped` line and is on its way out; exitCode and signal are unknown. */
+  saidDone?: true;
 }
 
 export interface RunningProcess {
   pid: number;
-  /** Idempotent. Resolves once the process is gone. */
+  /** Idempotent. Resolves once the process is gone, or has said it is done (doneWhenStopped). */
   stop(): Promise<ProcessExit>;
   /** Lets go of it: our pipes close and natlab may exit while it runs on (needs `outlive`). */
   release(): void;
@@ -58,6 +66,7 @@ export async function startProcess(
     ready,
     readyTimeoutMs: unscaledReadyMs = 5000,
     graceMs = 2000,
+    doneWhenStopped,
     signal,
     outlive = false,
     stdin = false,
@@ -89,8 +98,21 @@ export async function startProcess(
   );
   const stop = once(async () => {
     subprocess.stdin?.end();
+    const before = doneWhenStopped ? output[doneWhenStopped.stream].length : 0;
     subprocess.kill('SIGTERM');
-    return exited;
+    if (!doneWhenStopped) return exited;
+    const { stream, pattern } = doneWhenStopped;
+    const said = () => pattern.test(output[stream].slice(before));
+    const done = new Promise<ProcessExit>((resolve) => {
+      const onData = () => {
+        if (!said()) return;
+        subprocess[stream]?.off('data', onData);
+        resolve({ ...output, saidDone: true });
+      };
+      subprocess[stream]?.on('data', onData);
+      onData();
+    });
+    return Promise.race([exited, done]);
   });
   const fail = (reason: string, code: 'COMMAND_FAILED' | 'TIMEOUT' | 'INTERRUPTED') =>
     new NatlabError(`failed to ${action}${node ? ` on ${node}` : ''}: ${reason}`, {

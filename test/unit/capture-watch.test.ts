@@ -30,6 +30,14 @@ describe('judgeCaptureExit', () => {
     });
   });
 
+  it('trusts the counts of a tcpdump that has said them and is still exiting, drops included', () => {
+    const said = (stderr: string) => ({ stdout: '', stderr, saidDone: true as const });
+    expect(judgeCaptureExit(said(counts(15, 0)), false)).toEqual({ captured: 15 });
+    expect(judgeCaptureExit(said(counts(15, 2)), false)).toMatchObject({
+      problem: expect.stringMatching(/dropped 2 packet/),
+    });
+  });
+
   it('reads the singular tcpdump prints for one packet', () => {
     const one = `${listening}1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n`;
     expect(judgeCaptureExit({ stdout: '', stderr: one, exitCode: 0 }, false)).toEqual({
