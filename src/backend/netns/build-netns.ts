@@ -139,7 +139,9 @@ const UP_FIRST = new Set<InterfacePlan['kind']>(['veth', 'vlan', 'macvlan']);
 
 /**
  * Inside one namespace, first pass: ports enslaved, addresses, veths and their sub-interfaces up.
- * Bridges wait for the second pass, so that their ports have carrier by the time they open.
+ * Bridges wait for the second pass, so that their ports have carrier by the time they open. A node
+ * without a bridge adds its routes and neighbours here too: a device that is up takes them before
+ * it has carrier, and that saves the node its second process.
  */
 export function nodeLinksBatch(node: NodePlan): string[] {
   const lines = ['link set dev lo up'];
@@ -160,23 +162,35 @@ export function nodeLinksBatch(node: NodePlan): string[] {
   }
   for (const iface of node.interfaces)
     if (UP_FIRST.has(iface.kind)) lines.push(`link set dev ${iface.name} up`);
+  if (!hasBridge(node)) lines.push(...routesAndNeighbours(node));
   return lines;
 }
 
 /**
- * Second pass, once every veth is up: bridges up, then routes and neighbours, which need their
- * devices up. A bridge that opens with carrier on its ports starts forwarding at once; one that gets
- * carrier later waits for the kernel's next linkwatch run, up to a second.
+ * Second pass, once every veth is up, for a node with a bridge: bridges up, then routes and
+ * neighbours, which may need a bridge. A bridge that opens with carrier on its ports starts
+ * forwarding at once; one that gets carrier later waits for the kernel's next linkwatch run, up to
+ * a second.
  */
 export function nodeBridgesBatch(node: NodePlan): string[] {
+  if (!hasBridge(node)) return [];
   const lines = node.interfaces
     .filter((i) => i.kind === 'bridge')
     .map((b) => `link set dev ${b.name} up`);
-  for (const route of node.routes) lines.push(`route add ${route.to} via ${route.via}`);
-  for (const n of node.neighbors) {
-    lines.push(`neigh replace ${n.address} lladdr ${n.mac} dev ${n.dev} nud permanent`);
-  }
-  return lines;
+  return [...lines, ...routesAndNeighbours(node)];
+}
+
+function hasBridge(node: NodePlan): boolean {
+  return node.interfaces.some((i) => i.kind === 'bridge');
+}
+
+function routesAndNeighbours(node: NodePlan): string[] {
+  return [
+    ...node.routes.map((route) => `route add ${route.to} via ${route.via}`),
+    ...node.neighbors.map(
+      (n) => `neigh replace ${n.address} lladdr ${n.mac} dev ${n.dev} nud permanent`,
+    ),
+  ];
 }
 
 function addressLine(iface: InterfacePlan, address: string): string {
