@@ -172,10 +172,12 @@ function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
     ? `${SUCCESS[planned?.kind ?? 'http'](probe)}, ${took})`
     : `failed: ${probe.error} (${took})`;
   const step = probe.step === undefined ? {} : { step: probe.step };
+  // Named after the step too, as every step-scoped check is; the id needs no step (names are unique).
+  const label = probe.step === undefined ? probe.name : `${probe.step}: ${probe.name}`;
   const checks: CheckResult[] = [
     {
       id: `probe:${probe.name}`,
-      name: `${probe.name}: ${probe.from} → ${probe.to} ${probe.expect === 'connects' ? 'connects' : 'fails'}`,
+      name: `${label}: ${probe.from} → ${probe.to} ${probe.expect === 'connects' ? 'connects' : 'fails'}`,
       ok: probe.ok === (probe.expect === 'connects'),
       detail: outcome,
       probe: probe.name,
@@ -185,7 +187,7 @@ function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
   if (serverSees !== undefined) {
     checks.push({
       id: `probe:${probe.name}:server-saw`,
-      name: `${probe.name}: server saw ${serverSees}`,
+      name: `${label}: server saw ${serverSees}`,
       probe: probe.name,
       ...step,
       ok: probe.serverSaw === serverSees,
