@@ -9,35 +9,20 @@ import type { Packet } from '../../src/decode/packet.ts';
 import type { KernelState } from '../../src/kernel-state/read-kernel-state.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import { toolsFor } from '../../src/preflight/check-environment.ts';
-import type { ScenarioResult } from '../../src/report/scenario-result.ts';
+import { renderHtmlReport } from '../../src/report/html-report.ts';
+import { resultWithoutRun, type ScenarioResult } from '../../src/report/scenario-result.ts';
 import { probeSections } from '../../src/report/step-sections.ts';
+import { glyphsFor, renderTerminalReport } from '../../src/report/terminal-report.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import { validateScenario } from '../../src/scenario/validate-scenario.ts';
 import { CASES } from '../fixtures/bad-input/cases/steps.ts';
+import { base, nodeB } from '../fixtures/bad-input/scenarios/lib/base.ts';
 
 const NAT = { format: 'nft' as const, text: 'table ip nat {\n}\n' };
 
-/** Two hosts on a switch, a router-less lab: enough for every step kind. */
-function lab(extra: Partial<ScenarioDef> = {}): ScenarioDef {
-  return {
-    description: 'two hosts',
-    nodes: {
-      a: { kind: 'host', interfaces: { eth0: { addresses: ['10.0.0.1/24'] } } },
-      b: {
-        kind: 'host',
-        interfaces: { eth0: { addresses: ['10.0.0.2/24'] } },
-        services: [{ kind: 'udp', port: 53 }],
-      },
-      sw: { kind: 'switch' },
-    },
-    links: [
-      { a: 'a:eth0', b: 'sw' },
-      { a: 'b:eth0', b: 'sw' },
-    ],
-    ...extra,
-  };
-}
+/** The corpus's two hosts on a switch, without its probe: enough for every step kind. */
+const lab = (extra: Partial<ScenarioDef> = {}): ScenarioDef => ({ ...base, probes: [], ...extra });
 
 const plan = (def: ScenarioDef) =>
   planTopology(validateScenario(def, 't'), { scenario: 't', runId: 'r' });
@@ -128,6 +113,7 @@ describe('planning steps', () => {
 
   it('refuses hairpin off a bridge port, a step MTU below IPv6 minimum, a switch with rulesets, resets and sysctl devices on nothing', () => {
     const def = lab({
+      nodes: { ...base.nodes, b: { ...nodeB, ipv6: true } },
       steps: [
         {
           name: 's',
@@ -138,7 +124,6 @@ describe('planning steps', () => {
         },
       ],
     });
-    def.nodes.b = { ...def.nodes.b, kind: 'host', ipv6: true };
     const message = problemsOf(def);
     expect(message).toMatch(
       /steps\[0\]\.interfaces\["a:eth0"\]\.hairpin: a:eth0 is not a bridge port/,
@@ -258,6 +243,60 @@ describe('packetsByProbe with a fixed UDP source port', () => {
     );
     expect(byProbe.get('before')).toEqual([first, lateReply]);
     expect(byProbe.get('after')).toEqual([second, secondReply]);
+  });
+});
+
+describe('reports of a scenario with steps', () => {
+  const probe = (name: string, step?: string): ScenarioResult['probes'][number] => ({
+    name,
+    ...(step ? { step } : {}),
+    from: 'a',
+    to: '10.0.0.2:53',
+    expect: 'connects',
+    ok: true,
+    startedAt: 0,
+    journeys: [],
+    connections: [],
+  });
+  const result: ScenarioResult = {
+    ...resultWithoutRun({ scenario: 't', verdict: 'pass', kernel: 'k', durationMs: 1 }),
+    probes: [probe('top'), probe('p1', 'one'), probe('p2', 'two')],
+    steps: [
+      { name: 'one', changes: ['a: rulesets flushed'], kernelState: [] },
+      { name: 'two', changes: ['a:eth0 down'], kernelState: [] },
+    ],
+  };
+
+  it('the terminal report and report.html show the top-level probes, then each step with its changes and probes', () => {
+    const text = renderTerminalReport(result, glyphsFor(false, {}));
+    const order = [
+      'Probe top',
+      '== Step 1 one ==',
+      'a: rulesets flushed',
+      'Probe p1',
+      '== Step 2 two ==',
+      'a:eth0 down',
+      'Probe p2',
+    ];
+    const at = order.map((line) => text.indexOf(line));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((x, y) => x - y)).toEqual(at);
+    const html = renderHtmlReport(result);
+    const places = [
+      'id="probe-top"',
+      'id="step-one"',
+      'a: rulesets flushed',
+      'id="probe-p1"',
+      'id="step-two"',
+    ].map((m) => html.indexOf(m));
+    expect(places.every((i) => i >= 0)).toBe(true);
+    expect([...places].sort((x, y) => x - y)).toEqual(places);
+  });
+
+  it('leaves a result without steps as it was: no steps key, no step on a probe', () => {
+    const plain = { ...result, probes: [probe('top')], steps: undefined };
+    expect(JSON.parse(JSON.stringify(plain))).not.toHaveProperty('steps');
+    expect(renderTerminalReport(plain, glyphsFor(false, {}))).not.toMatch(/== Step/);
   });
 });
 
