@@ -10,7 +10,7 @@ import { citedJourneys, probeAnchor, triageSection } from './html-triage.ts';
 import { buildLadder } from './ladder.ts';
 import { narrate } from './narrative.ts';
 import { type ProbeReport, probeOutcome, type ScenarioResult } from './scenario-result.ts';
-import { type ProbeSection, probeSections, stepHeading } from './step-sections.ts';
+import { type ProbeSection, probeSections, stepHeading, stepStateLines } from './step-sections.ts';
 import { ladderSvg } from './svg-diagrams.ts';
 import { topologySvg } from './svg-topology.ts';
 
@@ -88,7 +88,8 @@ export function renderHtmlReport(result: ScenarioResult): string {
 function stepHeader(section: ProbeSection): string {
   const heading = stepHeading(section);
   if (!heading || !section.step) return '';
-  const changes = section.step.changes.map((c) => `<li>${esc(c)}</li>`).join('');
+  const lines = [...section.step.changes, ...stepStateLines(section.step)];
+  const changes = lines.map((c) => `<li>${esc(c)}</li>`).join('');
   const none = section.probes.length === 0 ? '<p class="dim">no probes</p>' : '';
   return `<section class="step" id="step-${esc(section.step.name)}"><h2>${esc(heading)}</h2>${changes ? `<ul class="dim">${changes}</ul>` : ''}${none}</section>`;
 }

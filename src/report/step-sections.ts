@@ -26,3 +26,11 @@ export function stepHeading(section: ProbeSection): string | undefined {
   if (!section.step) return undefined;
   return `Step ${section.number} ${section.step.name}`;
 }
+
+/** What the kernel held right after the step's probes, a line per node with rules. */
+export function stepStateLines(step: StepReport): string[] {
+  return step.kernelState.map(
+    (k) =>
+      `after its probes, ${k.node}: ${k.conntrack.length} conntrack flow(s), ${k.counters.reduce((n, c) => n + c.packets, 0)} packet(s) counted by ${k.counters.length} rule(s)`,
+  );
+}

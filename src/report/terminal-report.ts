@@ -7,7 +7,7 @@ import { colourWanted, type Palette, palette } from './colour.ts';
 import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
 import { type NarrativeStep, narrate } from './narrative.ts';
 import { type ProbeReport, probeOutcome, type ScenarioResult } from './scenario-result.ts';
-import { probeSections, stepHeading } from './step-sections.ts';
+import { probeSections, stepHeading, stepStateLines } from './step-sections.ts';
 import { textTable } from './text-table.ts';
 
 export interface Glyphs extends Palette {
@@ -107,8 +107,9 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
     const heading = stepHeading(section);
     if (heading) {
       lines.push(g.bold(`== ${heading} ==`));
-      for (const change of section.step?.changes ?? [])
-        lines.push(...indented(change, 2).map(g.dim));
+      const step = section.step;
+      for (const line of step ? [...step.changes, ...stepStateLines(step)] : [])
+        lines.push(...indented(line, 2).map(g.dim));
       if (section.probes.length === 0) lines.push(`  ${g.dim('no probes')}`);
       lines.push('');
     }
