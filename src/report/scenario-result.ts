@@ -80,7 +80,8 @@ export interface CaptureReport {
 export interface StepTiming {
   /**
    * The step's stage (StepName): plan, build, rulesets, capture, traffic, kernel-state, decode,
-   * analyse, check or teardown.
+   * analyse, check or teardown; a scenario with steps adds, per step, steps (its changes), traffic
+   * and kernel-state again.
    */
   step: string;
   ms: number;
