@@ -20,6 +20,7 @@ const RANK: Record<string, number> = {
   services: 50,
   capture: 50,
   traffic: 60,
+  steps: 62,
   'kernel-state': 65,
   decode: 80,
   analyse: 90,

@@ -15,6 +15,7 @@ export type Stage =
   | 'services'
   | 'capture'
   | 'traffic'
+  | 'steps'
   | 'kernel-state'
   | 'decode'
   | 'analyse'

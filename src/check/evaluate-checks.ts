@@ -22,6 +22,8 @@ export interface CheckResult {
   detail: string;
   /** The probe the check judges, or whose traffic it looks at. */
   probe?: string;
+  /** The step it is scoped to: a step-scoped expectation, or a check of one of the step's probes. */
+  step?: string;
   /** How long that probe took: the time a test report gives the check. */
   ms?: number;
 }
@@ -30,6 +32,7 @@ export interface CheckResult {
 export type CheckedProbe = Pick<
   ProbeResult,
   | 'name'
+  | 'step'
   | 'from'
   | 'to'
   | 'expect'
@@ -52,6 +55,8 @@ export interface CheckInput {
   findings: readonly Finding[];
   /** What netfilter said after the traffic; none: not read, no conntrack or counter checks. */
   kernelState?: readonly KernelState[];
+  /** What it said right after each step's probes, by step name. */
+  stepKernelState?: ReadonlyMap<string, readonly KernelState[]>;
   /** Kernel health over the run; none: not read (a recorded run), no kernel-health check. */
   health?: KernelHealth;
 }
@@ -70,6 +75,7 @@ export function evaluateChecks(input: CheckInput): CheckResult[] {
       ...kernelChecks({
         kernelChecks: input.plan.kernelChecks,
         kernelState: input.kernelState,
+        stepKernelState: input.stepKernelState,
         health: input.health,
       }),
     ].map(timed),
@@ -83,6 +89,7 @@ export function evaluateChecks(input: CheckInput): CheckResult[] {
 export function declaredChecks(plan: TopologyPlan, findings: readonly Finding[]): CheckResult[] {
   const probes = plan.probes.map((p) => ({
     name: p.name,
+    step: p.step,
     from: p.from,
     to: p.target,
     expect: p.expect,
@@ -100,6 +107,18 @@ export function declaredChecks(plan: TopologyPlan, findings: readonly Finding[])
     kernelState: [],
     health: { splats: [], problems: [] },
   }).map(({ ms, ...check }) => check);
+}
+
+/**
+ * A step-scoped check's id and name: the step in both ("flow:STEP:NAME", "STEP: name"), so the
+ * same expectation stated for two steps gets two ids; a check without a step keeps its own.
+ */
+export function scoped(
+  check: Omit<CheckResult, 'id'> & { kind: string; step?: string },
+): CheckResult {
+  const { kind, step, name, ...rest } = check;
+  if (step === undefined) return { id: `${kind}:${slug(name)}`, name, ...rest };
+  return { id: `${kind}:${slug(step)}:${slug(name)}`, name: `${step}: ${name}`, step, ...rest };
 }
 
 /** Lower case, words joined by "-": an id part that survives any name. */
@@ -152,20 +171,25 @@ function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
   const outcome = probe.ok
     ? `${SUCCESS[planned?.kind ?? 'http'](probe)}, ${took})`
     : `failed: ${probe.error} (${took})`;
+  const step = probe.step === undefined ? {} : { step: probe.step };
+  // Named after the step too, as every step-scoped check is; the id needs no step (names are unique).
+  const label = probe.step === undefined ? probe.name : `${probe.step}: ${probe.name}`;
   const checks: CheckResult[] = [
     {
       id: `probe:${probe.name}`,
-      name: `${probe.name}: ${probe.from} → ${probe.to} ${probe.expect === 'connects' ? 'connects' : 'fails'}`,
+      name: `${label}: ${probe.from} → ${probe.to} ${probe.expect === 'connects' ? 'connects' : 'fails'}`,
       ok: probe.ok === (probe.expect === 'connects'),
       detail: outcome,
       probe: probe.name,
+      ...step,
     },
   ];
   if (serverSees !== undefined) {
     checks.push({
       id: `probe:${probe.name}:server-saw`,
-      name: `${probe.name}: server saw ${serverSees}`,
+      name: `${label}: server saw ${serverSees}`,
       probe: probe.name,
+      ...step,
       ok: probe.serverSaw === serverSees,
       detail:
         probe.serverSaw === undefined
@@ -177,7 +201,18 @@ function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
 }
 
 function checkFlow(flow: FlowExpectationDef, input: CheckInput): CheckResult {
-  const pool = flow.during === undefined ? input.packets : (input.byProbe.get(flow.during) ?? []);
-  const { name, ok, detail } = judgeFlow({ flow, pool, directionOf: input.directionOf });
-  return { id: `flow:${slug(name)}`, name, probe: flow.during, ok, detail };
+  const { name, ok, detail } = judgeFlow({
+    flow,
+    pool: flowPool(flow, input),
+    directionOf: input.directionOf,
+  });
+  return scoped({ kind: 'flow', step: flow.step, name, probe: flow.during, ok, detail });
+}
+
+/** The packets a flow looks at: its probe's, its step's probes', or the whole run's. */
+function flowPool(flow: FlowExpectationDef, input: CheckInput): readonly Packet[] {
+  if (flow.during !== undefined) return input.byProbe.get(flow.during) ?? [];
+  if (flow.step === undefined) return input.packets;
+  const own = input.plan.probes.filter((p) => p.step === flow.step);
+  return own.flatMap((p) => input.byProbe.get(p.name) ?? []);
 }

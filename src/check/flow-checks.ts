@@ -32,7 +32,8 @@ export function judgeFlow({
   const name = flow.name ?? defaultFlowName(flow);
   const first = matches[0];
   const evidence = first ? `; first: frame ${first.index}, ${describePacket(first)}` : '';
-  const where = `at ${flow.at}${flow.during ? ` during ${flow.during}` : ''}`;
+  const scope = flow.during ? ` during ${flow.during}` : flow.step ? ` in step ${flow.step}` : '';
+  const where = `at ${flow.at}${scope}`;
   if (flow.count === undefined && flow.bytes === undefined) {
     if (flow.expect === 'absent') {
       const ok = matches.length === 0;

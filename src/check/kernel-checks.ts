@@ -13,13 +13,15 @@ import type {
   CounterExpectationDef,
   RuleRef,
 } from '../scenario/define-scenario.ts';
-import { type CheckResult, slug } from './evaluate-checks.ts';
+import { type CheckResult, scoped } from './evaluate-checks.ts';
 import { inRange, rangeText } from './flow-checks.ts';
 
 export interface KernelCheckInput {
   kernelChecks: KernelChecksPlan;
   /** Undefined: not read (packets judged alone), and so not judged. */
   kernelState?: readonly KernelState[];
+  /** Each step's, for expectations scoped to a step. */
+  stepKernelState?: ReadonlyMap<string, readonly KernelState[]>;
   /** Undefined: not read (a recorded run), and so not judged. */
   health?: KernelHealth;
 }
@@ -27,16 +29,18 @@ export interface KernelCheckInput {
 export function kernelChecks({
   kernelChecks,
   kernelState,
+  stepKernelState,
   health,
 }: KernelCheckInput): CheckResult[] {
-  const stateOf = (node: string) => kernelState?.find((k) => k.node === node);
+  const stateOf = (node: string, step: string | undefined) =>
+    (step === undefined ? kernelState : stepKernelState?.get(step))?.find((k) => k.node === node);
   const read = kernelState !== undefined;
   return [
     ...(read ? kernelChecks.conntrack : []).map((c) =>
-      checkConntrack(c, stateOf(c.on)?.entries ?? []),
+      checkConntrack(c, stateOf(c.on, c.step)?.entries ?? []),
     ),
     ...(read ? kernelChecks.counters : []).map((c) =>
-      checkCounter(c, stateOf(c.on)?.counters ?? []),
+      checkCounter(c, stateOf(c.on, c.step)?.counters ?? []),
     ),
     ...(kernelChecks.health && health ? [checkHealth(health)] : []),
   ];
@@ -52,15 +56,16 @@ function checkConntrack(
   const matches = entries.filter(conntrackPredicate(def.match));
   const first = matches[0] ? `; first: ${oneLine(matches[0].raw)}` : '';
   const found = `${matches.length} of ${entries.length} entries on ${def.on} match${first}`;
-  return {
-    id: `conntrack:${slug(name)}`,
+  return scoped({
+    kind: 'conntrack',
+    step: def.step,
     name,
     ok: def.expect === 'seen' ? matches.length > 0 : matches.length === 0,
     detail:
       matches.length === 0 && entries.length > 0
         ? `${found}; the table held: ${entries.map((e) => oneLine(e.raw)).join(' | ')}`
         : found,
-  };
+  });
 }
 
 function conntrackPredicate(match: ConntrackMatch): (entry: ConntrackEntry) => boolean {
@@ -117,15 +122,16 @@ function checkCounter(def: CounterExpectationDef, counters: readonly RuleCounter
     rules.length > 0 &&
     (!def.packets || inRange(packets, def.packets)) &&
     (!def.bytes || inRange(bytes, def.bytes));
-  return {
-    id: `counter:${slug(name)}`,
+  return scoped({
+    kind: 'counter',
+    step: def.step,
     name,
     ok,
     detail:
       rules.length === 0
         ? `no counted rule on ${def.on} matches ${describeRule(def.rule)}; its counters: ${counters.map((c) => c.key).join(', ') || 'none'}`
         : `${packets} packet(s), ${bytes} byte(s) over ${rules.map((r) => `${r.key} (${r.rule})`).join('; ')}`,
-  };
+  });
 }
 
 function rulePredicate(ref: RuleRef): (counter: RuleCounter) => boolean {

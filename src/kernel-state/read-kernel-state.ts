@@ -3,6 +3,7 @@
 
 import type { Topology } from '../backend/topology.ts';
 import { NatlabError } from '../errors.ts';
+import { rulesetFormats } from '../plan/topology-plan.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { type ConntrackEntry, parseConntrack } from './parse-conntrack.ts';
 import { parseIptablesCounters, parseNftCounters, type RuleCounter } from './parse-counters.ts';
@@ -18,11 +19,13 @@ export interface KernelState {
   counters: RuleCounter[];
 }
 
+/** Every node that has rules at some point of the run, its steps' included. */
 export async function readKernelState(topology: Topology): Promise<KernelState[]> {
-  const nodes = topology.plan.nodes.filter((n) => n.rulesets.length > 0);
+  const nodes = topology.plan.nodes
+    .map((node) => ({ node, formats: rulesetFormats(topology.plan, node.name) }))
+    .filter((n) => n.formats.size > 0);
   return settleAll(
-    nodes.map(async (node): Promise<KernelState> => {
-      const formats = new Set(node.rulesets.map((r) => r.format));
+    nodes.map(async ({ node, formats }): Promise<KernelState> => {
       const read = (argv: string[]) => readOrExplain(topology, node.name, argv);
       const conntrack = await read(['conntrack', '-L', '-o', 'extended']);
       const counters: RuleCounter[] = [];

@@ -3,13 +3,19 @@
 
 import { parseAddressPattern } from '../net/addresses.ts';
 import type { PlanState } from './plan-state.ts';
-import type { KernelChecksPlan } from './topology-plan.ts';
+import { type KernelChecksPlan, rulesetFormats, type StepPlan } from './topology-plan.ts';
 
-export function planKernelChecks({ def, nodes, problems }: PlanState): KernelChecksPlan {
+export function planKernelChecks({
+  def,
+  nodes,
+  problems,
+  steps,
+}: PlanState & { steps: StepPlan[] }): KernelChecksPlan {
+  const planned = { nodes: [...nodes.values()], steps };
   const onNode = (label: string, on: string, what: string) => {
     const node = nodes.get(on);
     if (!node) problems.push(`${label}: on "${on}" is not a node of this scenario`);
-    else if (node.rulesets.length === 0)
+    else if (rulesetFormats(planned, on).size === 0)
       problems.push(
         `${label}: node "${on}" has no rulesets, so natlab reads no ${what} there; give it a ruleset or expect them on a node that has one`,
       );
@@ -25,6 +31,8 @@ export function planKernelChecks({ def, nodes, problems }: PlanState): KernelChe
       }
     }
   }
+  for (const step of steps)
+    for (const on of step.reset.counters) onNode(`step ${step.name}: reset`, on, 'rule counters');
   for (const [index, c] of (def.counters ?? []).entries()) {
     const label = c.name ?? `counter #${index + 1}`;
     onNode(label, c.on, 'rule counters');

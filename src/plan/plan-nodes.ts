@@ -5,7 +5,7 @@ import { openWrtProblem } from '../candidates/openwrt-nft.ts';
 import { nodeHost } from '../candidates/openwrt-zones.ts';
 import { parseAddress } from '../net/addresses.ts';
 import { parseCommandList } from '../scenario/command-lists.ts';
-import type { NodeDef, ScenarioDef } from '../scenario/define-scenario.ts';
+import type { NodeDef, RulesetDef, ScenarioDef } from '../scenario/define-scenario.ts';
 import type { PlanState } from './plan-state.ts';
 import { type InterfacePlan, type NodePlan, netnsName } from './topology-plan.ts';
 
@@ -20,7 +20,7 @@ const IPV6_OFF = {
   'net.ipv6.conf.default.disable_ipv6': '1',
 };
 /** RFC 8200's minimum link MTU. */
-const IPV6_MIN_MTU = 1280;
+export const IPV6_MIN_MTU = 1280;
 // Duplicate address detection holds addresses back for a second or more; no lab needs it.
 const IPV6_ON = { 'net.ipv6.conf.all.accept_dad': '0', 'net.ipv6.conf.default.accept_dad': '0' };
 
@@ -137,22 +137,7 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
   if (node.nameserver !== undefined && !parseAddress(node.nameserver)) {
     problems.push(`node ${name}: nameserver "${node.nameserver}" is not an address`);
   }
-  for (const ruleset of node.rulesets ?? []) {
-    if (ruleset.networks && ruleset.format !== 'openwrt') {
-      problems.push(`node ${name}: networks is for openwrt rulesets, not ${ruleset.format}`);
-    }
-    if (ruleset.text.trim() === '') {
-      problems.push(`node ${name}: ruleset text is empty`);
-    } else if (ruleset.format === 'openwrt') {
-      const problem = openWrtProblem(ruleset.text, nodeHost(ruleset.networks, interfaces));
-      if (problem) problems.push(`node ${name}: openwrt ruleset ${problem}`);
-    } else if (ruleset.format === 'ebtables' || ruleset.format === 'iptables-commands') {
-      const tool = ruleset.format === 'ebtables' ? 'ebtables' : 'iptables';
-      problems.push(
-        ...parseCommandList(ruleset.text, tool).problems.map((p) => `node ${name}: ${p}`),
-      );
-    }
-  }
+  problems.push(...rulesetProblems(`node ${name}`, node.rulesets ?? [], interfaces));
   // Routers forward; IPv6 is off unless asked for, so router solicitations stay out of the captures.
   const sysctls: Record<string, string> = {
     ...(node.ipv6 ? IPV6_ON : IPV6_OFF),
@@ -172,4 +157,28 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     rulesets: node.rulesets ?? [],
     services: node.services ?? [],
   };
+}
+
+/** What is wrong in rulesets before any tool sees them: empty text, lines no tool takes, an OpenWrt config that does not translate. */
+export function rulesetProblems(
+  label: string,
+  rulesets: readonly RulesetDef[],
+  interfaces: readonly InterfacePlan[],
+): string[] {
+  const problems: string[] = [];
+  for (const ruleset of rulesets) {
+    if (ruleset.networks && ruleset.format !== 'openwrt') {
+      problems.push(`${label}: networks is for openwrt rulesets, not ${ruleset.format}`);
+    }
+    if (ruleset.text.trim() === '') {
+      problems.push(`${label}: ruleset text is empty`);
+    } else if (ruleset.format === 'openwrt') {
+      const problem = openWrtProblem(ruleset.text, nodeHost(ruleset.networks, interfaces));
+      if (problem) problems.push(`${label}: openwrt ruleset ${problem}`);
+    } else if (ruleset.format === 'ebtables' || ruleset.format === 'iptables-commands') {
+      const tool = ruleset.format === 'ebtables' ? 'ebtables' : 'iptables';
+      problems.push(...parseCommandList(ruleset.text, tool).problems.map((p) => `${label}: ${p}`));
+    }
+  }
+  return problems;
 }

@@ -13,10 +13,15 @@ const PING_INTERVAL_MS = 1000;
 /** A ping's whole run (count × interval plus the last reply's wait), as long as any one probe's wait. */
 const MAX_PING_RUN_MS = 120_000;
 
+/** Top-level probes, then each step's, tagged with their step. */
 export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
   const probes: ProbePlan[] = [];
   const names = new Set<string>();
-  for (const probe of def.probes ?? []) {
+  const all = [
+    ...(def.probes ?? []).map((probe) => ({ probe, step: undefined })),
+    ...(def.steps ?? []).flatMap((s) => (s.probes ?? []).map((probe) => ({ probe, step: s.name }))),
+  ];
+  for (const { probe, step } of all) {
     if (names.has(probe.name)) problems.push(`probe name "${probe.name}" is used twice`);
     names.add(probe.name);
     const from = nodes.get(probe.from);
@@ -27,7 +32,13 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
     }
     const connectTimeoutMs =
       probe.connectTimeoutMs ?? (probe.expect === 'fails' ? FAIL_TIMEOUT_MS : CONNECT_TIMEOUT_MS);
-    const common = { name: probe.name, from: probe.from, expect: probe.expect, connectTimeoutMs };
+    const common = {
+      name: probe.name,
+      ...(step === undefined ? {} : { step }),
+      from: probe.from,
+      expect: probe.expect,
+      connectTimeoutMs,
+    };
     if ('ping' in probe) {
       if (!parseAddress(probe.ping)) {
         problems.push(`probe ${probe.name}: ping "${probe.ping}" is not an address`);
@@ -53,8 +64,12 @@ export function planProbes({ def, nodes, problems }: PlanState): ProbePlan[] {
         );
         continue;
       }
-      const { kind, to: host, port, serverSees } = probe;
-      probes.push({ ...common, kind, host, port, target: hostPort(host, port), serverSees });
+      const { to: host, port, serverSees } = probe;
+      const target = hostPort(host, port);
+      if (probe.kind === 'udp') {
+        const { sourcePort } = probe;
+        probes.push({ ...common, kind: 'udp', host, port, target, serverSees, sourcePort });
+      } else probes.push({ ...common, kind: 'tcp', host, port, target, serverSees });
       continue;
     }
     const target = parseHttpUrl(probe.url);

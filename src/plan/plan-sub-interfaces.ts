@@ -3,7 +3,7 @@
 
 import { pathText } from '../scenario/validate-scenario.ts';
 import type { PlanState } from './plan-state.ts';
-import type { InterfacePlan } from './topology-plan.ts';
+import type { InterfacePlan, NodePlan } from './topology-plan.ts';
 
 /** Per-device sysctl tables: net.ipv4.conf.NAME.rp_filter; the device part may hold dots. */
 const DEVICE_KEY = /^net\.(ipv4|ipv6)\.conf\.(.+)\.[^.]+$/;
@@ -62,14 +62,22 @@ function checkParent(iface: InterfacePlan, interfaces: InterfacePlan[]): string 
 /** A per-device sysctl key must name a device of the node; the kernel has no entry for any other. */
 export function checkSysctlDevices({ def, nodes, problems }: PlanState): void {
   for (const [name, node] of Object.entries(def.nodes ?? {})) {
-    const names = new Set((nodes.get(name)?.interfaces ?? []).map((i) => i.name));
-    names.add('lo');
     for (const key of Object.keys(node.sysctls ?? {})) {
-      const device = DEVICE_KEY.exec(key)?.[2];
-      if (!device || NOT_DEVICES.includes(device) || names.has(device)) continue;
-      problems.push(
-        `${pathText(['nodes', name, 'sysctls', key])}: node ${name} has no interface "${device}" (it has ${[...names].sort().join(', ')})`,
-      );
+      const problem = sysctlDeviceProblem(nodes.get(name), name, key);
+      if (problem) problems.push(`${pathText(['nodes', name, 'sysctls', key])}: ${problem}`);
     }
   }
+}
+
+/** Why a sysctl key names no device of this node, or undefined. */
+export function sysctlDeviceProblem(
+  node: NodePlan | undefined,
+  name: string,
+  key: string,
+): string | undefined {
+  const names = new Set((node?.interfaces ?? []).map((i) => i.name));
+  names.add('lo');
+  const device = DEVICE_KEY.exec(key)?.[2];
+  if (!device || NOT_DEVICES.includes(device) || names.has(device)) return undefined;
+  return `node ${name} has no interface "${device}" (it has ${[...names].sort().join(', ')})`;
 }

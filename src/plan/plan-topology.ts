@@ -13,6 +13,7 @@ import { attachBridgePorts, planLinks } from './plan-links.ts';
 import { planNodes, turnOffDeviceDad } from './plan-nodes.ts';
 import { planProbes } from './plan-probes.ts';
 import type { PlanState } from './plan-state.ts';
+import { checkStepScopes, planSteps } from './plan-steps.ts';
 import { checkSubInterfaces, checkSysctlDevices } from './plan-sub-interfaces.ts';
 import type { TopologyPlan } from './topology-plan.ts';
 
@@ -39,9 +40,11 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   checkRoutes(state);
   resolveNeighbors(state);
   const probes = planProbes(state);
+  const steps = planSteps(state);
+  checkStepScopes(def, { steps, probes, problems });
   const captures = planCaptures(state);
   checkFlows({ ...state, captures, probes });
-  const kernelChecks = planKernelChecks(state);
+  const kernelChecks = planKernelChecks({ ...state, steps });
 
   if (problems.length > 0) {
     throw new NatlabError(
@@ -60,6 +63,7 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
     links,
     captures,
     probes,
+    steps,
     flows: def.flows ?? [],
     kernelChecks,
   };

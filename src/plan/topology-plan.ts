@@ -6,6 +6,7 @@ import type {
   CounterExpectationDef,
   DiagnosisRule,
   FlowExpectationDef,
+  InterfaceChangeDef,
   NodeDef,
   RouteDef,
   RulesetDef,
@@ -74,6 +75,8 @@ export interface CapturePointPlan {
 
 interface ProbePlanBase {
   name: string;
+  /** The step the probe belongs to; none: a top-level probe, run before every step. */
+  step?: string;
   from: string;
   expect: 'connects' | 'fails' | 'either';
   connectTimeoutMs: number;
@@ -116,6 +119,8 @@ interface PortProbePlan extends ProbePlanBase {
 
 export interface UdpProbePlan extends PortProbePlan {
   kind: 'udp';
+  /** The client port to send from; the kernel's pick when absent. */
+  sourcePort?: number;
 }
 
 export interface TcpProbePlan extends PortProbePlan {
@@ -134,10 +139,22 @@ export interface TopologyPlan {
   nodes: NodePlan[];
   links: LinkPlan[];
   captures: CapturePointPlan[];
+  /** Top-level probes first, then each step's in step order. */
   probes: ProbePlan[];
+  /** Changes to the running lab, in order; each followed by its own probes (`ProbePlan.step`). */
+  steps: StepPlan[];
   flows: FlowExpectationDef[];
   /** Conntrack and counter expectations, and whether kernel health is checked. */
   kernelChecks: KernelChecksPlan;
+}
+
+/** One step's changes, resolved: every node and device named exists. */
+export interface StepPlan {
+  name: string;
+  rulesets: { node: string; change: 'replace' | 'add' | 'flush'; rulesets: RulesetDef[] }[];
+  sysctls: { node: string; settings: Record<string, string> }[];
+  interfaces: ({ node: string; iface: string } & InterfaceChangeDef)[];
+  reset: { conntrack: string[]; counters: string[] };
 }
 
 export interface KernelChecksPlan {
@@ -149,4 +166,11 @@ export interface KernelChecksPlan {
 
 export function netnsName(runId: string, node: string): string {
   return `nl-${runId}-${node}`;
+}
+
+/** Every format a node's rules take over the run, the steps' included: what its kernel state reads. */
+export function rulesetFormats(plan: Pick<TopologyPlan, 'nodes' | 'steps'>, node: string) {
+  const initial = plan.nodes.find((n) => n.name === node)?.rulesets ?? [];
+  const later = plan.steps.flatMap((s) => s.rulesets.filter((r) => r.node === node));
+  return new Set([...initial, ...later.flatMap((r) => r.rulesets)].map((r) => r.format));
 }

@@ -2,7 +2,7 @@
 
 import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { ProbePlan, TopologyPlan } from '../plan/topology-plan.ts';
+import { type ProbePlan, rulesetFormats, type TopologyPlan } from '../plan/topology-plan.ts';
 import type { RulesetFormat } from '../scenario/define-scenario.ts';
 
 const CAP_NET_ADMIN = 12n;
@@ -28,6 +28,8 @@ const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
   openwrt: ['nft'],
 };
 
+const FLUSH_TOOLS = ['iptables-restore', 'ip6tables-restore', 'ebtables', 'nft'];
+
 const PROBE_TOOLS: Record<ProbePlan['kind'], string> = {
   http: 'curl',
   ping: 'ping',
@@ -43,9 +45,17 @@ export function toolsFor(plan: TopologyPlan): string[] {
   if (services.some((s) => s.kind === 'dns')) tools.add('dnsmasq');
   // The HTTP, UDP and TCP echo services are Python scripts (src/services/*-echo-server.py).
   if (services.some((s) => s.kind !== 'dns')) tools.add('python3');
-  for (const node of plan.nodes) {
-    for (const ruleset of node.rulesets)
-      for (const tool of RULESET_TOOLS[ruleset.format]) tools.add(tool);
+  // Rulesets a step loads too; a flush empties every format natlab loads.
+  for (const node of plan.nodes)
+    for (const format of rulesetFormats(plan, node.name))
+      for (const tool of RULESET_TOOLS[format]) tools.add(tool);
+  for (const step of plan.steps) {
+    if (step.rulesets.some((r) => r.change !== 'add'))
+      for (const tool of FLUSH_TOOLS) tools.add(tool);
+    if (step.reset.conntrack.length > 0) tools.add('conntrack');
+    // iptables -Z zeroes each table's counters.
+    if (step.reset.counters.some((node) => rulesetFormats(plan, node).has('iptables')))
+      tools.add('iptables');
   }
   return [...tools];
 }

@@ -10,6 +10,7 @@ import { citedJourneys, probeAnchor, triageSection } from './html-triage.ts';
 import { buildLadder } from './ladder.ts';
 import { narrate } from './narrative.ts';
 import { type ProbeReport, probeOutcome, type ScenarioResult } from './scenario-result.ts';
+import { type ProbeSection, probeSections, stepHeading, stepStateLines } from './step-sections.ts';
 import { ladderSvg } from './svg-diagrams.ts';
 import { topologySvg } from './svg-topology.ts';
 
@@ -59,7 +60,10 @@ export function renderHtmlReport(result: ScenarioResult): string {
     `<p>${esc(result.description ?? '')}</p>`,
     `<p class="meta">run ${esc(result.runId ?? '')} · kernel ${esc(result.kernel)} · ${seconds} s${result.reason ? ` · ${esc(result.reason)}` : ''}</p>`,
     triageSection(result),
-    ...result.probes.map((probe) => probeSection({ probe, result, switches })),
+    ...probeSections(result).flatMap((section) => [
+      stepHeader(section),
+      ...section.probes.map((probe) => probeSection({ probe, result, switches })),
+    ]),
     '<section id="topology"><h2>Topology</h2>',
     result.topology.nodes.length > 0 ? topologySvg(result.topology, result.captures, start) : '',
     '<p class="dim">Each end: its interface and addresses. Per link: the packets captured at its busier end.</p></section>',
@@ -78,6 +82,16 @@ export function renderHtmlReport(result: ScenarioResult): string {
     '</body></html>',
     '',
   ].join('\n');
+}
+
+/** A step's heading and what it changed; nothing for the top-level probes. */
+function stepHeader(section: ProbeSection): string {
+  const heading = stepHeading(section);
+  if (!heading || !section.step) return '';
+  const lines = [...section.step.changes, ...stepStateLines(section.step)];
+  const changes = lines.map((c) => `<li>${esc(c)}</li>`).join('');
+  const none = section.probes.length === 0 ? '<p class="dim">no probes</p>' : '';
+  return `<section class="step" id="step-${esc(section.step.name)}"><h2>${esc(heading)}</h2>${changes ? `<ul class="dim">${changes}</ul>` : ''}${none}</section>`;
 }
 
 function checksSection(result: ScenarioResult): string {
@@ -134,7 +148,8 @@ function kernelSection(result: ScenarioResult): string {
     ].join('\n');
   });
   if (nodes.length === 0) return '';
-  return `<section id="kernel"><h2>Kernel state after the traffic</h2>${nodes.join('')}</section>`;
+  const after = result.steps ? 'last step' : 'traffic';
+  return `<section id="kernel"><h2>Kernel state after the ${after}</h2>${nodes.join('')}</section>`;
 }
 
 function capturesSection(result: ScenarioResult): string {

@@ -19,6 +19,8 @@ export interface JunitSuite {
 
 interface Case {
   name: string;
+  /** The step the check is scoped to: its own class, so CI groups a step's checks. */
+  step?: string;
   ms: number;
   outcome?: { kind: 'failure' | 'skipped' | 'error'; message: string; body: string };
 }
@@ -58,8 +60,9 @@ function renderSuite(name: string, result: JunitResult): { counts: Counts; lines
     skipped: count('skipped'),
   };
   const suite = escapeXml(name);
-  const body = cases.map(({ name: testName, ms, outcome }) => {
-    const open = `    <testcase classname="natlab.${suite}" name="${escapeXml(testName)}" time="${seconds(ms)}"`;
+  const body = cases.map(({ name: testName, step, ms, outcome }) => {
+    const classname = `natlab.${suite}${step === undefined ? '' : `.${escapeXml(step)}`}`;
+    const open = `    <testcase classname="${classname}" name="${escapeXml(testName)}" time="${seconds(ms)}"`;
     if (!outcome) return `${open}/>`;
     const { kind, message, body: text } = outcome;
     return `${open}>\n      <${kind} message="${escapeXml(message)}">${escapeXml(text)}</${kind}>\n    </testcase>`;
@@ -87,7 +90,8 @@ function casesOf(result: JunitResult): Case[] {
     return [{ name: 'scenario', ms: result.durationMs, outcome: { kind, message, body } }];
   }
   return result.checks.map((check) => {
-    if (check.ok) return { name: check.name, ms: check.ms ?? 0 };
+    const step = check.step === undefined ? {} : { step: check.step };
+    if (check.ok) return { name: check.name, ...step, ms: check.ms ?? 0 };
     // The diagnosis of the check's own probe first; a check about the whole run gets all of it.
     const findings = (result.diagnosis ?? []).filter(
       (f) => check.probe === undefined || f.probe === undefined || f.probe === check.probe,
@@ -98,6 +102,7 @@ function casesOf(result: JunitResult): Case[] {
     const body = [`${check.name}: ${check.detail}`, ...diagnosis, report].filter(Boolean);
     return {
       name: check.name,
+      ...step,
       ms: check.ms ?? 0,
       outcome: { kind: 'failure', message: check.detail, body: body.join('\n\n') },
     };

@@ -21,6 +21,8 @@ export type Verdict = 'pass' | 'fail' | 'skip' | 'error';
 export interface ProbeReport {
   /** The probe's name in the scenario. */
   name: string;
+  /** The step it ran in; absent for a top-level probe (and in every scenario without steps). */
+  step?: string;
   /** The node it ran on. */
   from: string;
   /** "host:port" for an HTTP, UDP or TCP probe, the address for a ping. */
@@ -54,6 +56,16 @@ export interface ProbeReport {
   connections: Connection[];
 }
 
+/** One step of a scenario with steps, as it ran: after the top-level probes, in order. */
+export interface StepReport {
+  /** The step's name in the scenario. */
+  name: string;
+  /** What the step changed, a line each ("router: rulesets replaced (nft)", "router:eth1 down"). */
+  changes: string[];
+  /** The kernel state read right after the step's probes, shaped as `kernelState`. */
+  kernelState: KernelState[];
+}
+
 /** One capture point: tcpdump on one interface of one node for the whole run. */
 export interface CaptureReport {
   node: string;
@@ -68,7 +80,8 @@ export interface CaptureReport {
 export interface StepTiming {
   /**
    * The step's stage (StepName): plan, build, rulesets, capture, traffic, kernel-state, decode,
-   * analyse, check or teardown.
+   * analyse, check or teardown; a scenario with steps adds, per step, steps (its changes), traffic
+   * and kernel-state again.
    */
   step: string;
   ms: number;
@@ -131,10 +144,14 @@ export interface ScenarioResult {
   /**
    * Every check, in the scenario's order: a stable `id` (from what it judges, never its outcome;
    * unique in the scenario), a `name` to show, whether it is `ok`, a `detail` line saying what was
-   * seen, the `probe` it judges and that probe's time in `ms`.
+   * seen, the `probe` it judges and that probe's time in `ms`, and the `step` it is scoped to (a
+   * step-scoped expectation, or a probe of that step).
    */
   checks: CheckResult[];
+  /** Every probe in the order it ran: the top-level ones, then each step's (`step`). */
   probes: ProbeReport[];
+  /** Present only for a scenario with steps: each step's changes and kernel state, in order. */
+  steps?: StepReport[];
   /**
    * What the analysis recognised in the captures: each finding's `rule` (asymmetric-reply,
    * swallowed-by-node, ...), the `probe` whose traffic shows it, a `summary` paragraph saying what
@@ -143,7 +160,7 @@ export interface ScenarioResult {
    */
   diagnosis: Finding[];
   /**
-   * After the traffic, for each node with rules (`node`):
+   * After the traffic (after the last step), for each node with rules (`node`):
    * - `conntrack`: its table as `conntrack -L -o extended` prints it, a flow per line;
    * - `entries`: the same flows parsed: `family` ("ipv4"), `proto` ("tcp"), `state` ("SYN_SENT",
    *   TCP only), `status` (["UNREPLIED"], or "ASSURED", "EXPECTED"..., plus "SEEN_REPLY" whenever

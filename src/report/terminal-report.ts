@@ -7,6 +7,7 @@ import { colourWanted, type Palette, palette } from './colour.ts';
 import { ASCII_LADDER, buildLadder, renderLadderText, UNICODE_LADDER } from './ladder.ts';
 import { type NarrativeStep, narrate } from './narrative.ts';
 import { type ProbeReport, probeOutcome, type ScenarioResult } from './scenario-result.ts';
+import { probeSections, stepHeading, stepStateLines } from './step-sections.ts';
 import { textTable } from './text-table.ts';
 
 export interface Glyphs extends Palette {
@@ -102,7 +103,18 @@ export function renderTerminalReport(result: ScenarioResult, g: Glyphs): string 
   }
 
   const switches = switchesOf(result);
-  for (const probe of result.probes) lines.push(...renderProbe(probe, switches, g, ascii), '');
+  for (const section of probeSections(result)) {
+    const heading = stepHeading(section);
+    if (heading) {
+      lines.push(g.bold(`== ${heading} ==`));
+      const step = section.step;
+      for (const line of step ? [...step.changes, ...stepStateLines(step)] : [])
+        lines.push(...indented(line, 2).map(g.dim));
+      if (section.probes.length === 0) lines.push(`  ${g.dim('no probes')}`);
+      lines.push('');
+    }
+    for (const probe of section.probes) lines.push(...renderProbe(probe, switches, g, ascii), '');
+  }
 
   if (result.diagnosis.length > 0) {
     lines.push(g.bold('Diagnosis'));
@@ -131,7 +143,7 @@ function renderKernelState(
   ascii: (s: string) => string,
 ): string[] {
   if (result.kernelState.length === 0) return [];
-  const lines = [g.bold('Kernel state after the traffic')];
+  const lines = [g.bold(`Kernel state after the ${result.steps ? 'last step' : 'traffic'}`)];
   for (const state of result.kernelState) {
     lines.push(`  ${state.node}: ${state.conntrack.length} conntrack flow(s)`);
     for (const flow of state.conntrack.slice(0, CONNTRACK_SHOWN))

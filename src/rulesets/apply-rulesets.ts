@@ -3,6 +3,7 @@
 import type { Topology } from '../backend/topology.ts';
 import { openWrtToNft } from '../candidates/openwrt-nft.ts';
 import { nodeHost } from '../candidates/openwrt-zones.ts';
+import type { Stage } from '../errors.ts';
 import type { NodePlan } from '../plan/topology-plan.ts';
 import { CAPABILITY_TESTS } from '../preflight/probe-capabilities.ts';
 import { type CommandTool, parseCommandList } from '../scenario/command-lists.ts';
@@ -73,20 +74,7 @@ export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[
   const nodes = topology.plan.nodes.filter((n) => n.rulesets.length > 0);
   return settleAll(
     nodes.map(async (node): Promise<AppliedRuleset> => {
-      const dumps: string[][] = [];
-      for (const ruleset of node.rulesets) {
-        const loader = LOADERS[ruleset.format];
-        const variant = await ebtablesVariant(topology, node.name, ruleset);
-        const withVariant = ([tool = '', ...rest]: string[]) => [variant ?? tool, ...rest];
-        for (const { argv, input } of loader.load(ruleset, node)) {
-          await topology.exec(node.name, withVariant(argv), {
-            action: `apply ${ruleset.format} ruleset`,
-            stage: 'rulesets',
-            input,
-          });
-        }
-        dumps.push(...loader.dump(ruleset).map(withVariant));
-      }
+      const dumps = await loadRulesets({ topology, node, rulesets: node.rulesets });
       const unique = [...new Map(dumps.map((argv) => [argv.join(' '), argv])).values()];
       const outputs = await settleAll(
         unique.map((argv) =>
@@ -100,4 +88,48 @@ export async function applyRulesets(topology: Topology): Promise<AppliedRuleset[
       };
     }),
   );
+}
+
+export interface LoadRulesetsOptions {
+  topology: Topology;
+  node: NodePlan;
+  rulesets: readonly RulesetDef[];
+  stage?: Stage;
+}
+
+/** Loads rulesets on a node, in order, on top of what it holds; returns the argv that dump them. */
+export async function loadRulesets({
+  topology,
+  node,
+  rulesets,
+  stage = 'rulesets',
+}: LoadRulesetsOptions): Promise<string[][]> {
+  const dumps: string[][] = [];
+  for (const ruleset of rulesets) {
+    const loader = LOADERS[ruleset.format];
+    const variant = await ebtablesVariant(topology, node.name, ruleset);
+    const withVariant = ([tool = '', ...rest]: string[]) => [variant ?? tool, ...rest];
+    for (const { argv, input } of loader.load(ruleset, node)) {
+      await topology.exec(node.name, withVariant(argv), {
+        action: `apply ${ruleset.format} ruleset`,
+        stage,
+        input,
+      });
+    }
+    dumps.push(...loader.dump(ruleset).map(withVariant));
+  }
+  return dumps;
+}
+
+/** The ebtables the node's broute rules were loaded with, when any were (ebtables-legacy on older iptables). */
+export async function brouteTool(
+  topology: Topology,
+  node: string,
+  rulesets: readonly RulesetDef[],
+): Promise<string | undefined> {
+  const broute = rulesets.find(
+    (r) =>
+      r.format === 'ebtables' && parseCommandList(r.text, 'ebtables').tables.includes('broute'),
+  );
+  return broute && ((await ebtablesVariant(topology, node, broute)) ?? 'ebtables');
 }

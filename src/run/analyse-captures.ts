@@ -12,7 +12,7 @@ import { type CaptureBytes, decodeCaptures } from '../decode/decode-captures.ts'
 import type { KernelHealth } from '../kernel-state/kernel-health.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
-import type { ScenarioResult } from '../report/scenario-result.ts';
+import type { ScenarioResult, StepReport } from '../report/scenario-result.ts';
 import type { Storm } from '../traffic/storm-guard.ts';
 import { analyseText, checkText, decodeText } from './progress-text.ts';
 import { type StepRunner, untimedStep } from './step-timing.ts';
@@ -25,6 +25,8 @@ export interface AnalyseCapturesInput {
   kernelState: readonly KernelState[];
   /** Taint and kernel log over the run, when read (not for recorded runs). */
   kernelHealth?: KernelHealth;
+  /** Each step's changes and kernel state, for a scenario with steps. */
+  steps?: readonly StepReport[];
   /** Set when the storm guard stopped the run: then nothing else is judged. */
   storm?: Storm;
   /** Times and announces decode, analyse and check; untimed by default. */
@@ -35,7 +37,7 @@ export type RunAnalysis = Pick<
   ScenarioResult,
   'verdict' | 'checks' | 'diagnosis' | 'kernelState' | 'probes' | 'captures'
 > &
-  Partial<Pick<ScenarioResult, 'kernelHealth'>>;
+  Partial<Pick<ScenarioResult, 'kernelHealth' | 'steps'>>;
 
 export async function analyseCaptures({
   plan,
@@ -43,6 +45,7 @@ export async function analyseCaptures({
   captures,
   kernelState,
   kernelHealth,
+  steps = [],
   storm,
   step = untimedStep,
 }: AnalyseCapturesInput): Promise<RunAnalysis> {
@@ -79,6 +82,7 @@ export async function analyseCaptures({
         directionOf,
         findings,
         kernelState,
+        stepKernelState: new Map(steps.map((s) => [s.name, s.kernelState])),
         health: kernelHealth,
       }),
     checkText,
@@ -89,8 +93,10 @@ export async function analyseCaptures({
     diagnosis: findings,
     kernelState: [...kernelState],
     ...(kernelHealth ? { kernelHealth } : {}),
+    ...(steps.length > 0 ? { steps: [...steps] } : {}),
     probes: probes.map((p, i) => ({
       name: p.name,
+      ...(p.step === undefined ? {} : { step: p.step }),
       from: p.from,
       to: p.to,
       expect: p.expect,

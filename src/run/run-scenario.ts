@@ -29,7 +29,6 @@ import { validateScenario } from '../scenario/validate-scenario.ts';
 import { startServices } from '../services/start-services.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { TeardownStack } from '../system/teardown-stack.ts';
-import { runProbes } from '../traffic/run-probes.ts';
 import { type Storm, type StormGuard, startStormGuard } from '../traffic/storm-guard.ts';
 import { analyseCaptures } from './analyse-captures.ts';
 import { baseResult, type LabOutcome, labResult } from './assemble-result.ts';
@@ -41,8 +40,8 @@ import {
   planText,
   rulesetsText,
   teardownText,
-  trafficText,
 } from './progress-text.ts';
+import { runTraffic } from './run-steps.ts';
 import { type ProgressListener, type StepRunner, stepTimer } from './step-timing.ts';
 
 export type { ProgressListener, StepName } from './step-timing.ts';
@@ -248,13 +247,15 @@ async function runStages(
       ([c]) => captureText(plan, c),
     ),
   );
-  const probes = await step('traffic', () => runProbes(topology), trafficText);
+  const { probes, steps } = await runTraffic({ topology, step });
   await stormGuard.stop();
+  // After steps, the last step's read is the final state; only the health is left to read.
+  const lastState = steps.at(-1)?.kernelState;
   const [kernelState, kernelHealth] = await step(
     'kernel-state',
     () =>
       settleAll([
-        readKernelState(topology),
+        lastState ?? readKernelState(topology),
         healthMark ? kernelHealthSince(healthMark) : Promise.resolve(undefined),
       ]),
     ([state]) => kernelStateText(state),
@@ -266,6 +267,7 @@ async function runStages(
     captures,
     kernelState,
     kernelHealth,
+    steps,
     step,
   });
   return {

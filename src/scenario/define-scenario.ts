@@ -2,9 +2,11 @@
 
 import type { FlowExpectationDef } from './flow-match.ts';
 import type { KernelExpectationsDef } from './kernel-expectations.ts';
+import type { StepsDef } from './steps.ts';
 
 export * from './flow-match.ts';
 export type * from './kernel-expectations.ts';
+export type * from './steps.ts';
 
 /** "node:iface" for a named interface, or just "node" for a switch end (the port is named after the peer). */
 export type EndpointRef = string;
@@ -155,6 +157,11 @@ export interface UdpProbeDef extends ProbeCommon {
   /** An address, or a name resolved by the node's own hosts file or resolver. */
   to: string;
   port: number;
+  /**
+   * Send from this client port (default: one the kernel picks). The same port in two probes is the
+   * same conntrack entry, while it lives (about 30 s for UDP).
+   */
+  sourcePort?: number;
   /** The client address the UDP service must report having seen. */
   serverSees?: string;
 }
@@ -208,7 +215,7 @@ export interface NatNodeDef {
   interfaceLists?: Record<string, string[]>;
 }
 
-export interface ScenarioDef extends KernelExpectationsDef {
+export interface ScenarioDef extends KernelExpectationsDef, StepsDef {
   description: string;
   nat?: NatNodeDef;
   /** Checked in a scratch namespace before anything is built. */

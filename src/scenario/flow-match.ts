@@ -75,6 +75,8 @@ export interface FlowExpectationDef {
   at: string;
   /** Only packets captured while this probe ran. Without it, the whole run. */
   during?: string;
+  /** Only packets of this step's probes (see `steps`). */
+  step?: string;
   match: PacketMatch;
   expect?: 'seen' | 'absent';
   count?: CountExpectation;

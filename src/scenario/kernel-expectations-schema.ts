@@ -19,6 +19,7 @@ const tupleMatch = z.strictObject({
 const conntrackDef = z.strictObject({
   name: text.optional(),
   on: text,
+  step: text.optional(),
   match: z.strictObject({
     proto: z.enum(['tcp', 'udp', 'icmp', 'icmpv6', 'sctp']).optional(),
     state: text.optional(),
@@ -37,6 +38,7 @@ const bounds = countDef(Number.MAX_SAFE_INTEGER);
 const counterDef = z.strictObject({
   name: text.optional(),
   on: text,
+  step: text.optional(),
   rule: z.strictObject({
     table: text.optional(),
     chain: text.optional(),

@@ -29,11 +29,13 @@ export interface ConntrackMatch {
   related?: boolean;
 }
 
-/** Entries in a node's conntrack table right after the traffic. */
+/** Entries in a node's conntrack table right after the traffic (or a step's). */
 export interface ConntrackExpectationDef {
   name?: string;
   /** A node with rulesets. */
   on: string;
+  /** Judged on the table as read right after this step's probes; without it, after the last. */
+  step?: string;
   match: ConntrackMatch;
   expect: 'seen' | 'absent';
 }
@@ -54,6 +56,8 @@ export interface RuleRef {
 export interface CounterExpectationDef {
   name?: string;
   on: string;
+  /** Judged on the counters as read right after this step's probes; without it, after the last. */
+  step?: string;
   rule: RuleRef;
   packets?: CountExpectation;
   bytes?: CountExpectation;

@@ -16,6 +16,8 @@ import {
   type ScenarioDef,
 } from './define-scenario.ts';
 import { kernelExpectationKeys } from './kernel-expectations-schema.ts';
+import type { StepDef } from './steps.ts';
+import { stepKeys } from './steps-schema.ts';
 import { sysctlProblem } from './validate-sysctls.ts';
 
 /** Names, references, addresses: one line, and short. Their format is checked by the plan. */
@@ -88,14 +90,15 @@ const probeCommon = {
   connectTimeoutMs: timeoutMs.optional(),
 };
 
-/** A UDP or TCP probe: the same fields under either kind. */
-const portProbe = <K extends 'udp' | 'tcp'>(kind: K) =>
+/** A UDP or TCP probe: the same fields under either kind, and a kind's own. */
+const portProbe = <K extends 'udp' | 'tcp', E extends z.ZodRawShape>(kind: K, own: E) =>
   z.strictObject({
     ...probeCommon,
     kind: z.literal(kind),
     to: text,
     port,
     serverSees: text.optional(),
+    ...own,
   });
 
 const probeDef = z.union([
@@ -111,8 +114,8 @@ const probeDef = z.union([
     /** Below 200 ms ping needs root's flood rights; above 10 s a probe tests nothing more. */
     intervalMs: z.int().min(200).max(10_000).optional(),
   }),
-  portProbe('udp'),
-  portProbe('tcp'),
+  portProbe('udp', { sourcePort: port.optional() }),
+  portProbe('tcp', {}),
 ]);
 
 const packetMatch = z.strictObject({
@@ -161,6 +164,7 @@ const flowDef = z
     name: text.optional(),
     at: text,
     during: text.optional(),
+    step: text.optional(),
     match: packetMatch,
     expect: z.enum(['seen', 'absent']).optional(),
     count: countDef(1_000_000_000).optional(),
@@ -195,6 +199,7 @@ export const scenarioSchema = z.strictObject({
   flows: z.array(flowDef).optional(),
   captures: z.array(text).optional(),
   ...kernelExpectationKeys,
+  ...stepKeys({ probe: probeDef, ruleset: rulesetDef, sysctls }),
 });
 
 /** True only when A and B are the same type: neither may have a field the other lacks. */
@@ -207,5 +212,6 @@ export type SchemaMatchesInterfaces = [
   Assert<Same<z.infer<typeof nodeDef>, NodeDef>>,
   Assert<Same<z.infer<typeof probeDef>, ProbeDef>>,
   Assert<Same<z.infer<typeof flowDef>, FlowExpectationDef>>,
+  Assert<Same<NonNullable<z.infer<typeof scenarioSchema>['steps']>[number], StepDef>>,
   Assert<Same<z.infer<typeof scenarioSchema>, ScenarioDef>>,
 ];

@@ -2,6 +2,7 @@
 # HOST:PORT, then the peer the service reports having seen, if it says. Prints one JSON line; exit 0
 # when a reply came (udp) or the connection was made (tcp). Every wait is bounded by --timeout-ms.
 # Usage: python3 -S port-probe.py --proto=udp|tcp --host=HOST --port=PORT --timeout-ms=N
+#        [--source-port=N] (udp: send from this port, so two probes are one conntrack entry)
 
 import json
 import socket
@@ -27,9 +28,13 @@ def parse(data):
         return None
 
 
-def udp(family, address, timeout):
+def udp(family, address, timeout, source_port):
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
+        if source_port:
+            # A previous probe's socket on this port is closed; reuse is only for safety.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", source_port))
         # Connected, so an ICMP port unreachable comes back as a refusal rather than a timeout.
         sock.connect(address)
         sock.send(b"natlab probe\n")
@@ -67,7 +72,7 @@ def main():
         report(False, error=f"cannot resolve {options['host']}: {error}")
     try:
         if proto == "udp":
-            udp(family, address, timeout)
+            udp(family, address, timeout, int(options.get("source-port", "0")))
         tcp(family, address, timeout, deadline)
     except socket.timeout:
         report(False, error="no reply within the timeout" if proto == "udp" else "connect timed out")

@@ -22,6 +22,8 @@ export interface ServerView {
 
 export interface ProbeResult {
   name: string;
+  /** The step it ran in; none: a top-level probe. */
+  step?: string;
   from: string;
   /** "host:port" for http, udp and tcp, the address for ping. */
   to: string;
@@ -45,9 +47,13 @@ function transferMarginS(probe: HttpProbePlan): number {
   return probe.expect === 'connects' ? 5 : 1;
 }
 
-export async function runProbes(topology: Topology): Promise<ProbeResult[]> {
+/** The probes given (by default the plan's top-level ones), one after another. */
+export async function runProbes(
+  topology: Topology,
+  probes = topology.plan.probes.filter((p) => p.step === undefined),
+): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
-  for (const probe of topology.plan.probes) results.push(await runProbe(topology, probe));
+  for (const probe of probes) results.push(await runProbe(topology, probe));
   return results;
 }
 
@@ -121,6 +127,9 @@ export function portProbeArgv(probe: UdpProbePlan | TcpProbePlan): string[] {
     `--host=${probe.host}`,
     `--port=${probe.port}`,
     `--timeout-ms=${probe.connectTimeoutMs}`,
+    ...(probe.kind === 'udp' && probe.sourcePort !== undefined
+      ? [`--source-port=${probe.sourcePort}`]
+      : []),
   ];
 }
 
@@ -189,6 +198,7 @@ async function runProbe(topology: Topology, probe: ProbePlan): Promise<ProbeResu
   });
   return {
     name: probe.name,
+    ...(probe.step === undefined ? {} : { step: probe.step }),
     from: probe.from,
     to: probe.target,
     expect: probe.expect,

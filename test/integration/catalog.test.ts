@@ -212,4 +212,24 @@ describeLab('catalog scenarios on the real kernel', () => {
       ),
     ).toBe(true);
   });
+  it('dnat-sticks-to-conntrack: a replaced DNAT rule moves the flow only once conntrack is flushed', async () => {
+    const result = await run('dnat-sticks-to-conntrack');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    expect(result.steps?.map((s) => [s.name, s.changes])).toEqual([
+      ['dnat-moved', ['router: rulesets replaced (iptables)']],
+      ['conntrack-flushed', ['router: conntrack flushed']],
+    ]);
+    // The same flow each time (port 40000), DNATed to the old server until the flush.
+    const servers = ['first', 'same-flow', 'new-flow'].map((name) => {
+      const [datagram] = probe(result, name)?.journeys ?? [];
+      return `${datagram?.sent.src.port} → ${datagram?.rewrites.map((r) => endpointText(r.to)).join()}`;
+    });
+    expect(servers).toEqual([
+      '40000 → 192.168.1.2:5000',
+      '40000 → 192.168.1.2:5000',
+      '40000 → 192.168.1.3:5000',
+    ]);
+    expect(probe(result, 'same-flow')).toMatchObject({ step: 'dnat-moved', ok: true });
+  });
 });
