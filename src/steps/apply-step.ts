@@ -1,7 +1,7 @@
 // Stage 6a: one step's changes made to the running lab, in the order a step states them: rulesets,
 // sysctls, interfaces, then resets. Each node's rules are tracked, so a flush knows what it empties.
 
-import { sysctlArgv } from '../backend/netns/build-netns.ts';
+import { sysctlArgv } from '../backend/netns/set-sysctls.ts';
 import type { Topology } from '../backend/topology.ts';
 import type { NodePlan, StepPlan } from '../plan/topology-plan.ts';
 import { brouteTool, loadRulesets } from '../rulesets/apply-rulesets.ts';

@@ -7,7 +7,7 @@ import {
   nodeLinksBatch,
   rootBatch,
 } from '../../src/backend/netns/build-netns.ts';
-import { sysctlJob } from '../../src/backend/netns/set-sysctls.ts';
+import { sysctlArgv, sysctlJob } from '../../src/backend/netns/set-sysctls.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
 import type { NodePlan } from '../../src/plan/topology-plan.ts';
 import { sysctlPath, sysctlProblem } from '../../src/scenario/validate-sysctls.ts';
@@ -60,8 +60,10 @@ describe('the sysctl rule', () => {
       netns: 'nl-1-r',
       settings: [['net.ipv6.conf.eth0.5.accept_dad', 'net/ipv6/conf/eth0.5/accept_dad', '0']],
     });
+    expect(sysctlArgv(node)).toEqual(['sysctl', '-q', '-w', 'net/ipv6/conf/eth0.5/accept_dad=0']);
     const evil = { name: 'r', sysctls: { 'vm.swappiness': '1' } } as unknown as NodePlan;
     expect(() => sysctlJob(evil)).toThrow(/sysctl "vm\.swappiness" is refused/);
+    expect(() => sysctlArgv(evil)).toThrow(/sysctl "vm\.swappiness" is refused/);
   });
 });
 

@@ -28,6 +28,12 @@ export function sysctlJob(node: NodePlan): SysctlJob {
   return { node: node.name, netns: node.netns, settings };
 }
 
+/** sysctl's argv for the same settings, for a running lab's node (a step's, through its topology). */
+export function sysctlArgv(node: NodePlan): string[] {
+  const settings = sysctlJob(node).settings.map(([, path, value]) => `${path}=${value}`);
+  return ['sysctl', '-q', '-w', ...settings];
+}
+
 export interface SysctlSetter {
   /** Sets the nodes' sysctls (call once, when every device they name exists). */
   apply(nodes: readonly NodePlan[]): Promise<void>;
