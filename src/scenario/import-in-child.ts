@@ -7,8 +7,12 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NatlabError } from '../errors.ts';
-import { importableFiles, needsTypeScriptLoader } from './precompiled-catalog.ts';
-import type { ChildMessage } from './scenario-child.ts';
+import {
+  importableFiles,
+  isCompiledCatalogFile,
+  needsTypeScriptLoader,
+} from './precompiled-catalog.ts';
+import { type ChildMessage, loadAsData } from './scenario-data.ts';
 
 export type ImportOutcome =
   | { file: string; ok: true; value: unknown }
@@ -40,6 +44,11 @@ export async function importInChild(
 ): Promise<ImportOutcome[]> {
   const importable = await importableFiles(files);
   const outcomes: ImportOutcome[] = [];
+  // natlab's own compiled catalog is natlab's code, like the modules loading it: it needs no
+  // deadline, so it skips the child (a node start-up, the longest wait before a catalog run).
+  if (importable.every((file) => isCompiledCatalogFile(file))) {
+    for (const file of importable) outcomes.push(toOutcome(await loadAsData(file)));
+  }
   // A child that died takes only the file it was loading with it: the rest go to a new child.
   while (outcomes.length < files.length) {
     outcomes.push(...(await runChild(importable.slice(outcomes.length), options)));

@@ -37,6 +37,11 @@ export async function importableFiles(
   });
 }
 
+/** A file of natlab's own compiled catalog, as importableFiles names it. */
+export function isCompiledCatalogFile(file: string, dirs: CatalogDirs = NATLAB_CATALOG): boolean {
+  return file.startsWith(`${dirs.compiled}${sep}`) && file.endsWith('.js');
+}
+
 /** A TypeScript loader is needed only for what is still TypeScript. */
 export function needsTypeScriptLoader(files: readonly string[]): boolean {
   return files.some((file) => !/\.(m?js)$/.test(file));

@@ -4,7 +4,11 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importableFiles, needsTypeScriptLoader } from '../../src/scenario/precompiled-catalog.ts';
+import {
+  importableFiles,
+  isCompiledCatalogFile,
+  needsTypeScriptLoader,
+} from '../../src/scenario/precompiled-catalog.ts';
 
 describe('the precompiled catalog', () => {
   let root = '';
@@ -50,6 +54,15 @@ describe('the precompiled catalog', () => {
     await rm(join(dirs.compiled, '.built'));
     const file = join(dirs.catalog, 'a.ts');
     expect(await importableFiles([file], dirs)).toEqual([file]);
+  });
+
+  it('loads in-process only what is compiled into the catalog build itself', () => {
+    expect(isCompiledCatalogFile(join(dirs.compiled, 'a.js'), dirs)).toBe(true);
+    expect(isCompiledCatalogFile(join(dirs.compiled, 'lib', 'helper.js'), dirs)).toBe(true);
+    // A user's file, the sources, and a sibling directory whose name only starts the same.
+    expect(isCompiledCatalogFile(join(root, 'elsewhere', 'mine.js'), dirs)).toBe(false);
+    expect(isCompiledCatalogFile(join(dirs.catalog, 'a.ts'), dirs)).toBe(false);
+    expect(isCompiledCatalogFile(`${dirs.compiled}-other/a.js`, dirs)).toBe(false);
   });
 
   it('needs the TypeScript loader only for files that are still TypeScript', () => {
