@@ -224,23 +224,27 @@ async function runStages(
     () => buildText(plan, backend),
   );
   // From the moment links are up, a bridge loop can storm: watch until the traffic ends.
-  const stormGuard = await startStormGuard(topology, {
+  const guarding = startStormGuard(topology, {
     maxPacketsPerSecond: plan.stormGuard.maxPacketsPerSecond,
     onStorm,
+  }).then((stormGuard) => {
+    guard.current = stormGuard;
+    processes.push('stop the storm guard', () => stormGuard.stop());
+    return stormGuard;
   });
-  guard.current = stormGuard;
-  processes.push('stop the storm guard', () => stormGuard.stop());
-  // Captures and services need the lab, not its rules: they start while the rules load, and the
-  // capture step then waits for what is left (every tcpdump listening, every service serving).
+  // The guard, captures and services need the lab, not its rules: they start while the rules load,
+  // and the capture step then waits for what is left (every tcpdump listening, every service
+  // serving, the guard watching).
   const starting = settleAll([
     startCaptures(topology, { outDir: dir, teardown: processes, onDeath: onBackendCrash }),
     startServices(topology, { teardown: processes, keep }),
+    guarding,
   ]);
   starting.catch(() => undefined); // Awaited below on every path; never an unhandled rejection.
   const rulesets = await settledFirst(starting, () =>
     step('rulesets', () => applyRulesets(topology), rulesetsText),
   );
-  const [capture] = await settledFirst(starting, () =>
+  const [capture, , stormGuard] = await settledFirst(starting, () =>
     step(
       'capture',
       () => starting,
