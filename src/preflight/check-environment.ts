@@ -38,7 +38,8 @@ const PROBE_TOOLS: Record<ProbePlan['kind'], string> = {
 };
 
 export function toolsFor(plan: TopologyPlan): string[] {
-  const tools = new Set(['ip', 'sysctl', 'tcpdump']);
+  // python3: the run's spawner (system/spawner.py) and sysctl setter (set-sysctls.py).
+  const tools = new Set(['ip', 'sysctl', 'tcpdump', 'python3']);
   // UDP and TCP probes are a Python script (src/traffic/port-probe.py).
   for (const probe of plan.probes) tools.add(PROBE_TOOLS[probe.kind]);
   const services = plan.nodes.flatMap((n) => n.services);

@@ -28,6 +28,7 @@ import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { validateScenario } from '../scenario/validate-scenario.ts';
 import { startServices } from '../services/start-services.ts';
 import { settleAll } from '../system/settle-all.ts';
+import { useSpawner } from '../system/spawner.ts';
 import { TeardownStack } from '../system/teardown-stack.ts';
 import { type Storm, type StormGuard, startStormGuard } from '../traffic/storm-guard.ts';
 import { analyseCaptures } from './analyse-captures.ts';
@@ -65,7 +66,17 @@ export function newRunId(): string {
   return randomBytes(4).toString('hex').slice(0, 6);
 }
 
-export async function runScenario({
+export async function runScenario(options: RunScenarioOptions): Promise<ScenarioResult> {
+  // Every command of the run starts through one spawner process, so none blocks this thread.
+  const release = useSpawner();
+  try {
+    return await runHeld(options);
+  } finally {
+    release();
+  }
+}
+
+async function runHeld({
   scenario,
   outDir,
   keep = false,

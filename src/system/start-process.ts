@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { NatlabError, type Stage } from '../errors.ts';
 import { slowed } from './slowdown.ts';
+import { heldSpawner, type Spawned } from './spawner.ts';
 
 export interface StartProcessOptions {
   action: string;
@@ -39,6 +40,8 @@ export interface ProcessExit {
   signal?: string;
   /** It printed its `doneWhenStopped` line and is on its way out; exitCode and signal are unknown. */
   saidDone?: true;
+  /** Why it never ran (the command is not there, say). */
+  error?: string;
 }
 
 export interface RunningProcess {
@@ -73,43 +76,36 @@ export async function startProcess(
     input,
   }: StartProcessOptions,
 ): Promise<RunningProcess> {
-  const [file, ...args] = argv;
-  if (!file) throw new Error('startProcess needs a command');
+  if (!argv[0]) throw new Error('startProcess needs a command');
   const readyTimeoutMs = slowed(unscaledReadyMs);
   const output = { stdout: '', stderr: '' };
-  const subprocess: ResultPromise = execa(file, args, {
-    stdin: stdin ? 'pipe' : 'ignore',
-    buffer: false,
-    reject: false,
-    forceKillAfterDelay: slowed(graceMs),
-    // Otherwise execa ends it when natlab exits.
-    cleanup: !outlive,
-    detached: outlive,
-  });
+  // A process that must outlive natlab cannot be the spawner's: the spawner ends with natlab.
+  const spawner = outlive ? undefined : heldSpawner();
+  const child = spawner
+    ? spawnedChild(spawner.spawn(argv, { stdin }), slowed(graceMs))
+    : execaChild(argv, { stdin, outlive, graceMs: slowed(graceMs) });
   // Readiness lines come first and errors last: the tail of each stream is all that is kept.
-  const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    output[stream] = (output[stream] + chunk.toString()).slice(-KEPT_OUTPUT);
+  const keep = (stream: 'stdout' | 'stderr') => (chunk: string) => {
+    output[stream] = (output[stream] + chunk).slice(-KEPT_OUTPUT);
   };
-  if (input !== undefined) subprocess.stdin?.write(input);
-  subprocess.stdout?.on('data', keep('stdout'));
-  subprocess.stderr?.on('data', keep('stderr'));
-  const exited = subprocess.then(
-    (r): ProcessExit => ({ ...output, exitCode: r.exitCode, signal: r.signal }),
-  );
+  if (input !== undefined) child.write(input);
+  child.on('stdout', keep('stdout'));
+  child.on('stderr', keep('stderr'));
+  const exited = child.exited.then((r): ProcessExit => ({ ...output, ...r }));
   const stop = once(async () => {
-    subprocess.stdin?.end();
+    child.end();
     const before = doneWhenStopped ? output[doneWhenStopped.stream].length : 0;
-    subprocess.kill('SIGTERM');
+    child.terminate();
     if (!doneWhenStopped) return exited;
     const { stream, pattern } = doneWhenStopped;
     const said = () => pattern.test(output[stream].slice(before));
     const done = new Promise<ProcessExit>((resolve) => {
       const onData = () => {
         if (!said()) return;
-        subprocess[stream]?.off('data', onData);
+        child.off(stream, onData);
         resolve({ ...output, saidDone: true });
       };
-      subprocess[stream]?.on('data', onData);
+      child.on(stream, onData);
       onData();
     });
     return Promise.race([exited, done]);
@@ -123,18 +119,19 @@ export async function startProcess(
       stderr: output.stderr,
     });
 
+  const pid = await child.pid;
   const wanted = 'cmdline' in ready ? `${ready.cmdline.join('\0')}\0` : '';
   const isReady =
     'cmdline' in ready
-      ? () => readCmdline(subprocess.pid) === wanted
+      ? () => readCmdline(pid) === wanted
       : () => ready.pattern.test(output[ready.stream]);
   const outcome = await new Promise<'ready' | 'exited' | 'timeout' | 'aborted'>((resolve) => {
     const finish = (value: 'ready' | 'exited' | 'timeout' | 'aborted') => {
       clearTimeout(timer);
       clearInterval(poll);
       signal?.removeEventListener('abort', onAbort);
-      subprocess.stdout?.off('data', onData);
-      subprocess.stderr?.off('data', onData);
+      child.off('stdout', onData);
+      child.off('stderr', onData);
       resolve(value);
     };
     const onAbort = () => finish('aborted');
@@ -145,33 +142,121 @@ export async function startProcess(
     // A silent program says nothing: look at it until it has become itself.
     const poll = 'cmdline' in ready ? setInterval(onData, 5) : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
-    subprocess.stdout?.on('data', onData);
-    subprocess.stderr?.on('data', onData);
+    child.on('stdout', onData);
+    child.on('stderr', onData);
     void exited.then(() => finish(isReady() ? 'ready' : 'exited'));
     if (signal?.aborted) finish('aborted');
+    // Its line may have come while its pid was on the way.
+    else onData();
   });
 
-  const release = () => {
-    subprocess.stdout?.destroy();
-    subprocess.stderr?.destroy();
-    subprocess.unref();
-  };
-  const write = (text: string) => {
-    subprocess.stdin?.write(text);
-  };
   if (outcome === 'ready') {
     const current = () => ({ ...output });
-    return { pid: subprocess.pid ?? -1, stop, release, write, output: current, exited };
+    const write = (text: string) => child.write(text);
+    return { pid: pid ?? -1, stop, release: child.release, write, output: current, exited };
   }
   const exit = await stop();
   if (outcome === 'exited') {
     throw fail(
-      `exited before it was ready (code ${exit.exitCode ?? exit.signal}): ${exit.stderr.trim().split('\n')[0] ?? ''}`,
+      exit.error
+        ? `could not start: ${exit.error}`
+        : `exited before it was ready (code ${exit.exitCode ?? exit.signal}): ${exit.stderr.trim().split('\n')[0] ?? ''}`,
       'COMMAND_FAILED',
     );
   }
   if (outcome === 'aborted') throw fail('interrupted', 'INTERRUPTED');
   throw fail(`not ready after ${readyTimeoutMs} ms`, 'TIMEOUT');
+}
+
+/** A started command, whoever started it: its output as text events, its end as a promise. */
+interface Child {
+  /** Undefined when it never started (its exit says why). */
+  pid: Promise<number | undefined>;
+  on(stream: 'stdout' | 'stderr', listener: (text: string) => void): void;
+  off(stream: 'stdout' | 'stderr', listener: (text: string) => void): void;
+  write(text: string): void;
+  end(): void;
+  /** SIGTERM, then SIGKILL after the grace period. */
+  terminate(): void;
+  exited: Promise<{ exitCode?: number; signal?: string; error?: string }>;
+  release(): void;
+}
+
+function execaChild(
+  argv: readonly string[],
+  { stdin, outlive, graceMs }: { stdin: boolean; outlive: boolean; graceMs: number },
+): Child {
+  const [file = '', ...args] = argv;
+  const subprocess: ResultPromise = execa(file, args, {
+    stdin: stdin ? 'pipe' : 'ignore',
+    buffer: false,
+    reject: false,
+    forceKillAfterDelay: graceMs,
+    // Otherwise execa ends it when natlab exits.
+    cleanup: !outlive,
+    detached: outlive,
+  });
+  const listeners = new Map<(text: string) => void, (chunk: Buffer) => void>();
+  return {
+    pid: Promise.resolve(subprocess.pid),
+    on: (stream, listener) => {
+      const wrapped = listeners.get(listener) ?? ((chunk: Buffer) => listener(chunk.toString()));
+      listeners.set(listener, wrapped);
+      subprocess[stream]?.on('data', wrapped);
+    },
+    off: (stream, listener) => {
+      const wrapped = listeners.get(listener);
+      if (wrapped) subprocess[stream]?.off('data', wrapped);
+    },
+    write: (text) => {
+      subprocess.stdin?.write(text);
+    },
+    end: () => {
+      subprocess.stdin?.end();
+    },
+    terminate: () => {
+      subprocess.kill('SIGTERM');
+    },
+    exited: subprocess.then((r) => ({
+      exitCode: r.exitCode,
+      signal: r.signal,
+      // Neither an exit code nor a signal: it never ran, and execa says why.
+      ...(r.exitCode === undefined && r.signal === undefined ? { error: r.shortMessage } : {}),
+    })),
+    release: () => {
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+      subprocess.unref();
+    },
+  };
+}
+
+function spawnedChild(spawned: Spawned, graceMs: number): Child {
+  const exited = spawned.exited.then(({ exitCode, signal, error }) => ({
+    exitCode,
+    signal,
+    ...(error ? { error: `spawn ${spawned.argv[0]} ${error.errno} (${error.message})` } : {}),
+  }));
+  return {
+    pid: spawned.started,
+    on: (stream, listener) => {
+      spawned.on(stream, listener);
+    },
+    off: (stream, listener) => {
+      spawned.off(stream, listener);
+    },
+    write: (text) => spawned.write(text),
+    end: () => spawned.end(),
+    terminate: () => {
+      spawned.kill('SIGTERM');
+      const killer = setTimeout(() => spawned.kill('SIGKILL'), graceMs);
+      void exited.then(() => clearTimeout(killer));
+    },
+    exited,
+    release: () => {
+      throw new Error('only a process started with outlive can be released');
+    },
+  };
 }
 
 function readCmdline(pid: number | undefined): string | undefined {
