@@ -6,6 +6,7 @@ import { errorJson } from '../report/error-result.ts';
 import { renderJunit } from '../report/junit-report.ts';
 import { type LoadScenarioOptions, loadScenarios } from '../scenario/load-scenario.ts';
 import { resolveTargets } from '../scenario/resolve-targets.ts';
+import { useSpawner } from '../system/spawner.ts';
 import { parseKernelSpecs } from '../vm/kernel-spec.ts';
 import { EXIT, type Io, reportError } from './exit.ts';
 import { listenForInterrupts } from './interrupts.ts';
@@ -44,6 +45,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   const interrupts = listenForInterrupts(io.stderr);
   const { signal } = interrupts;
+  // Started now, it is up (python's start-up, on the other core) by the time the lab's first
+  // command is.
+  const releaseSpawner = useSpawner();
   // The lab's modules load while the scenario files load in their child, on the other core.
   const running = import('./run-loaded.ts');
   running.catch(() => undefined);
@@ -78,6 +82,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     }
     return reportError(error, { io, scenario: name, json });
   } finally {
+    releaseSpawner();
     interrupts.dispose();
   }
 }
