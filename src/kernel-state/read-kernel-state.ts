@@ -4,6 +4,7 @@
 import type { Topology } from '../backend/topology.ts';
 import { NatlabError } from '../errors.ts';
 import { rulesetFormats } from '../plan/topology-plan.ts';
+import { iptablesTools } from '../scenario/command-lists.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { type ConntrackEntry, parseConntrack } from './parse-conntrack.ts';
 import { parseIptablesCounters, parseNftCounters, type RuleCounter } from './parse-counters.ts';
@@ -12,7 +13,7 @@ export type { ConntrackEntry, RuleCounter };
 
 export interface KernelState {
   node: string;
-  /** conntrack -L -o extended, one flow per line; or why it could not be read. */
+  /** conntrack -L -o extended (and -f ipv6 on an IPv6 node), one flow per line; or why it could not be read. */
   conntrack: string[];
   /** The same flows, parsed (each keeps its raw line). */
   entries: ConntrackEntry[];
@@ -27,11 +28,13 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
   return settleAll(
     nodes.map(async ({ node, formats }): Promise<KernelState> => {
       const read = (argv: string[]) => readOrExplain(topology, node.name, argv);
+      // conntrack -L lists IPv4's table alone; an IPv6 node's flows are in the other family's.
       const conntrack = await read(['conntrack', '-L', '-o', 'extended']);
+      if (node.ipv6)
+        conntrack.push(...(await read(['conntrack', '-L', '-f', 'ipv6', '-o', 'extended'])));
       const counters: RuleCounter[] = [];
-      if (formats.has('iptables') || formats.has('iptables-commands')) {
-        counters.push(...parseIptablesCounters(await read(['iptables-save', '-c'])));
-      }
+      for (const tool of iptablesTools(formats))
+        counters.push(...parseIptablesCounters(await read([`${tool}-save`, '-c']), tool));
       if (formats.has('nft') || formats.has('openwrt'))
         counters.push(...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'])));
       const flows = conntrack.filter((l) => l.trim() !== '');

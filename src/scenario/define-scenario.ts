@@ -46,6 +46,8 @@ export interface RouteDef {
 export const RULESET_FORMATS = [
   'iptables',
   'iptables-commands',
+  'ip6tables',
+  'ip6tables-commands',
   'nft',
   'ebtables',
   'openwrt',
@@ -56,8 +58,9 @@ export type RulesetFormat = (typeof RULESET_FORMATS)[number];
 export interface RulesetDef {
   format: RulesetFormat;
   /**
-   * iptables-restore input, an nft script, or command lines, one per line: "iptables -t nat -A ..."
-   * (iptables-commands) or "ebtables -t broute -A ..." (ebtables); or an OpenWrt
+   * iptables-restore or ip6tables-restore input, an nft script, or command lines, one per line:
+   * "iptables -t nat -A ..." (iptables-commands), "ip6tables -t nat -A ..." (ip6tables-commands)
+   * or "ebtables -t broute -A ..." (ebtables); or an OpenWrt
    * /etc/config/firewall (openwrt), whose NAT is applied as the nft firewall4 would generate.
    */
   text: string;
