@@ -144,7 +144,7 @@ export interface HttpProbeDef extends ProbeCommon {
 export interface PingProbeDef extends ProbeCommon {
   ping: string;
   broadcast?: boolean;
-  /** Payload bytes (ping -s), 0..65507; the default 56 makes an 84-byte IPv4 packet. */
+  /** Payload bytes (ping -s), 0..65507; the default 56 makes an 84-byte IPv4 packet, a 104-byte IPv6 one. */
   size?: number;
   /** Set don't-fragment and never fragment locally (ping -M do): path-MTU discovery's probe. */
   dontFragment?: boolean;
