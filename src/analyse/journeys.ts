@@ -78,7 +78,16 @@ export interface ProbeJourneys {
 
 export { ifaceOf, nodeOf };
 
-/** What NAT, switches and veths never change about a packet. */
+/**
+ * ICMPv6's link upkeep, as ARP is IPv4's: MLD (130-132, 143) and router and neighbour discovery
+ * (133-136). It belongs to no probe's path, so it makes no journey (a redirect, 137, still does).
+ */
+const LINK_UPKEEP_ICMP6 = new Set([130, 131, 132, 133, 134, 135, 136, 143]);
+
+const isLinkUpkeep = (packet: Packet) =>
+  packet.icmp?.v6 === true && LINK_UPKEEP_ICMP6.has(packet.icmp.type);
+
+/** What NAT, switches and veths never change about a packet; IPv6 has no IP ID, but a flow label. */
 function invariantKey(packet: Packet): string {
   const tcp = packet.tcp;
   const f = tcp?.flags;
@@ -86,6 +95,7 @@ function invariantKey(packet: Packet): string {
     packet.ip?.version,
     packet.ip?.protocol,
     packet.ip?.id,
+    packet.ip?.flowLabel,
     tcp?.seq,
     tcp?.ack,
     f && [f.syn, f.ack, f.fin, f.rst, f.psh].map(Number).join(''),
@@ -136,7 +146,7 @@ export function followJourneys(
   const open = new Map<string, Building>();
   // Two ends of a veth can stamp one packet with the same microsecond: leaving comes first.
   const ordered = packets
-    .filter((p) => p.ip && (p.tcp || p.udp || p.icmp))
+    .filter((p) => p.ip && (p.tcp || p.udp || p.icmp) && !isLinkUpkeep(p))
     .map((packet) => ({ packet, direction: directionOf(packet) }))
     .sort(
       (a, b) =>

@@ -13,7 +13,7 @@ export type { ConntrackEntry, RuleCounter };
 
 export interface KernelState {
   node: string;
-  /** conntrack -L -o extended (and -f ipv6 on an IPv6 node), one flow per line; or why it could not be read. */
+  /** conntrack -L -o extended (on an IPv6 node, -f ipv4 and -f ipv6), one flow per line; or why it could not be read. */
   conntrack: string[];
   /** The same flows, parsed (each keeps its raw line). */
   entries: ConntrackEntry[];
@@ -28,10 +28,16 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
   return settleAll(
     nodes.map(async ({ node, formats }): Promise<KernelState> => {
       const read = (argv: string[]) => readOrExplain(topology, node.name, argv);
-      // conntrack -L lists IPv4's table alone; an IPv6 node's flows are in the other family's.
-      const conntrack = await read(['conntrack', '-L', '-o', 'extended']);
-      if (node.ipv6)
-        conntrack.push(...(await read(['conntrack', '-L', '-f', 'ipv6', '-o', 'extended'])));
+      // An IPv6 node's table family by family: without -f, older conntrack lists IPv4's alone.
+      const families = node.ipv6
+        ? [
+            ['-f', 'ipv4'],
+            ['-f', 'ipv6'],
+          ]
+        : [[]];
+      const conntrack: string[] = [];
+      for (const family of families)
+        conntrack.push(...(await read(['conntrack', '-L', ...family, '-o', 'extended'])));
       const counters: RuleCounter[] = [];
       for (const tool of iptablesTools(formats))
         counters.push(...parseIptablesCounters(await read([`${tool}-save`, '-c']), tool));
