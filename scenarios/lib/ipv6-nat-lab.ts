@@ -103,7 +103,7 @@ export function nftPortForward(family: 'ip6' | 'inet', hairpin: boolean): Rulese
   return {
     format: 'nft',
     text: [
-      `table ${family} nat6 {`,
+      `table ${family} nat {`,
       '  chain prerouting {',
       '    type nat hook prerouting priority dstnat; policy accept;',
       `    ip6 daddr ${PUBLIC6} tcp dport { 80, ${TCP_PORT} } counter ${dnat} ${SERVER6}`,

@@ -54,15 +54,22 @@ export function parseIptablesCounters(
   return counters;
 }
 
-/** nft rules that carry a `counter` statement; with -a each ends in "# handle N". */
+/**
+ * nft rules that carry a `counter` statement; with -a each ends in "# handle N". A table nft says
+ * iptables-nft manages holds iptables or ip6tables rules, counted from their -save under their
+ * own key: it is left out, so no rule is counted twice.
+ */
 export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
   const counters: RuleCounter[] = [];
+  const managed = new Set<string>();
   const positions = new Map<string, number>();
   let table = '';
   let chain = '';
   for (const line of lines) {
     const t = /^table (\S+ \S+)/.exec(line);
     if (t) table = t[1] ?? '';
+    const byIptables = /# Warning: table (\S+ \S+) is managed by iptables-nft/.exec(line);
+    if (byIptables) managed.add(byIptables[1] ?? '');
     const c = /^\s*chain (\S+) \{/.exec(line);
     if (c) chain = c[1] ?? '';
     const m = /counter packets (\d+) bytes (\d+)/.exec(line);
@@ -85,7 +92,7 @@ export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
       bytes: Number(m[2]),
     });
   }
-  return counters;
+  return counters.filter((c) => !managed.has(c.table));
 }
 
 function comment(m: RegExpExecArray | null): { comment?: string } {

@@ -27,7 +27,8 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
     .filter((n) => n.formats.size > 0);
   return settleAll(
     nodes.map(async ({ node, formats }): Promise<KernelState> => {
-      const read = (argv: string[]) => readOrExplain(topology, node.name, argv);
+      const read = (argv: string[], options?: { stderr: boolean }) =>
+        readOrExplain(topology, node.name, argv, options);
       // An IPv6 node's table family by family: without -f, older conntrack lists IPv4's alone.
       const families = node.ipv6
         ? [
@@ -42,15 +43,26 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
       for (const tool of iptablesTools(formats))
         counters.push(...parseIptablesCounters(await read([`${tool}-save`, '-c']), tool));
       if (formats.has('nft') || formats.has('openwrt'))
-        counters.push(...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'])));
+        // nft warns on stderr of each table iptables-nft manages.
+        counters.push(
+          ...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'], { stderr: true })),
+        );
       const flows = conntrack.filter((l) => l.trim() !== '');
       return { node: node.name, conntrack: flows, entries: parseConntrack(flows), counters };
     }),
   );
 }
 
-/** The output's lines; a tool that is missing or fails becomes a line saying so, not a failed run. */
-async function readOrExplain(topology: Topology, node: string, argv: string[]): Promise<string[]> {
+/**
+ * The output's lines (with `stderr`, its warnings' after them); a tool that is missing or fails
+ * becomes a line saying so, not a failed run.
+ */
+async function readOrExplain(
+  topology: Topology,
+  node: string,
+  argv: string[],
+  { stderr = false } = {},
+): Promise<string[]> {
   try {
     const out = await topology.exec(node, argv, {
       action: `read ${argv[0]}`,
@@ -58,9 +70,8 @@ async function readOrExplain(topology: Topology, node: string, argv: string[]): 
       allowFailure: true,
       timeoutMs: 5000,
     });
-    return out.exitCode === 0
-      ? out.stdout.split('\n')
-      : [`(${argv.join(' ')}: ${out.stderr.trim()})`];
+    if (out.exitCode !== 0) return [`(${argv.join(' ')}: ${out.stderr.trim()})`];
+    return [...out.stdout.split('\n'), ...(stderr ? out.stderr.split('\n') : [])];
   } catch (error) {
     return [
       `(${argv.join(' ')}: ${error instanceof NatlabError ? error.shortMessage : String(error)})`,

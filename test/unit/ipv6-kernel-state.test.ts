@@ -77,6 +77,26 @@ describe('IPv6 rule counters', () => {
   });
 });
 
+describe('IPv6 rule counters from nft beside ip6tables-nft', () => {
+  it('leaves out the tables nft says iptables-nft manages: ip6tables-save counts those rules', () => {
+    const counters = parseNftCounters([
+      'table ip6 nat { # handle 1',
+      '\tchain POSTROUTING { # handle 2',
+      '\t\toifname "wan0" counter packets 1 bytes 80 masquerade # handle 5',
+      '\t}',
+      '}',
+      'table ip6 filter { # handle 3',
+      '\tchain forward { # handle 1',
+      '\t\tcounter packets 2 bytes 160 accept # handle 2',
+      '\t}',
+      '}',
+      // nft says so on stderr, after the ruleset.
+      '# Warning: table ip6 nat is managed by iptables-nft, do not touch!',
+    ]);
+    expect(counters.map((c) => c.key)).toEqual(['nft ip6 filter/forward#2']);
+  });
+});
+
 describe('IPv6 conntrack', () => {
   it('parses IPv6 tuples, ports and ICMPv6 type and id', () => {
     const [tcp, icmp] = state[0]?.entries ?? [];
