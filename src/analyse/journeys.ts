@@ -8,6 +8,7 @@ import { ifaceOf, nodeOf } from '../plan/point-id.ts';
 import { packetKind } from './describe-packet.ts';
 import { countRuns, endpointText } from './journey-text.ts';
 import type { LabView } from './lab-view.ts';
+import { isLinkUpkeep } from './link-upkeep.ts';
 import { deliveredLocally } from './local-delivery.ts';
 import { type Direction, type DirectionOf, SAME_FRAME_WINDOW_US } from './packet-direction.ts';
 
@@ -77,15 +78,6 @@ export interface ProbeJourneys {
 }
 
 export { ifaceOf, nodeOf };
-
-/**
- * ICMPv6's link upkeep, as ARP is IPv4's: MLD (130-132, 143) and router and neighbour discovery
- * (133-136). It belongs to no probe's path, so it makes no journey (a redirect, 137, still does).
- */
-const LINK_UPKEEP_ICMP6 = new Set([130, 131, 132, 133, 134, 135, 136, 143]);
-
-const isLinkUpkeep = (packet: Packet) =>
-  packet.icmp?.v6 === true && LINK_UPKEEP_ICMP6.has(packet.icmp.type);
 
 /** What NAT, switches and veths never change about a packet; IPv6 has no IP ID, but a flow label. */
 function invariantKey(packet: Packet): string {
