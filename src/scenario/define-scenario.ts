@@ -94,7 +94,7 @@ export interface TcpServiceDef {
 export type ServiceDef = HttpServiceDef | DnsServiceDef | UdpServiceDef | TcpServiceDef;
 
 export interface NodeDef {
-  /** host: an end system. router: forwards IPv4. switch: a bridge in its own namespace. */
+  /** host: an end system. router: forwards IPv4, and IPv6 with `ipv6: true`. switch: a bridge in its own namespace. */
   kind: 'host' | 'router' | 'switch';
   interfaces?: Record<string, InterfaceDef>;
   routes?: RouteDef[];
@@ -103,7 +103,11 @@ export interface NodeDef {
    * network that was running before the change under test.
    */
   neighbors?: Record<string, string>;
-  /** Keep IPv6 on (it is off by default, so router solicitations stay out of the captures). */
+  /**
+   * Keep IPv6 on (it is off by default, so router solicitations stay out of the captures), with
+   * duplicate address detection off so addresses are usable at once. Without it, an IPv6 address,
+   * route, neighbour or probe target on the node is refused.
+   */
   ipv6?: boolean;
   /** The node's own /etc/hosts: name → address(es). */
   hosts?: Record<string, string | string[]>;
