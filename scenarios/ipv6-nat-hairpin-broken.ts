@@ -2,10 +2,13 @@
 // 2001:db8:203::1 to a server on the ULA LAN, with no hairpin SNAT. The remote client connects; the
 // LAN client's SYN is DNATed back onto its own link with its source unchanged, the server answers it
 // straight over the switch from fd00:1::2, and the client, which asked 2001:db8:203::1, resets.
-// IPv6 NAT is in Linux since 3.7 (the kernel's "netfilter: ipv6: add IPv6 NAT support", Patrick
-// McHardy, 2012, net/ipv6/netfilter/ip6table_nat.c; iptables 1.4.17 on has the ip6tables nat table),
-// and a DNAT without SNAT for LAN clients fails as in IPv4 (MikroTik wiki, "Hairpin NAT"): nat rules
-// see a connection's first packet only, and conntrack never sees the reply.
+// IPv6 NAT is in Linux since 3.7: the kernel commit "netfilter: ipv6: add IPv6 NAT support" (Patrick
+// McHardy, 2012-08-30) created net/ipv6/netfilter/ip6table_nat.c, and ip6tables has its nat table
+// from iptables 1.4.17 ("Since the release of the Linux 3.7.0 kernel IPv6 NAT is possible ... at
+// least version 1.4.17", atoomnet.net, "Howto IPv6 NAT in Centos 6"). A DNAT without SNAT for LAN
+// clients fails as in IPv4 (MikroTik wiki, "Hairpin NAT"): nat rules see a connection's first
+// packet only, and conntrack never sees the reply. The router also sends the client an ICMPv6
+// redirect (RFC 4861, Redirect Function), as it forwards the SYN back out the link it came in on.
 //
 //   client ──SYN→ [2001:db8:203::1]:80 ──▶ router DNAT ──SYN→ [fd00:1::2]:80 ──▶ server
 //   client ◀──SYN-ACK from fd00:1::2 (straight over the switch)── server

@@ -3,8 +3,8 @@
 // kind over IPv6 through the NAT66 router: HTTP, UDP and TCP port forwards from the internet (the
 // server sees the remote client) and from the LAN (it sees the router, fd00:1::1), and pings, one
 // of them 1232 bytes with don't-fragment set: a 1280-byte packet, IPv6's minimum MTU.
-// IPv6 NAT is in Linux since 3.7 ("netfilter: ipv6: add IPv6 NAT support", net/ipv6/netfilter/
-// ip6table_nat.c, 2012; ip6tables' nat table from iptables 1.4.17); conntrack undoes DNAT and
+// IPv6 NAT is in Linux since 3.7 (see ipv6-nat-hairpin-broken: the commit "netfilter: ipv6: add
+// IPv6 NAT support", ip6tables' nat table from iptables 1.4.17); conntrack undoes DNAT and
 // masquerade on the reply for TCP and UDP alike.
 
 import { defineScenario, type ProbeDef } from 'natlab';

@@ -1,6 +1,6 @@
 // ICMPv6's link upkeep, as ARP is IPv4's: MLD (130-132, 143) and router and neighbour discovery
 // (133-136). It belongs to no probe's path, and the kernel repeats it byte for byte by design (MLD's
-// unsolicited reports are sent Robustness Variable times, RFC 3810 9.1), so it makes no journey and
+// unsolicited reports are repeated, RFC 3810's Robustness Variable), so it makes no journey and
 // no reflected frame. A redirect (137) is a router's answer to a packet, and stays in.
 
 import type { Packet } from '../decode/packet.ts';
