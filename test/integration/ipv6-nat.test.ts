@@ -81,7 +81,7 @@ function natStep(name: string, rulesets: RulesetDef[]): StepDef {
 /** The hairpin masquerade (postrouting's second rule) counted the step's three LAN connections. */
 function hairpinCounted(step: string, table: string, chain: string): CounterExpectationDef {
   return {
-    name: `${step}: ${table} ${chain} #2 counted 3`,
+    name: `${table} ${chain} #2 counted 3`,
     on: 'router',
     step,
     rule: { table, chain, position: 2 },
@@ -92,7 +92,7 @@ function hairpinCounted(step: string, table: string, chain: string): CounterExpe
 /** The step's UDP flow, DNATed to the server and masqueraded to the router's LAN address. */
 function udpTracked(step: string): ConntrackExpectationDef {
   return {
-    name: `${step}: UDP flow masqueraded`,
+    name: 'UDP flow masqueraded',
     on: 'router',
     step,
     match: {
@@ -157,6 +157,12 @@ const scenario: ScenarioDef = {
     },
     natStep('ip6tables', [ip6PortForward([HAIRPIN_MASQUERADE6])]),
     natStep('commands', [asCommands(ip6PortForward([HAIRPIN_MASQUERADE6]))]),
+    // The same rules kept, their counters zeroed (ip6tables -Z): one more connection counts 1.
+    {
+      name: 'zeroed',
+      reset: { counters: ['router'] },
+      probes: [{ name: 'zeroed-http', from: 'client', url: PUBLIC6_URL, expect: 'connects' }],
+    },
     natStep('nft-ip6', [nftPortForward('ip6', true)]),
     natStep('nft-inet', [nftPortForward('inet', true)]),
     {
@@ -183,7 +189,7 @@ const scenario: ScenarioDef = {
     },
     ...['ip6tables', 'commands', 'nft-ip6', 'nft-inet'].map(udpTracked),
     {
-      name: 'flushed: no entry is NATed to the server any more',
+      name: 'no entry is NATed to the server any more',
       on: 'router',
       step: 'flushed',
       match: { reply: { src: SERVER6 } },
@@ -200,6 +206,13 @@ const scenario: ScenarioDef = {
     },
     hairpinCounted('ip6tables', 'ip6 nat', 'POSTROUTING'),
     hairpinCounted('commands', 'ip6 nat', 'POSTROUTING'),
+    {
+      name: 'the hairpin masquerade counted only the connection since',
+      on: 'router',
+      step: 'zeroed',
+      rule: { table: 'ip6 nat', chain: 'POSTROUTING', position: 2 },
+      packets: { exactly: 1 },
+    },
     hairpinCounted('nft-ip6', 'ip6 nat', 'postrouting'),
     hairpinCounted('nft-inet', 'inet nat', 'postrouting'),
   ],

@@ -6,6 +6,7 @@ import { evaluateChecks } from '../../src/check/evaluate-checks.ts';
 import { NatlabError } from '../../src/errors.ts';
 import { sameAddress } from '../../src/net/addresses.ts';
 import { planTopology } from '../../src/plan/plan-topology.ts';
+import { toolsFor } from '../../src/preflight/check-environment.ts';
 import type { ScenarioDef } from '../../src/scenario/define-scenario.ts';
 import { pingArgv } from '../../src/traffic/run-probes.ts';
 
@@ -177,5 +178,27 @@ describe('IPv6 probes', () => {
       }).find((c) => c.id === 'probe:tcp:server-saw')?.ok;
     expect(judged('fd00:1::2')).toBe(true);
     expect(judged('fd00:1::3')).toBe(false);
+  });
+});
+
+describe('IPv6 rulesets in preflight', () => {
+  it('needs ip6tables-restore and -save for ip6tables, ip6tables for its commands and a counter reset', () => {
+    const def = routed();
+    def.probes = [];
+    const router = def.nodes.router;
+    if (router) router.rulesets = [{ format: 'ip6tables', text: '*nat\nCOMMIT\n' }];
+    def.steps = [
+      {
+        name: 'commands',
+        rulesets: {
+          router: { replace: [{ format: 'ip6tables-commands', text: 'ip6tables -t nat -F' }] },
+        },
+        reset: { counters: ['router'] },
+      },
+    ];
+    const tools = toolsFor(planTopology(def, opts));
+    for (const tool of ['ip6tables-restore', 'ip6tables-save', 'ip6tables'])
+      expect(tools).toContain(tool);
+    expect(tools).not.toContain('iptables');
   });
 });
