@@ -31,6 +31,8 @@ const ICMP6_TYPES: Record<number, string> = {
   134: 'router advertisement',
   135: 'neighbor solicitation',
   136: 'neighbor advertisement',
+  137: 'redirect',
+  143: 'MLDv2 report',
 };
 
 const IP_PROTOCOLS: Record<number, string> = { 2: 'IGMP', 47: 'GRE', 50: 'ESP', 89: 'OSPF' };

@@ -6,6 +6,7 @@ import { ifaceOf, nodeOf, pointId } from '../plan/point-id.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { describePacket } from './describe-packet.ts';
 import type { Finding } from './finding.ts';
+import { isLinkUpkeep } from './link-upkeep.ts';
 import {
   type DirectionOf,
   framesByPoint,
@@ -60,6 +61,7 @@ function findReflections(
     const previous = new Map<number, Packet>();
     const pairs: [Packet, Packet][] = [];
     for (const packet of atPoint) {
+      if (isLinkUpkeep(packet)) continue;
       const earlier = previous.get(packet.hash);
       if (
         earlier &&

@@ -8,6 +8,7 @@ import { ifaceOf, nodeOf } from '../plan/point-id.ts';
 import { packetKind } from './describe-packet.ts';
 import { countRuns, endpointText } from './journey-text.ts';
 import type { LabView } from './lab-view.ts';
+import { isLinkUpkeep } from './link-upkeep.ts';
 import { deliveredLocally } from './local-delivery.ts';
 import { type Direction, type DirectionOf, SAME_FRAME_WINDOW_US } from './packet-direction.ts';
 
@@ -78,7 +79,7 @@ export interface ProbeJourneys {
 
 export { ifaceOf, nodeOf };
 
-/** What NAT, switches and veths never change about a packet. */
+/** What NAT, switches and veths never change about a packet; IPv6 has no IP ID, but a flow label. */
 function invariantKey(packet: Packet): string {
   const tcp = packet.tcp;
   const f = tcp?.flags;
@@ -86,6 +87,7 @@ function invariantKey(packet: Packet): string {
     packet.ip?.version,
     packet.ip?.protocol,
     packet.ip?.id,
+    packet.ip?.flowLabel,
     tcp?.seq,
     tcp?.ack,
     f && [f.syn, f.ack, f.fin, f.rst, f.psh].map(Number).join(''),
@@ -136,7 +138,7 @@ export function followJourneys(
   const open = new Map<string, Building>();
   // Two ends of a veth can stamp one packet with the same microsecond: leaving comes first.
   const ordered = packets
-    .filter((p) => p.ip && (p.tcp || p.udp || p.icmp))
+    .filter((p) => p.ip && (p.tcp || p.udp || p.icmp) && !isLinkUpkeep(p))
     .map((packet) => ({ packet, direction: directionOf(packet) }))
     .sort(
       (a, b) =>

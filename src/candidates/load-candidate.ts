@@ -3,7 +3,7 @@
 
 import { basename, extname } from 'node:path';
 import { NatlabError } from '../errors.ts';
-import { parseCommandList } from '../scenario/command-lists.ts';
+import { commandListTool, parseCommandList } from '../scenario/command-lists.ts';
 import type { RulesetDef } from '../scenario/define-scenario.ts';
 import { readInputFile } from '../system/read-input-file.ts';
 import { OpenWrtError } from './openwrt-firewall.ts';
@@ -107,8 +107,8 @@ export async function loadCandidate(file: string, maps: CandidateMaps): Promise<
       throw error;
     }
   }
-  if (format === 'iptables-commands' || format === 'ebtables') {
-    const tool = format === 'ebtables' ? 'ebtables' : 'iptables';
+  const tool = commandListTool(format);
+  if (tool) {
     const problems = parseCommandList(original, tool).problems;
     if (problems.length > 0) throw bad(problems.join('; '));
   }

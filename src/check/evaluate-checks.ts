@@ -5,6 +5,7 @@ import type { DirectionOf } from '../analyse/packet-direction.ts';
 import type { Packet } from '../decode/packet.ts';
 import type { KernelHealth } from '../kernel-state/kernel-health.ts';
 import type { KernelState } from '../kernel-state/read-kernel-state.ts';
+import { sameAddress } from '../net/addresses.ts';
 import type { ProbePlan, TopologyPlan } from '../plan/topology-plan.ts';
 import type { FlowExpectationDef } from '../scenario/define-scenario.ts';
 import type { ProbeResult } from '../traffic/run-probes.ts';
@@ -190,7 +191,7 @@ function checkProbe(probe: CheckedProbe, plan: TopologyPlan): CheckResult[] {
       name: `${label}: server saw ${serverSees}`,
       probe: probe.name,
       ...step,
-      ok: probe.serverSaw === serverSees,
+      ok: sameAddress(probe.serverSaw, serverSees),
       detail:
         probe.serverSaw === undefined
           ? 'the server gave no answer, so it saw nothing'

@@ -54,6 +54,7 @@ export function decodeFrame(data: Uint8Array, meta: FrameMeta): Packet {
     length: f.ipLength,
   };
   if (f.ipId >= 0) packet.ip.id = f.ipId;
+  if (f.ipFlowLabel >= 0) packet.ip.flowLabel = f.ipFlowLabel;
   if (f.l4 === L4.TCP) {
     packet.tcp = {
       sport: f.sport,

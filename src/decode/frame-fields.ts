@@ -38,6 +38,8 @@ export class FrameFields {
   ipTtl = 0;
   /** IPv4 identification; -1 for IPv6. */
   ipId = -1;
+  /** The IPv6 flow label (20 bits); -1 for IPv4. */
+  ipFlowLabel = -1;
   /** IPv4 total length, or IPv6 payload length + 40. */
   ipLength = 0;
   /** Offsets of the source and destination address bytes (4 or 16 of them). */
@@ -71,6 +73,7 @@ export class FrameFields {
     this.arpOp = 0;
     this.ipVersion = 0;
     this.ipId = -1;
+    this.ipFlowLabel = -1;
     this.l4 = 0;
     this.icmpV6 = false;
     this.truncated = undefined;
@@ -136,6 +139,7 @@ export class FrameFields {
     const payloadLength = u16(data, o + 4);
     let next = data[o + 6] ?? 0;
     this.ipVersion = 6;
+    this.ipFlowLabel = (((data[o + 1] ?? 0) & 0x0f) << 16) | u16(data, o + 2);
     this.ipProtocol = next;
     this.ipTtl = data[o + 7] ?? 0;
     this.ipLength = payloadLength + 40;

@@ -41,6 +41,8 @@ export interface Packet {
     ttl: number;
     /** IPv4 identification (the IPv6 fragment id is not kept). */
     id?: number;
+    /** IPv6 only: the flow label its sender set, which routers and NAT leave alone (RFC 6437). */
+    flowLabel?: number;
     length: number;
   };
   tcp?: {

@@ -1,14 +1,15 @@
-// Reads rule counters from `nft -a list ruleset` and `iptables-save -c` under keys that stay the
-// same from run to run: table, chain and nft handle, or iptables position in its chain.
+// Reads rule counters from `nft -a list ruleset` and `iptables-save -c` (`ip6tables-save -c`) under
+// keys that stay the same from run to run: table, chain and nft handle, or iptables position in its chain.
 
 export interface RuleCounter {
   /**
-   * Stable: "nft ip nat/postrouting#3" (table/chain#handle), "iptables nat/POSTROUTING#2"
-   * (table/chain#position), or "nft ip nat/postrouting@1" (position, nft without handles).
+   * Stable: "nft ip nat/postrouting#3" (table/chain#handle), "iptables nat/POSTROUTING#2" or
+   * "ip6tables nat/POSTROUTING#2" (table/chain#position), or "nft ip nat/postrouting@1" (position,
+   * nft without handles).
    */
   key: string;
-  source: 'nft' | 'iptables';
-  /** nft: family and name ("ip nat"); iptables: the table ("nat"). */
+  source: 'nft' | 'iptables' | 'ip6tables';
+  /** nft: family and name ("ip nat"); iptables: the table ("nat"); ip6tables: "ip6" and the table ("ip6 nat"), as nft names IPv6's. */
   table: string;
   chain: string;
   /** nft only: the rule's handle (`nft -a`). */
@@ -24,7 +25,10 @@ export interface RuleCounter {
 }
 
 /** iptables-save -c: "*nat" opens a table, "[pkts:bytes] -A CHAIN ..." is a rule with its counter. */
-export function parseIptablesCounters(lines: readonly string[]): RuleCounter[] {
+export function parseIptablesCounters(
+  lines: readonly string[],
+  source: 'iptables' | 'ip6tables' = 'iptables',
+): RuleCounter[] {
   const counters: RuleCounter[] = [];
   const positions = new Map<string, number>();
   let table = '';
@@ -36,9 +40,9 @@ export function parseIptablesCounters(lines: readonly string[]): RuleCounter[] {
     const position = nextPosition(positions, `${table}/${chain}`);
     const rule = m[3] ?? '';
     counters.push({
-      key: `iptables ${table}/${chain}#${position}`,
-      source: 'iptables',
-      table,
+      key: `${source} ${table}/${chain}#${position}`,
+      source,
+      table: source === 'ip6tables' ? `ip6 ${table}` : table,
       chain,
       position,
       ...comment(/--comment (?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(rule)),
@@ -50,15 +54,22 @@ export function parseIptablesCounters(lines: readonly string[]): RuleCounter[] {
   return counters;
 }
 
-/** nft rules that carry a `counter` statement; with -a each ends in "# handle N". */
+/**
+ * nft rules that carry a `counter` statement; with -a each ends in "# handle N". A table nft says
+ * iptables-nft manages holds iptables or ip6tables rules, counted from their -save under their
+ * own key: it is left out, so no rule is counted twice.
+ */
 export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
   const counters: RuleCounter[] = [];
+  const managed = new Set<string>();
   const positions = new Map<string, number>();
   let table = '';
   let chain = '';
   for (const line of lines) {
     const t = /^table (\S+ \S+)/.exec(line);
     if (t) table = t[1] ?? '';
+    const byIptables = /# Warning: table (\S+ \S+) is managed by iptables-nft/.exec(line);
+    if (byIptables) managed.add(byIptables[1] ?? '');
     const c = /^\s*chain (\S+) \{/.exec(line);
     if (c) chain = c[1] ?? '';
     const m = /counter packets (\d+) bytes (\d+)/.exec(line);
@@ -81,7 +92,7 @@ export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
       bytes: Number(m[2]),
     });
   }
-  return counters;
+  return counters.filter((c) => !managed.has(c.table));
 }
 
 function comment(m: RegExpExecArray | null): { comment?: string } {

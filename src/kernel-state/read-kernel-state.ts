@@ -4,6 +4,7 @@
 import type { Topology } from '../backend/topology.ts';
 import { NatlabError } from '../errors.ts';
 import { rulesetFormats } from '../plan/topology-plan.ts';
+import { iptablesTools } from '../scenario/command-lists.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { type ConntrackEntry, parseConntrack } from './parse-conntrack.ts';
 import { parseIptablesCounters, parseNftCounters, type RuleCounter } from './parse-counters.ts';
@@ -12,7 +13,7 @@ export type { ConntrackEntry, RuleCounter };
 
 export interface KernelState {
   node: string;
-  /** conntrack -L -o extended, one flow per line; or why it could not be read. */
+  /** conntrack -L -o extended (on an IPv6 node, -f ipv4 and -f ipv6), one flow per line; or why it could not be read. */
   conntrack: string[];
   /** The same flows, parsed (each keeps its raw line). */
   entries: ConntrackEntry[];
@@ -26,22 +27,42 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
     .filter((n) => n.formats.size > 0);
   return settleAll(
     nodes.map(async ({ node, formats }): Promise<KernelState> => {
-      const read = (argv: string[]) => readOrExplain(topology, node.name, argv);
-      const conntrack = await read(['conntrack', '-L', '-o', 'extended']);
+      const read = (argv: string[], options?: { stderr: boolean }) =>
+        readOrExplain(topology, node.name, argv, options);
+      // An IPv6 node's table family by family: without -f, older conntrack lists IPv4's alone.
+      const families = node.ipv6
+        ? [
+            ['-f', 'ipv4'],
+            ['-f', 'ipv6'],
+          ]
+        : [[]];
+      const conntrack: string[] = [];
+      for (const family of families)
+        conntrack.push(...(await read(['conntrack', '-L', ...family, '-o', 'extended'])));
       const counters: RuleCounter[] = [];
-      if (formats.has('iptables') || formats.has('iptables-commands')) {
-        counters.push(...parseIptablesCounters(await read(['iptables-save', '-c'])));
-      }
+      for (const tool of iptablesTools(formats))
+        counters.push(...parseIptablesCounters(await read([`${tool}-save`, '-c']), tool));
       if (formats.has('nft') || formats.has('openwrt'))
-        counters.push(...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'])));
+        // nft warns on stderr of each table iptables-nft manages.
+        counters.push(
+          ...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'], { stderr: true })),
+        );
       const flows = conntrack.filter((l) => l.trim() !== '');
       return { node: node.name, conntrack: flows, entries: parseConntrack(flows), counters };
     }),
   );
 }
 
-/** The output's lines; a tool that is missing or fails becomes a line saying so, not a failed run. */
-async function readOrExplain(topology: Topology, node: string, argv: string[]): Promise<string[]> {
+/**
+ * The output's lines (with `stderr`, its warnings' after them); a tool that is missing or fails
+ * becomes a line saying so, not a failed run.
+ */
+async function readOrExplain(
+  topology: Topology,
+  node: string,
+  argv: string[],
+  { stderr = false } = {},
+): Promise<string[]> {
   try {
     const out = await topology.exec(node, argv, {
       action: `read ${argv[0]}`,
@@ -49,9 +70,8 @@ async function readOrExplain(topology: Topology, node: string, argv: string[]): 
       allowFailure: true,
       timeoutMs: 5000,
     });
-    return out.exitCode === 0
-      ? out.stdout.split('\n')
-      : [`(${argv.join(' ')}: ${out.stderr.trim()})`];
+    if (out.exitCode !== 0) return [`(${argv.join(' ')}: ${out.stderr.trim()})`];
+    return [...out.stdout.split('\n'), ...(stderr ? out.stderr.split('\n') : [])];
   } catch (error) {
     return [
       `(${argv.join(' ')}: ${error instanceof NatlabError ? error.shortMessage : String(error)})`,

@@ -32,6 +32,13 @@ export function cidrContains(cidr: Cidr, address: Address): boolean {
   return address.match([cidr.address, cidr.prefix] as [Address, number]);
 }
 
+/** The same address however written: 2001:db8::0001 is 2001:db8::1 (text that is no address: equal text). */
+export function sameAddress(a: string | undefined, b: string | undefined): boolean {
+  const [x, y] = [a, b].map((t) => (t === undefined ? undefined : parseAddress(t)));
+  if (!x || !y) return a === b;
+  return x.kind() === y.kind() && x.toNormalizedString() === y.toNormalizedString();
+}
+
 /** A match pattern: address or CIDR, optionally negated with a leading "!". */
 export interface AddressPattern {
   negate: boolean;

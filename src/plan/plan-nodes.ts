@@ -4,7 +4,7 @@
 import { openWrtProblem } from '../candidates/openwrt-nft.ts';
 import { nodeHost } from '../candidates/openwrt-zones.ts';
 import { parseAddress } from '../net/addresses.ts';
-import { parseCommandList } from '../scenario/command-lists.ts';
+import { commandListTool, parseCommandList } from '../scenario/command-lists.ts';
 import type { NodeDef, RulesetDef, ScenarioDef } from '../scenario/define-scenario.ts';
 import type { PlanState } from './plan-state.ts';
 import { type InterfacePlan, type NodePlan, netnsName } from './topology-plan.ts';
@@ -149,6 +149,7 @@ function planNode(name: string, node: NodeDef, runId: string, problems: string[]
     name,
     kind: node.kind,
     netns: netnsName(runId, name),
+    ipv6: node.ipv6 === true,
     interfaces,
     routes: node.routes ?? [],
     neighbors: [],
@@ -175,9 +176,12 @@ export function rulesetProblems(
     } else if (ruleset.format === 'openwrt') {
       const problem = openWrtProblem(ruleset.text, nodeHost(ruleset.networks, interfaces));
       if (problem) problems.push(`${label}: openwrt ruleset ${problem}`);
-    } else if (ruleset.format === 'ebtables' || ruleset.format === 'iptables-commands') {
-      const tool = ruleset.format === 'ebtables' ? 'ebtables' : 'iptables';
-      problems.push(...parseCommandList(ruleset.text, tool).problems.map((p) => `${label}: ${p}`));
+    } else {
+      const tool = commandListTool(ruleset.format);
+      if (tool)
+        problems.push(
+          ...parseCommandList(ruleset.text, tool).problems.map((p) => `${label}: ${p}`),
+        );
     }
   }
   return problems;

@@ -8,6 +8,7 @@ import { checkAddresses, checkRoutes, resolveNeighbors } from './plan-addresses.
 import { planCaptures } from './plan-captures.ts';
 import { checkFlows } from './plan-flow-checks.ts';
 import { assignMacsAndIndexes, checkInterfaces } from './plan-interfaces.ts';
+import { checkIpv6Use } from './plan-ipv6.ts';
 import { planKernelChecks } from './plan-kernel-checks.ts';
 import { attachBridgePorts, planLinks } from './plan-links.ts';
 import { planNodes, turnOffDeviceDad } from './plan-nodes.ts';
@@ -39,6 +40,7 @@ export function planTopology(def: ScenarioDef, { scenario, runId }: PlanOptions)
   checkAddresses(state);
   checkRoutes(state);
   resolveNeighbors(state);
+  checkIpv6Use(state);
   const probes = planProbes(state);
   const steps = planSteps(state);
   checkStepScopes(def, { steps, probes, problems });

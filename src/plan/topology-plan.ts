@@ -45,6 +45,8 @@ export interface NodePlan {
   name: string;
   kind: NodeDef['kind'];
   netns: string;
+  /** IPv6 kept on (the node's `ipv6: true`): its IPv6 conntrack table is read too. */
+  ipv6: boolean;
   interfaces: InterfacePlan[];
   routes: RouteDef[];
   /** Permanent neighbour entries, resolved to a MAC and the interface on that subnet. */

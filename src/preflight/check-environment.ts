@@ -3,6 +3,7 @@
 import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { type ProbePlan, rulesetFormats, type TopologyPlan } from '../plan/topology-plan.ts';
+import { iptablesTools } from '../scenario/command-lists.ts';
 import type { RulesetFormat } from '../scenario/define-scenario.ts';
 
 const CAP_NET_ADMIN = 12n;
@@ -23,6 +24,8 @@ export const NEEDS_ROOT_MESSAGE =
 const RULESET_TOOLS: Record<RulesetFormat, string[]> = {
   iptables: ['iptables-restore', 'iptables-save'],
   'iptables-commands': ['iptables', 'iptables-save'],
+  ip6tables: ['ip6tables-restore', 'ip6tables-save'],
+  'ip6tables-commands': ['ip6tables', 'ip6tables-save'],
   nft: ['nft'],
   ebtables: ['ebtables'],
   openwrt: ['nft'],
@@ -54,9 +57,9 @@ export function toolsFor(plan: TopologyPlan): string[] {
     if (step.rulesets.some((r) => r.change !== 'add'))
       for (const tool of FLUSH_TOOLS) tools.add(tool);
     if (step.reset.conntrack.length > 0) tools.add('conntrack');
-    // iptables -Z zeroes each table's counters.
-    if (step.reset.counters.some((node) => rulesetFormats(plan, node).has('iptables')))
-      tools.add('iptables');
+    // iptables -Z (ip6tables -Z) zeroes each table's counters.
+    for (const node of step.reset.counters)
+      for (const tool of iptablesTools(rulesetFormats(plan, node))) tools.add(tool);
   }
   return [...tools];
 }

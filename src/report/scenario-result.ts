@@ -161,15 +161,17 @@ export interface ScenarioResult {
   diagnosis: Finding[];
   /**
    * After the traffic (after the last step), for each node with rules (`node`):
-   * - `conntrack`: its table as `conntrack -L -o extended` prints it, a flow per line;
+   * - `conntrack`: its table as `conntrack -L -o extended` prints it, a flow per line (a node with
+   *   `ipv6: true`: `-f ipv4`, then `-f ipv6`);
    * - `entries`: the same flows parsed: `family` ("ipv4"), `proto` ("tcp"), `state` ("SYN_SENT",
    *   TCP only), `status` (["UNREPLIED"], or "ASSURED", "EXPECTED"..., plus "SEEN_REPLY" whenever
    *   UNREPLIED is absent), `orig` and `reply` tuples ({ src, dst, sport, dport } or, for ICMP,
    *   { src, dst, type, code, id }), `mark` and `zone` when printed, `related` (made by an
    *   expectation: status EXPECTED) and `raw`, the line;
    * - `counters`: each rule with a counter: `key`, stable from run to run ("nft ip nat/postrouting#3"
-   *   is table/chain#handle; "iptables nat/POSTROUTING#2" is table/chain#position; nft rules without
-   *   a handle get "@position"), `source` ("nft" or "iptables"), `table` ("ip nat" or "nat"),
+   *   is table/chain#handle; "iptables nat/POSTROUTING#2" and "ip6tables nat/POSTROUTING#2" are
+   *   table/chain#position; nft rules without a handle get "@position"), `source` ("nft",
+   *   "iptables" or "ip6tables"), `table` ("ip nat", "ip6 nat", "nat"; ip6tables' "ip6 nat"),
    *   `chain`, `handle` (nft), `position` (in its chain, from 1), `comment`, `rule` (the rule text
    *   without its live counts), `packets` and `bytes`.
    */

@@ -13,7 +13,7 @@ import { settleAll } from '../system/settle-all.ts';
 export interface AppliedRuleset {
   node: string;
   formats: RulesetFormat[];
-  /** What the kernel holds afterwards (iptables-save / nft list ruleset / ebtables -L). */
+  /** What the kernel holds afterwards (iptables-save / ip6tables-save / nft list ruleset / ebtables -L). */
   dump: string;
 }
 
@@ -32,7 +32,12 @@ const LOADERS: Record<RulesetFormat, Loader> = {
     load: (r) => [{ argv: ['nft', '-f', '-'], input: r.text }],
     dump: () => [['nft', 'list', 'ruleset']],
   },
+  ip6tables: {
+    load: (r) => [{ argv: ['ip6tables-restore'], input: r.text }],
+    dump: () => [['ip6tables-save']],
+  },
   'iptables-commands': commandList('iptables', (t) => ['iptables-save', '-t', t]),
+  'ip6tables-commands': commandList('ip6tables', (t) => ['ip6tables-save', '-t', t]),
   ebtables: commandList('ebtables', (t) => ['ebtables', '-t', t, '-L']),
   // Translated as firewall4 would; the plan has already refused a config that does not translate.
   openwrt: {

@@ -1,7 +1,27 @@
 // Rulesets written as command lists ("ebtables -t broute -A ...", "iptables -t nat -A ..."), one per
 // line. Each line becomes an argv array; there is no shell, so quoting is refused rather than guessed.
 
-export type CommandTool = 'ebtables' | 'iptables';
+import type { RulesetFormat } from './define-scenario.ts';
+
+export type CommandTool = 'ebtables' | 'iptables' | 'ip6tables';
+
+const COMMAND_LIST_TOOLS: Partial<Record<RulesetFormat, CommandTool>> = {
+  ebtables: 'ebtables',
+  'iptables-commands': 'iptables',
+  'ip6tables-commands': 'ip6tables',
+};
+
+/** The tool every line of a command-list format starts with; none for the other formats. */
+export function commandListTool(format: RulesetFormat): CommandTool | undefined {
+  return COMMAND_LIST_TOOLS[format];
+}
+
+/** The iptables tools (iptables, ip6tables) a node's formats load with: each has its own tables and counters. */
+export function iptablesTools(formats: ReadonlySet<RulesetFormat>): ('iptables' | 'ip6tables')[] {
+  return (['iptables', 'ip6tables'] as const).filter(
+    (tool) => formats.has(tool) || formats.has(`${tool}-commands`),
+  );
+}
 
 export interface CommandList {
   commands: string[][];

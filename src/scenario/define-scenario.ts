@@ -46,6 +46,8 @@ export interface RouteDef {
 export const RULESET_FORMATS = [
   'iptables',
   'iptables-commands',
+  'ip6tables',
+  'ip6tables-commands',
   'nft',
   'ebtables',
   'openwrt',
@@ -56,8 +58,9 @@ export type RulesetFormat = (typeof RULESET_FORMATS)[number];
 export interface RulesetDef {
   format: RulesetFormat;
   /**
-   * iptables-restore input, an nft script, or command lines, one per line: "iptables -t nat -A ..."
-   * (iptables-commands) or "ebtables -t broute -A ..." (ebtables); or an OpenWrt
+   * iptables-restore or ip6tables-restore input, an nft script, or command lines, one per line:
+   * "iptables -t nat -A ..." (iptables-commands), "ip6tables -t nat -A ..." (ip6tables-commands)
+   * or "ebtables -t broute -A ..." (ebtables); or an OpenWrt
    * /etc/config/firewall (openwrt), whose NAT is applied as the nft firewall4 would generate.
    */
   text: string;
@@ -91,7 +94,7 @@ export interface TcpServiceDef {
 export type ServiceDef = HttpServiceDef | DnsServiceDef | UdpServiceDef | TcpServiceDef;
 
 export interface NodeDef {
-  /** host: an end system. router: forwards IPv4. switch: a bridge in its own namespace. */
+  /** host: an end system. router: forwards IPv4, and IPv6 with `ipv6: true`. switch: a bridge in its own namespace. */
   kind: 'host' | 'router' | 'switch';
   interfaces?: Record<string, InterfaceDef>;
   routes?: RouteDef[];
@@ -100,7 +103,11 @@ export interface NodeDef {
    * network that was running before the change under test.
    */
   neighbors?: Record<string, string>;
-  /** Keep IPv6 on (it is off by default, so router solicitations stay out of the captures). */
+  /**
+   * Keep IPv6 on (it is off by default, so router solicitations stay out of the captures), with
+   * duplicate address detection off so addresses are usable at once. Without it, an IPv6 address,
+   * route, neighbour or probe target on the node is refused.
+   */
   ipv6?: boolean;
   /** The node's own /etc/hosts: name → address(es). */
   hosts?: Record<string, string | string[]>;
@@ -141,7 +148,7 @@ export interface HttpProbeDef extends ProbeCommon {
 export interface PingProbeDef extends ProbeCommon {
   ping: string;
   broadcast?: boolean;
-  /** Payload bytes (ping -s), 0..65507; the default 56 makes an 84-byte IPv4 packet. */
+  /** Payload bytes (ping -s), 0..65507; the default 56 makes an 84-byte IPv4 packet, a 104-byte IPv6 one. */
   size?: number;
   /** Set don't-fragment and never fragment locally (ping -M do): path-MTU discovery's probe. */
   dontFragment?: boolean;

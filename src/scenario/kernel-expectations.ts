@@ -42,7 +42,7 @@ export interface ConntrackExpectationDef {
 
 /** Picks rules out of a node's counters; the fields given must all match. */
 export interface RuleRef {
-  /** "nat", or with the nft family, "ip nat". */
+  /** "nat" (any family's), or with the family, "ip nat", "ip6 nat" (ip6tables' and nft's), "inet nat". */
   table?: string;
   chain?: string;
   /** nft's rule handle (nft -a list ruleset). */

@@ -18,7 +18,7 @@ export interface InterfaceChangeDef {
 export interface ResetDef {
   /** conntrack -F: every connection is new again, so NAT is decided afresh. */
   conntrack?: string[];
-  /** Every rule counter back to 0 (iptables -Z per table; nft's rules reloaded with zeroed counters). */
+  /** Every rule counter back to 0 (iptables -Z and ip6tables -Z per table; nft's rules reset). */
   counters?: string[];
 }
 

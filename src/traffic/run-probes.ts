@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Topology } from '../backend/topology.ts';
+import { parseAddress } from '../net/addresses.ts';
 import { pingRunMs } from '../plan/plan-probes.ts';
 import type {
   HttpProbePlan,
@@ -83,12 +84,14 @@ export function curlArgv(probe: HttpProbePlan): string[] {
 /**
  * `count` echo requests `intervalMs` apart; -W is the wait for a reply after the last request, in
  * seconds (fractions allowed). No -w deadline: with one, ping goes on sending until it has `count`
- * replies.
+ * replies. -6 for an IPv6 address, so the family is stated rather than guessed; -s and -M do mean
+ * the same there (56 bytes make a 104-byte IPv6 packet; IPv6 routers never fragment anyway).
  */
 export function pingArgv(probe: PingProbePlan): string[] {
   const waitS = String(probe.connectTimeoutMs / 1000);
   return [
     'ping',
+    ...(parseAddress(probe.target)?.kind() === 'ipv6' ? ['-6'] : []),
     '-n',
     '-c',
     String(probe.count),

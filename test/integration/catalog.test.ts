@@ -212,6 +212,57 @@ describeLab('catalog scenarios on the real kernel', () => {
       ),
     ).toBe(true);
   });
+  it('ipv6-nat-hairpin-broken: NAT66 without hairpin SNAT fails as IPv4 does, diagnosed alike', async () => {
+    const result = await run('ipv6-nat-hairpin-broken');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(probe(result, 'remote')).toMatchObject({ ok: true, serverSaw: '2001:db8:100::10' });
+    const lan = probe(result, 'lan-client');
+    expect(lan).toMatchObject({ ok: false, to: '[2001:db8:203::1]:80' });
+    // No neighbour discovery or MLD among the journeys; the router's redirect is one.
+    expect(
+      lan?.journeys.map((j) => [j.kind, rewritesByHop(j).map((r) => describeRewrites(r))]),
+    ).toEqual([
+      ['SYN', ['router: DNAT dst [2001:db8:203::1]:80 → [fd00:1::2]:80 (source unchanged)']],
+      ['ICMPv6 redirect', []],
+      ['SYN-ACK', []],
+      ['RST', []],
+    ]);
+    expect(result.diagnosis.map((f) => [f.rule, f.probe])).toEqual([
+      ['asymmetric-reply', 'lan-client'],
+    ]);
+    const router = result.kernelState.find((k) => k.node === 'router');
+    expect(router?.entries.every((e) => e.family === 'ipv6')).toBe(true);
+    expect(router?.counters.map((c) => [c.key, c.packets])).toEqual([
+      ['ip6tables nat/PREROUTING#1', 2],
+      ['ip6tables nat/PREROUTING#2', 0],
+      ['ip6tables nat/PREROUTING#3', 0],
+      ['ip6tables nat/POSTROUTING#1', 0],
+    ]);
+  });
+
+  it('ipv6-nat-hairpin: the masquerade fix, every probe kind over IPv6 seeing the router', async () => {
+    const result = await run('ipv6-nat-hairpin');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    for (const kind of ['http', 'udp', 'tcp']) {
+      expect(probe(result, `remote-${kind}`)).toMatchObject({
+        ok: true,
+        serverSaw: '2001:db8:100::10',
+      });
+      expect(probe(result, `lan-${kind}`)).toMatchObject({ ok: true, serverSaw: 'fd00:1::1' });
+    }
+    expect(probe(result, 'remote-ping-1280')).toMatchObject({
+      ok: true,
+      replies: { received: 1, sent: 1 },
+    });
+    const syn = probe(result, 'lan-http')?.journeys[0];
+    expect(syn?.rewrites.map((r) => `${r.node} ${r.nat} ${endpointText(r.to)}`)).toEqual([
+      'router DNAT [fd00:1::2]:80',
+      `router SNAT [fd00:1::1]:${syn?.sent.src.port}`,
+    ]);
+    expect(result.diagnosis).toEqual([]);
+  });
+
   it('dnat-sticks-to-conntrack: a replaced DNAT rule moves the flow only once conntrack is flushed', async () => {
     const result = await run('dnat-sticks-to-conntrack');
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);

@@ -59,12 +59,17 @@ export function ipv4(
   ];
 }
 
-export function ipv6(src: string, dst: string, next: number, payload: number[]): number[] {
+export function ipv6(
+  src: string,
+  dst: string,
+  next: number,
+  payload: number[],
+  flowLabel = 0,
+): number[] {
   return [
     0x60,
-    0,
-    0,
-    0,
+    (flowLabel >> 16) & 0x0f,
+    ...u16(flowLabel & 0xffff),
     ...u16(payload.length),
     next,
     64,

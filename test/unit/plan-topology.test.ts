@@ -127,6 +127,7 @@ describe('planTopology', () => {
         serverSees: '10.0.0.2',
       },
     ];
+    def.nodes.b = { ...def.nodes.b, kind: 'host', ipv6: true };
     const plan = planTopology(def, opts);
     expect(plan.probes).toEqual([
       {
