@@ -14,6 +14,7 @@ import type { ScenarioResult } from '../../src/report/scenario-result.ts';
 import { runScenario } from '../../src/run/run-scenario.ts';
 import { loadScenario } from '../../src/scenario/load-scenario.ts';
 import { describeLab, namespacesOf, processesMentioning } from '../support/lab.ts';
+import { readPcap } from '../support/read-pcap.ts';
 
 let out: string;
 beforeAll(async () => {
@@ -212,6 +213,25 @@ describeLab('catalog scenarios on the real kernel', () => {
       ),
     ).toBe(true);
   });
+  it('macvlan-arp-flux: eth0 and its macvlan both answer ARP for the macvlan address until arp_ignore=1', async () => {
+    const result = await run('macvlan-arp-flux');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    const replies = (
+      await readPcap(join(out, 'macvlan-arp-flux', 'client-eth0.pcap'), 'client:eth0')
+    )
+      .filter((p) => p.arp && p.arp.senderIp !== '192.168.1.10')
+      .map((p) => `${p.arp?.senderIp} ${p.srcMac}`);
+    // Two answers for .5 from two MACs; one for .6, from the macvlan's MAC.
+    const [first, second, third] = replies;
+    expect(replies).toHaveLength(3);
+    expect(first?.split(' ')[0]).toBe('192.168.1.5');
+    expect(second?.split(' ')[0]).toBe('192.168.1.5');
+    expect(first?.split(' ')[1]).not.toBe(second?.split(' ')[1]);
+    expect(third?.split(' ')[0]).toBe('192.168.1.6');
+    expect([first, second].map((r) => r?.split(' ')[1])).toContain(third?.split(' ')[1]);
+  });
+
   it('ipv6-nat-hairpin-broken: NAT66 without hairpin SNAT fails as IPv4 does, diagnosed alike', async () => {
     const result = await run('ipv6-nat-hairpin-broken');
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
