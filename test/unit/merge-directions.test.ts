@@ -97,7 +97,13 @@ describe('a point recorded per direction, read', () => {
     expect((await readdir(dir)).filter((f) => f.startsWith('ok.'))).toEqual(['ok.pcapng']);
     expect(decodeCaptures([read])[0]?.map((p) => p.direction)).toEqual(['in', 'out', 'in', 'out']);
     let text = '';
-    await decodeCommand(capture.file, { stdout: { write: (c: string) => Boolean((text += c)) } });
+    const stdout = {
+      write(chunk: string) {
+        text += chunk;
+        return true;
+      },
+    };
+    await decodeCommand(capture.file, { stdout });
     expect(text.split('\n').slice(0, 2)).toEqual([
       expect.stringMatching(
         /^ {6}1 \d\d:\d\d:\d\d\.\d{6} In {2}10\.0\.0\.1:1 → 10\.0\.0\.2:80 SYN/,
