@@ -13,7 +13,13 @@ export interface StartProcessOptions {
    * What proves readiness: a line on stdout or stderr, or (for a silent program) the process having
    * become that command line, which /proc/PID/cmdline shows once a wrapper (ip netns exec) exec'd it.
    */
-  ready: { stream: 'stdout' | 'stderr'; pattern: RegExp } | { cmdline: readonly string[] };
+  ready:
+    | { stream: 'stdout' | 'stderr'; pattern: RegExp }
+    | { cmdline: readonly string[] }
+    /** For a silent program whose readiness /proc shows (a netlink socket subscribed): polled. */
+    | { check: (pid: number) => boolean };
+  /** How much of each stream's tail is kept (default 64 KiB): more for a program whose output is its result. */
+  keptOutput?: number;
   /** Keep stdin open for RunningProcess.write. */
   stdin?: boolean;
   /** Written to stdin at once, before waiting for readiness (needs `stdin`). */
@@ -71,6 +77,7 @@ export async function startProcess(
     outlive = false,
     stdin = false,
     input,
+    keptOutput = KEPT_OUTPUT,
   }: StartProcessOptions,
 ): Promise<RunningProcess> {
   const [file, ...args] = argv;
@@ -88,7 +95,7 @@ export async function startProcess(
   });
   // Readiness lines come first and errors last: the tail of each stream is all that is kept.
   const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    output[stream] = (output[stream] + chunk.toString()).slice(-KEPT_OUTPUT);
+    output[stream] = (output[stream] + chunk.toString()).slice(-keptOutput);
   };
   if (input !== undefined) subprocess.stdin?.write(input);
   subprocess.stdout?.on('data', keep('stdout'));
@@ -127,7 +134,9 @@ export async function startProcess(
   const isReady =
     'cmdline' in ready
       ? () => readCmdline(subprocess.pid) === wanted
-      : () => ready.pattern.test(output[ready.stream]);
+      : 'check' in ready
+        ? () => subprocess.pid !== undefined && ready.check(subprocess.pid)
+        : () => ready.pattern.test(output[ready.stream]);
   const outcome = await new Promise<'ready' | 'exited' | 'timeout' | 'aborted'>((resolve) => {
     const finish = (value: 'ready' | 'exited' | 'timeout' | 'aborted') => {
       clearTimeout(timer);
@@ -143,7 +152,7 @@ export async function startProcess(
     };
     const timer = setTimeout(() => finish('timeout'), readyTimeoutMs);
     // A silent program says nothing: look at it until it has become itself.
-    const poll = 'cmdline' in ready ? setInterval(onData, 5) : undefined;
+    const poll = 'stream' in ready ? undefined : setInterval(onData, 5);
     signal?.addEventListener('abort', onAbort, { once: true });
     subprocess.stdout?.on('data', onData);
     subprocess.stderr?.on('data', onData);
