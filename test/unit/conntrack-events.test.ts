@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { kernelChecks } from '../../src/check/kernel-checks.ts';
 import { parseConntrackEvents } from '../../src/kernel-state/conntrack-events.ts';
 import type { KernelState } from '../../src/kernel-state/read-kernel-state.ts';
-import type { ConntrackExpectationDef } from '../../src/scenario/define-scenario.ts';
+import { planTopology } from '../../src/plan/plan-topology.ts';
+import { toolsFor } from '../../src/preflight/check-environment.ts';
+import type { ConntrackExpectationDef, ScenarioDef } from '../../src/scenario/define-scenario.ts';
 
 // As conntrack 1.4 prints them: the time, the event padded to 9, then the entry as -o extended.
 const OUTPUT = [
@@ -74,5 +76,28 @@ describe("conntrack expectations during: 'run'", () => {
       ok: false,
       detail: "conntrack's events on r were not recorded",
     });
+  });
+});
+
+describe('a run with conntrack expectations over the run', () => {
+  const lab = (conntrack: ConntrackExpectationDef[]): ScenarioDef => ({
+    description: 'x',
+    nodes: {
+      a: {
+        kind: 'router',
+        interfaces: { eth0: { addresses: ['10.0.0.1/24'] } },
+        rulesets: [{ format: 'nft', text: 'table inet t {\n}\n' }],
+      },
+      b: { kind: 'host', interfaces: { eth0: { addresses: ['10.0.0.2/24'] } } },
+    },
+    links: [{ a: 'a:eth0', b: 'b:eth0' }],
+    conntrack,
+  });
+  const plan = (def: ScenarioDef) => planTopology(def, { scenario: 't', runId: 'ctev01' });
+  const seen = { on: 'a', match: { proto: 'udp' as const }, expect: 'seen' as const };
+
+  it('needs conntrack, which a read of the table alone does not', () => {
+    expect(toolsFor(plan(lab([{ ...seen, during: 'run' }])))).toContain('conntrack');
+    expect(toolsFor(plan(lab([seen])))).not.toContain('conntrack');
   });
 });
