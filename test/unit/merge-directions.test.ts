@@ -67,6 +67,19 @@ describe('mergeDirections', () => {
     expect(packets.map((p) => p.hash).sort()).toEqual(halves.map((p) => p.hash).sort());
   });
 
+  it('reads epb_flags with no direction bits (tcpdump -w on any other point) as saying nothing', () => {
+    const merged = mergeDirections({
+      in: { bytes: inbound, file: 'in.pcap' },
+      out: { bytes: outbound, file: 'out.pcap' },
+    });
+    // Section header 28, interface 20, the first packet block's header 28 and frame 54 (+2 padding).
+    const flags = 28 + 20 + 28 + 56 + 4;
+    expect(merged.readUInt16LE(flags - 4)).toBe(2);
+    merged.writeUInt32LE(0, flags);
+    const packets = decodePcap({ bytes: merged, file: 'merged.pcapng' }, point.id);
+    expect(packets.map((p) => p.direction)).toEqual([undefined, 'out', 'in', 'out']);
+  });
+
   it('refuses a damaged half by name', () => {
     expect(() =>
       mergeDirections({
