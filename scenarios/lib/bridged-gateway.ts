@@ -32,6 +32,7 @@ export interface GatewayOptions {
   /** Options for br0 and its ports, on top of the seed's setup. */
   br0?: Pick<InterfaceDef, 'nfCallIptables'>;
   eth0?: Pick<InterfaceDef, 'hairpin'>;
+  wlan0?: Pick<InterfaceDef, 'hairpin'>;
   sysctls?: Record<string, string>;
   rulesets?: RulesetDef[];
   /** Warm ARP caches on the LAN clients, as on a network that was running before the change. */
@@ -64,6 +65,7 @@ export function bridgedGateway(options: GatewayOptions = {}): Pick<ScenarioDef, 
             ...options.br0,
           },
           ...(options.eth0 ? { eth0: options.eth0 } : {}),
+          ...(options.wlan0 ? { wlan0: options.wlan0 } : {}),
         },
         routes: [{ to: 'default', via: '198.51.100.1' }],
         sysctls: options.sysctls,

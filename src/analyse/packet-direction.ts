@@ -1,4 +1,5 @@
 // Which way a frame crossed a capture point, from the most exact evidence there is:
+// - the capture's own word (pcapng epb_flags: a point recorded per direction, a hairpin port);
 // - an inbound-only capture (a switch port) holds only frames entering the switch;
 // - at the other end of such a port, a frame left iff the switch recorded it entering (same bytes,
 //   moments apart), which holds even for frames reflected back out the port they came in on;
@@ -7,8 +8,9 @@
 import type { Packet } from '../decode/packet.ts';
 import { pointId } from '../plan/point-id.ts';
 import type { CapturePointPlan, NodePlan, TopologyPlan } from '../plan/topology-plan.ts';
+import type { Direction } from '../scenario/flow-match.ts';
 
-export type Direction = 'in' | 'out';
+export type { Direction };
 
 export type DirectionOf = (packet: Packet) => Direction;
 
@@ -25,6 +27,7 @@ export function directionResolver(plan: TopologyPlan, packets: readonly Packet[]
   const seenAt = framesByPoint(packets, new Set(inboundPeer.values()));
   const farSide = new Map(plan.captures.map((p) => [p.id, farSideMacs(plan, p)]));
   return (packet) => {
+    if (packet.direction) return packet.direction;
     if (inboundOnly.has(packet.point)) return 'in';
     const peer = inboundPeer.get(packet.point);
     if (peer) return seenNear(seenAt.get(peer), packet) ? 'out' : 'in';

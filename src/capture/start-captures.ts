@@ -1,10 +1,12 @@
-// Stage 5: one tcpdump per capture point, counted as started only once it says it is listening, and
-// watched from then on: a capture that ends before it is stopped makes the run an error, never a verdict.
+// Stage 5: one tcpdump per capture point (two at a point recorded per direction: -Q in and -Q out),
+// counted as started only once it says it is listening, and watched from then on: a capture that ends
+// before it is stopped makes the run an error, never a verdict.
 
 import { join } from 'node:path';
 import type { Topology } from '../backend/topology.ts';
 import { NatlabError } from '../errors.ts';
 import type { CapturePointPlan } from '../plan/topology-plan.ts';
+import type { Direction } from '../scenario/flow-match.ts';
 import { settleAll } from '../system/settle-all.ts';
 import type { ProcessExit, RunningProcess } from '../system/start-process.ts';
 import type { TeardownStack } from '../system/teardown-stack.ts';
@@ -13,8 +15,11 @@ import { judgeCaptureExit } from './capture-exit.ts';
 export interface CaptureFile {
   point: CapturePointPlan;
   file: string;
-  /** How many packets tcpdump wrote, by its own count: the pcap must hold that many. */
+  /** How many packets tcpdump wrote, by its own count (both tcpdumps' at a point recorded per
+   * direction): the pcap must hold that many. */
   captured: number;
+  /** A point recorded per direction: each tcpdump's pcap, merged into `file` (pcapng) when read. */
+  directions?: Record<Direction, string>;
 }
 
 export interface CaptureSession {
@@ -27,17 +32,30 @@ export interface CaptureSession {
 }
 
 export function captureFileName(point: CapturePointPlan): string {
-  return `${point.node}-${point.iface}.pcap`;
+  return `${point.node}-${point.iface}.${point.perDirection ? 'pcapng' : 'pcap'}`;
 }
 
-export function tcpdumpArgv(point: CapturePointPlan, file: string): string[] {
+/** The tcpdumps a point needs: one, or one per direction. */
+function recordingsOf(point: CapturePointPlan, outDir: string): Recording[] {
+  if (!point.perDirection) return [{ file: join(outDir, captureFileName(point)) }];
+  return (['in', 'out'] as const).map((direction) => ({
+    direction,
+    file: join(outDir, `${point.node}-${point.iface}.${direction}.pcap`),
+  }));
+}
+
+export function tcpdumpArgv(
+  point: CapturePointPlan,
+  file: string,
+  direction: Direction | undefined = point.inboundOnly ? 'in' : undefined,
+): string[] {
   // --immediate-mode: without it, packets still in the ring buffer are lost when tcpdump stops.
   // -Z root: keep writing into the root-owned output directory.
   return [
     'tcpdump',
     '-i',
     point.iface,
-    ...(point.inboundOnly ? ['-Q', 'in'] : []),
+    ...(direction ? ['-Q', direction] : []),
     '-w',
     file,
     '-U',
@@ -48,9 +66,13 @@ export function tcpdumpArgv(point: CapturePointPlan, file: string): string[] {
   ];
 }
 
-interface Watched {
-  point: CapturePointPlan;
+interface Recording {
   file: string;
+  direction?: Direction;
+}
+
+interface Watched extends Recording {
+  point: CapturePointPlan;
   argv: string[];
   running: RunningProcess;
   /** Set the moment natlab asks it to stop: an exit before that is a death. */
@@ -76,22 +98,27 @@ export async function startCaptures(
     w.stopping = true;
     return w.running.stop();
   };
+  const recordings = topology.plan.captures.flatMap((point) =>
+    recordingsOf(point, outDir).map((recording) => ({ point, ...recording })),
+  );
   const started = await settleAll(
-    topology.plan.captures.map(async (point) => {
-      const file = join(outDir, captureFileName(point));
-      const argv = tcpdumpArgv(point, file);
+    recordings.map(async ({ point, file, direction }) => {
+      const argv = tcpdumpArgv(point, file, direction);
       const running = await topology.start(point.node, argv, {
-        action: `start tcpdump on ${point.iface}`,
+        action: `start tcpdump${direction ? ` -Q ${direction}` : ''} on ${point.iface}`,
         stage: 'capture',
         ready: { stream: 'stderr', pattern: /listening on/ },
         // Its counts' last line: every packet is written by then (-U), well before it exits.
         doneWhenStopped: { stream: 'stderr', pattern: /packets? dropped by kernel\n/ },
       });
-      const watched: Watched = { point, file, argv, running, stopping: false };
-      teardown.push(`stop tcpdump on ${point.id}`, async () => {
-        await stopOne(watched);
-        await running.exited;
-      });
+      const watched: Watched = { point, file, direction, argv, running, stopping: false };
+      teardown.push(
+        `stop tcpdump${direction ? ` -Q ${direction}` : ''} on ${point.id}`,
+        async () => {
+          await stopOne(watched);
+          await running.exited;
+        },
+      );
       void running.exited.then((exit) => {
         if (watched.stopping) return;
         watched.died = exit;
@@ -102,17 +129,32 @@ export async function startCaptures(
     }),
   );
   return {
-    points: started.map((w) => w.point),
+    points: topology.plan.captures,
     stop: async () => {
       const exits = await settleAll(started.map(stopOne));
-      return started.map((w, i) => {
+      const counted = started.map((w, i) => {
         const exit = w.died ?? (exits[i] as ProcessExit);
         const judged = judgeCaptureExit(exit, w.died !== undefined);
         if ('problem' in judged) throw captureError(w, exit, judged.problem);
-        return { point: w.point, file: w.file, captured: judged.captured };
+        return { ...w, captured: judged.captured };
       });
+      return topology.plan.captures.map((point) => captureOf(point, outDir, counted));
     },
   };
+}
+
+/** A point's capture from its tcpdumps: the one file, or the two to merge and their counts summed. */
+function captureOf(
+  point: CapturePointPlan,
+  outDir: string,
+  counted: readonly (Recording & { point: CapturePointPlan; captured: number })[],
+): CaptureFile {
+  const mine = counted.filter((c) => c.point === point);
+  const captured = mine.reduce((sum, c) => sum + c.captured, 0);
+  const file = (direction: Direction) => mine.find((c) => c.direction === direction)?.file ?? '';
+  if (!point.perDirection) return { point, file: mine[0]?.file ?? '', captured };
+  const directions = { in: file('in'), out: file('out') };
+  return { point, file: join(outDir, captureFileName(point)), captured, directions };
 }
 
 function captureError(w: Watched, exit: ProcessExit, problem: string): NatlabError {

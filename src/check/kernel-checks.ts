@@ -37,13 +37,50 @@ export function kernelChecks({
   const read = kernelState !== undefined;
   return [
     ...(read ? kernelChecks.conntrack : []).map((c) =>
-      checkConntrack(c, stateOf(c.on, c.step)?.entries ?? []),
+      c.during === 'run'
+        ? checkConntrackDuringRun(c, stateOf(c.on, undefined))
+        : checkConntrack(c, stateOf(c.on, c.step)?.entries ?? []),
     ),
     ...(read ? kernelChecks.counters : []).map((c) =>
       checkCounter(c, stateOf(c.on, c.step)?.counters ?? []),
     ),
     ...(kernelChecks.health && health ? [checkHealth(health)] : []),
   ];
+}
+
+/**
+ * Over the whole run: the entries of the last read and every entry conntrack's events named, so one
+ * created and destroyed between reads counts. Events natlab could not keep whole leave an `absent`
+ * unproven.
+ */
+function checkConntrackDuringRun(
+  def: ConntrackExpectationDef,
+  state: KernelState | undefined,
+): CheckResult {
+  const name =
+    def.name ??
+    `${def.on} conntrack ${def.expect === 'seen' ? 'held' : 'never held'} ${describeConntrackMatch(def.match)} during the run`;
+  const judged = (ok: boolean, detail: string) => scoped({ kind: 'conntrack', name, ok, detail });
+  const watched = state?.conntrackEvents;
+  if (!watched) return judged(false, `conntrack's events on ${def.on} were not recorded`);
+  const predicate = conntrackPredicate(def.match);
+  const events = watched.events.filter((e) => predicate(e.entry));
+  const entries = state.entries.filter(predicate);
+  const [event] = events;
+  const first = event
+    ? `; first: [${event.type}] ${oneLine(event.entry.raw)}`
+    : entries[0]
+      ? `; first: ${oneLine(entries[0].raw)}`
+      : '';
+  const found = `${events.length} of ${watched.events.length} events and ${entries.length} of ${state.entries.length} entries on ${def.on} match${first}`;
+  const seen = events.length + entries.length > 0;
+  if (def.expect === 'seen') return judged(seen, found);
+  if (!seen && watched.cut)
+    return judged(
+      false,
+      `${found}; but the earliest events were lost (more than natlab keeps), so absent is unproven`,
+    );
+  return judged(!seen, found);
 }
 
 function checkConntrack(

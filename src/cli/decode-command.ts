@@ -34,9 +34,12 @@ export async function decodeCommand(
       index: meta.index,
       timeUs: meta.timeUs,
       length: meta.length,
+      direction: meta.direction,
     });
+    // As tcpdump prints a pcapng's epb_flags: In or Out after the time, when the capture says.
+    const way = packet.direction ? ` ${packet.direction === 'in' ? 'In ' : 'Out'}` : '';
     block.push(
-      `${String(packet.index).padStart(7)} ${clock(packet.timeUs)} ${describePacket(packet)}, length ${packet.length}`,
+      `${String(packet.index).padStart(7)} ${clock(packet.timeUs)}${way} ${describePacket(packet)}, length ${packet.length}`,
     );
     if (block.length === BLOCK) {
       io.stdout.write(`${block.join('\n')}\n`);

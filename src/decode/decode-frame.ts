@@ -9,6 +9,7 @@ export interface FrameMeta {
   index: number;
   timeUs: number;
   length: number;
+  direction?: Packet['direction'];
 }
 
 /** One parser for every frame: decodeFrame is synchronous, so it is never shared mid-parse. */
@@ -27,6 +28,7 @@ export function decodeFrame(data: Uint8Array, meta: FrameMeta): Packet {
     dstMac: '',
     ethertype: f.ethertype,
   };
+  if (meta.direction) packet.direction = meta.direction;
   if (f.truncated) packet.truncated = f.truncated;
   if (f.malformed) packet.malformed = f.malformed;
   if (f.truncated === 'ethernet') return packet;

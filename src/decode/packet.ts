@@ -1,5 +1,7 @@
 // The decoded packet (stage 8 output): one captured frame at one capture point.
 
+import type { Direction } from '../scenario/flow-match.ts';
+
 export interface TcpFlags {
   syn: boolean;
   ack: boolean;
@@ -20,6 +22,8 @@ export interface Packet {
   timeUs: number;
   /** Length on the wire; the pcap may hold less (snap length). */
   length: number;
+  /** As the capture recorded it (pcapng epb_flags); none: the capture does not say. */
+  direction?: Direction;
   /** FNV-1a of the captured bytes: the same frame seen twice at one point hashes the same. */
   hash: number;
   srcMac: string;

@@ -34,6 +34,7 @@ export function decodePcap(pcap: PcapBytes, point: string): Packet[] {
         index: meta.index,
         timeUs: meta.timeUs,
         length: meta.length,
+        direction: meta.direction,
       }),
     );
   });

@@ -1,13 +1,16 @@
 // Walks a pcapng file (what current tcpdump -w and Wireshark write by default) in one buffer: section
 // headers (either byte order), interface descriptions (link type, timestamp resolution) and enhanced,
-// simple and obsolete packet blocks. Other blocks (name resolution, statistics, ...) are skipped.
+// simple and obsolete packet blocks, with an enhanced packet's direction when its epb_flags give one.
+// Other blocks (name resolution, statistics, ...) are skipped.
 
+import type { Direction } from '../scenario/flow-match.ts';
 import type { FrameMeta } from './decode-frame.ts';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const LINKTYPE_ETHERNET = 1;
 const OPTION_TSRESOL = 9;
+const OPTION_EPB_FLAGS = 2;
 
 type OnFrame = (bytes: Buffer, start: number, end: number, meta: Omit<FrameMeta, 'point'>) => void;
 
@@ -82,7 +85,16 @@ export function forEachPcapngFrame(
       checkEthernet(iface, frame, invalid);
       const units = (BigInt(u32(body + 4)) << 32n) | BigInt(u32(body + 8));
       const timeUs = Number((units * 1_000_000n) / iface.unitsPerSecond);
-      onFrame(bytes, start, start + captured, { index: frame, timeUs, length: original });
+      const direction =
+        blockType === 6
+          ? epbDirection(start + Math.ceil(captured / 4) * 4, bodyEnd, u16, u32)
+          : undefined;
+      onFrame(bytes, start, start + captured, {
+        index: frame,
+        timeUs,
+        length: original,
+        direction,
+      });
     } else if (blockType === 3) {
       // Simple packet block: interface 0, no timestamp, as much data as the block holds.
       const iface = interfaces[0];
@@ -104,19 +116,42 @@ function checkEthernet(iface: Interface, frame: number, invalid: (reason: string
   }
 }
 
-/** if_tsresol: 10^-n seconds, or 2^-n when the top bit is set; microseconds when absent. */
-function tsResolution(bytes: Buffer, from: number, to: number, u16: (o: number) => number): bigint {
+/** epb_flags bits 0-1: 01 inbound, 10 outbound; 00 (or no flags) says nothing. */
+function epbDirection(
+  from: number,
+  to: number,
+  u16: (o: number) => number,
+  u32: (o: number) => number,
+): Direction | undefined {
+  const option = findOption(from, to, OPTION_EPB_FLAGS, u16);
+  if (option === undefined || option.length < 4) return undefined;
+  const bits = u32(option.at) & 3;
+  return bits === 1 ? 'in' : bits === 2 ? 'out' : undefined;
+}
+
+/** An option's value offset and length, among the options in [from, to) of the block. */
+function findOption(
+  from: number,
+  to: number,
+  code: number,
+  u16: (o: number) => number,
+): { at: number; length: number } | undefined {
   let o = from;
   while (o + 4 <= to) {
-    const code = u16(o);
+    const here = u16(o);
     const length = u16(o + 2);
-    if (code === 0) break;
-    if (code === OPTION_TSRESOL && length >= 1 && o + 4 < to) {
-      const value = bytes[o + 4] ?? 6;
-      const exponent = BigInt(value & 0x7f);
-      return value & 0x80 ? 2n ** exponent : 10n ** exponent;
-    }
+    if (here === 0) return undefined;
+    if (here === code && o + 4 + length <= to) return { at: o + 4, length };
     o += 4 + Math.ceil(length / 4) * 4;
   }
-  return 1_000_000n;
+  return undefined;
+}
+
+/** if_tsresol: 10^-n seconds, or 2^-n when the top bit is set; microseconds when absent. */
+function tsResolution(bytes: Buffer, from: number, to: number, u16: (o: number) => number): bigint {
+  const option = findOption(from, to, OPTION_TSRESOL, u16);
+  if (option === undefined || option.length < 1) return 1_000_000n;
+  const value = bytes[option.at] ?? 6;
+  const exponent = BigInt(value & 0x7f);
+  return value & 0x80 ? 2n ** exponent : 10n ** exponent;
 }

@@ -6,6 +6,7 @@ import { NatlabError } from '../errors.ts';
 import { rulesetFormats } from '../plan/topology-plan.ts';
 import { iptablesTools } from '../scenario/command-lists.ts';
 import { settleAll } from '../system/settle-all.ts';
+import type { ConntrackEvents } from './conntrack-events.ts';
 import { type ConntrackEntry, parseConntrack } from './parse-conntrack.ts';
 import { parseIptablesCounters, parseNftCounters, type RuleCounter } from './parse-counters.ts';
 
@@ -18,6 +19,8 @@ export interface KernelState {
   /** The same flows, parsed (each keeps its raw line). */
   entries: ConntrackEntry[];
   counters: RuleCounter[];
+  /** conntrack's events over the run (only when a conntrack expectation asks `during: 'run'`). */
+  conntrackEvents?: ConntrackEvents;
 }
 
 /** Every node that has rules at some point of the run, its steps' included. */

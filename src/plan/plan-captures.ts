@@ -1,5 +1,6 @@
 // Capture points: the "node:iface" list the scenario asks for (every veth by default), plus every
-// point a flow expectation names, and which switch ports record only what enters them.
+// point a flow expectation names, which switch ports record only what enters them, and which points
+// record each direction apart (hairpin ports of a bridge inside a node, and the veth ends facing them).
 
 import type { PlanState } from './plan-state.ts';
 import { parsePoint, pointId } from './point-id.ts';
@@ -9,7 +10,8 @@ export function planCaptures({ def, nodes, problems }: PlanState): CapturePointP
   const points: CapturePointPlan[] = [];
   const add = (node: string, iface: string) => {
     const id = pointId(node, iface);
-    if (!points.some((p) => p.id === id)) points.push({ node, iface, id, inboundOnly: false });
+    if (!points.some((p) => p.id === id))
+      points.push({ node, iface, id, inboundOnly: false, perDirection: false });
   };
   const wanted = def.captures ?? [...nodes.keys()];
   for (const ref of wanted) {
@@ -48,5 +50,31 @@ export function planCaptures({ def, nodes, problems }: PlanState): CapturePointP
       peer !== undefined &&
       points.some((p) => p.id === pointId(peer.node, peer.iface));
   }
+  const hairpin = hairpinPorts(def, nodes);
+  for (const point of points) {
+    const peer = nodes.get(point.node)?.interfaces.find((i) => i.name === point.iface)?.peer;
+    point.perDirection =
+      !point.inboundOnly &&
+      (hairpin.has(point.id) ||
+        (peer !== undefined && hairpin.has(pointId(peer.node, peer.iface))));
+  }
   return points;
+}
+
+/** Ports of bridges inside nodes (not natlab's switches) in hairpin mode at the start or in a step. */
+function hairpinPorts(def: PlanState['def'], nodes: PlanState['nodes']): Set<string> {
+  const ports = new Set<string>();
+  for (const node of nodes.values()) {
+    if (node.kind === 'switch') continue;
+    for (const iface of node.interfaces)
+      if (iface.master && iface.hairpin) ports.add(pointId(node.name, iface.name));
+  }
+  for (const step of def.steps ?? []) {
+    for (const [point, change] of Object.entries(step.interfaces ?? {})) {
+      const parsed = parsePoint(point);
+      if (change.hairpin && parsed?.iface && nodes.get(parsed.node)?.kind !== 'switch')
+        ports.add(pointId(parsed.node, parsed.iface));
+    }
+  }
+  return ports;
 }

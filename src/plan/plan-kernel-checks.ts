@@ -23,6 +23,10 @@ export function planKernelChecks({
   for (const [index, c] of (def.conntrack ?? []).entries()) {
     const label = c.name ?? `conntrack #${index + 1}`;
     onNode(label, c.on, 'conntrack table');
+    if (c.during && c.step)
+      problems.push(
+        `${label}: during "run" already spans every step; give step or during, not both`,
+      );
     for (const dir of ['orig', 'reply'] as const) {
       for (const key of ['src', 'dst'] as const) {
         const value = c.match[dir]?.[key];

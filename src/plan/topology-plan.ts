@@ -73,6 +73,12 @@ export interface CapturePointPlan {
    * (tcpdump -Q in): nothing is lost, the peer sees the rest, and direction there is exact.
    */
   inboundOnly: boolean;
+  /**
+   * A hairpin port of a bridge inside a node, or the veth end facing one: a frame reflected there
+   * carries a source MAC of the side it returns to, so two tcpdumps (-Q in, -Q out) record it, and
+   * their merged pcapng marks each packet's direction.
+   */
+  perDirection: boolean;
 }
 
 interface ProbePlanBase {

@@ -53,6 +53,8 @@ export function toolsFor(plan: TopologyPlan): string[] {
   for (const node of plan.nodes)
     for (const format of rulesetFormats(plan, node.name))
       for (const tool of RULESET_TOOLS[format]) tools.add(tool);
+  // conntrack -E records the run for expectations over all of it.
+  if (plan.kernelChecks.conntrack.some((c) => c.during === 'run')) tools.add('conntrack');
   for (const step of plan.steps) {
     if (step.rulesets.some((r) => r.change !== 'add'))
       for (const tool of FLUSH_TOOLS) tools.add(tool);

@@ -10,6 +10,7 @@ import { buildNetnsTopology } from '../backend/netns/build-netns.ts';
 import { startCaptures } from '../capture/start-captures.ts';
 import { readCaptureFiles } from '../decode/read-captures.ts';
 import { NatlabError } from '../errors.ts';
+import { startConntrackEvents } from '../kernel-state/conntrack-events.ts';
 import { kernelHealthSince, markKernelHealth } from '../kernel-state/kernel-health.ts';
 import { readKernelState } from '../kernel-state/read-kernel-state.ts';
 import { planTopology } from '../plan/plan-topology.ts';
@@ -262,11 +263,15 @@ async function runStages(
       ([c]) => captureText(plan, c),
     ),
   );
+  // Only asked for: a conntrack expectation over the whole run needs the entries destroyed before a read.
+  const conntrackWatch = plan.kernelChecks.conntrack.some((c) => c.during === 'run')
+    ? await startConntrackEvents(topology, { teardown: processes })
+    : undefined;
   const { probes, steps } = await runTraffic({ topology, step });
   await stormGuard.stop();
   // After steps, the last step's read is the final state; only the health is left to read.
   const lastState = steps.at(-1)?.kernelState;
-  const [kernelState, kernelHealth] = await step(
+  const [lastRead, kernelHealth] = await step(
     'kernel-state',
     () =>
       settleAll([
@@ -275,6 +280,10 @@ async function runStages(
       ]),
     ([state]) => kernelStateText(state),
   );
+  const events = await conntrackWatch?.stop();
+  const kernelState = events
+    ? lastRead.map((k) => ({ ...k, conntrackEvents: events.get(k.node) }))
+    : lastRead;
   const captures = await readCaptureFiles(await capture.stop());
   const analysis = await analyseCaptures({
     plan,

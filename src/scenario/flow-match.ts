@@ -33,8 +33,11 @@ export interface PacketMatch {
   /** The IPv4 total length, or for IPv6 40 + the payload length. */
   ipLength?: number;
   /** Relative to the capturing node: "in" arrives at it, "out" leaves it. */
-  direction?: 'in' | 'out';
+  direction?: Direction;
 }
+
+/** Which way a frame crossed a capture point: into the capturing node's interface, or out of it. */
+export type Direction = 'in' | 'out';
 
 /** ICMP type names, each standing for its ICMP number or ICMPv6 number as the packet is (null: none). */
 export const ICMP_TYPES = {

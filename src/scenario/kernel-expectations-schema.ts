@@ -20,6 +20,7 @@ const conntrackDef = z.strictObject({
   name: text.optional(),
   on: text,
   step: text.optional(),
+  during: z.literal('run').optional(),
   match: z.strictObject({
     proto: z.enum(['tcp', 'udp', 'icmp', 'icmpv6', 'sctp']).optional(),
     state: text.optional(),

@@ -36,6 +36,12 @@ export interface ConntrackExpectationDef {
   on: string;
   /** Judged on the table as read right after this step's probes; without it, after the last. */
   step?: string;
+  /**
+   * "run": judged on every entry the node's conntrack held at any moment of the run (its events,
+   * `conntrack -E`, from before the traffic to the last read), so an entry destroyed before the read
+   * counts too. Not with `step`.
+   */
+  during?: 'run';
   match: ConntrackMatch;
   expect: 'seen' | 'absent';
 }

@@ -14,7 +14,13 @@ export interface StartProcessOptions {
    * What proves readiness: a line on stdout or stderr, or (for a silent program) the process having
    * become that command line, which /proc/PID/cmdline shows once a wrapper (ip netns exec) exec'd it.
    */
-  ready: { stream: 'stdout' | 'stderr'; pattern: RegExp } | { cmdline: readonly string[] };
+  ready:
+    | { stream: 'stdout' | 'stderr'; pattern: RegExp }
+    | { cmdline: readonly string[] }
+    /** For a silent program whose readiness /proc shows (a netlink socket subscribed): polled. */
+    | { check: (pid: number) => boolean };
+  /** How much of each stream's tail is kept (default 64 KiB): more for a program whose output is its result. */
+  keptOutput?: number;
   /** Keep stdin open for RunningProcess.write. */
   stdin?: boolean;
   /** Written to stdin at once, before waiting for readiness (needs `stdin`). */
@@ -74,6 +80,7 @@ export async function startProcess(
     outlive = false,
     stdin = false,
     input,
+    keptOutput = KEPT_OUTPUT,
   }: StartProcessOptions,
 ): Promise<RunningProcess> {
   if (!argv[0]) throw new Error('startProcess needs a command');
@@ -86,7 +93,7 @@ export async function startProcess(
     : execaChild(argv, { stdin, outlive, graceMs: slowed(graceMs) });
   // Readiness lines come first and errors last: the tail of each stream is all that is kept.
   const keep = (stream: 'stdout' | 'stderr') => (chunk: string) => {
-    output[stream] = (output[stream] + chunk).slice(-KEPT_OUTPUT);
+    output[stream] = (output[stream] + chunk).slice(-keptOutput);
   };
   if (input !== undefined) child.write(input);
   child.on('stdout', keep('stdout'));
@@ -124,7 +131,9 @@ export async function startProcess(
   const isReady =
     'cmdline' in ready
       ? () => readCmdline(pid) === wanted
-      : () => ready.pattern.test(output[ready.stream]);
+      : 'check' in ready
+        ? () => pid !== undefined && ready.check(pid)
+        : () => ready.pattern.test(output[ready.stream]);
   const outcome = await new Promise<'ready' | 'exited' | 'timeout' | 'aborted'>((resolve) => {
     const finish = (value: 'ready' | 'exited' | 'timeout' | 'aborted') => {
       clearTimeout(timer);
@@ -140,7 +149,7 @@ export async function startProcess(
     };
     const timer = setTimeout(() => finish('timeout'), readyTimeoutMs);
     // A silent program says nothing: look at it until it has become itself.
-    const poll = 'cmdline' in ready ? setInterval(onData, 5) : undefined;
+    const poll = 'stream' in ready ? undefined : setInterval(onData, 5);
     signal?.addEventListener('abort', onAbort, { once: true });
     child.on('stdout', onData);
     child.on('stderr', onData);

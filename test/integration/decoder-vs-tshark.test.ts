@@ -1,11 +1,12 @@
 // natlab's decoder against tshark on captures natlab recorded (TCP, UDP, ICMP, ICMPv6, ARP, IPv6):
 // every frame's addresses, ports, flags, protocol numbers and lengths must agree.
 
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { mergeDirections } from '../../src/decode/merge-directions.ts';
 import type { Packet } from '../../src/decode/packet.ts';
 import { itUnless, missingTools } from '../support/lab.ts';
 import { readPcap } from '../support/read-pcap.ts';
@@ -152,5 +153,61 @@ describe('the decoder cross-checked with tshark', () => {
       expect(packets.length).toBeGreaterThan(300);
     },
     90_000,
+  );
+
+  itTshark(
+    "reads natlab's merged pcapng as natlab does: every frame, field, time and direction",
+    async () => {
+      // Two real captures standing for one point's two tcpdumps: TCP both ways, interleaved.
+      const half = async (file: string) => ({
+        bytes: await readFile(join('test/fixtures/captures/hairpin-broken', file)),
+        file,
+      });
+      const merged = join(dir, 'merged.pcapng');
+      await writeFile(
+        merged,
+        mergeDirections({
+          in: await half('client-eth0.pcap'),
+          out: await half('server-eth0.pcap'),
+        }),
+      );
+      const packets = await readPcap(merged, 'merged');
+      const extra = ['frame.time_epoch', 'frame.packet_flags_direction'] as const;
+      const { stdout } = await execa(
+        'tshark',
+        [
+          '-r',
+          merged,
+          '-T',
+          'fields',
+          '-E',
+          'separator=/t',
+          '-E',
+          'occurrence=f',
+          ...[...FIELDS, ...extra].flatMap((f) => ['-e', f]),
+        ],
+        { timeout: 60_000 },
+      );
+      const lines = stdout.split('\n');
+      expect(lines).toHaveLength(packets.length);
+      const disagreements = packets.flatMap((packet, i) => {
+        const cells = (lines[i] ?? '').split('\t');
+        const mine = [
+          ...FIELDS.map((f) => ours(packet)[f]),
+          (packet.timeUs / 1e6).toFixed(6),
+          packet.direction === 'in' ? '0x00000001' : '0x00000002',
+        ];
+        const theirs = cells.map((c, k) => (k === FIELDS.length ? Number(c).toFixed(6) : c));
+        return mine.some((v, k) => v !== theirs[k])
+          ? [`frame ${packet.index}: natlab ${mine.join(' ')}, tshark ${theirs.join(' ')}`]
+          : [];
+      });
+      expect(disagreements.slice(0, 10)).toEqual([]);
+      expect(new Set(packets.map((p) => p.direction))).toEqual(new Set(['in', 'out']));
+      expect(packets.every((p, i) => i === 0 || p.timeUs >= (packets[i - 1]?.timeUs ?? 0))).toBe(
+        true,
+      );
+    },
+    60_000,
   );
 });

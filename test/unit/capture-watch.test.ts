@@ -17,6 +17,7 @@ const point: CapturePointPlan = {
   iface: 'eth0',
   id: 'client:eth0',
   inboundOnly: false,
+  perDirection: false,
 };
 const listening =
   'tcpdump: listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n';
