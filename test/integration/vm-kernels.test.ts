@@ -7,6 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { expect } from 'vitest';
+import { probeCapabilities } from '../../src/preflight/probe-capabilities.ts';
+import { newRunId } from '../../src/run/run-scenario.ts';
 import { findStaticBusybox } from '../../src/vm/build-initramfs.ts';
 import { parseKernelSpec } from '../../src/vm/kernel-spec.ts';
 import { prepareKernel } from '../../src/vm/prepare-kernel.ts';
@@ -50,7 +52,12 @@ describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
     'broute is skipped where missing and connects both clients on debian-6.1; bridge-nat-bug and hairpin-broken agree on both',
     async () => {
       const out = join(tmpdir(), 'natlab-kernels-acceptance');
-      const names = ['bridge-nat-broute', 'bridge-nat-bug', 'hairpin-broken'];
+      const names = [
+        'bridge-nat-broute',
+        'bridge-nat-bug',
+        'hairpin-broken',
+        'vlan-router-on-a-stick',
+      ];
       const run = await cli([
         ...names,
         '--kernel',
@@ -62,7 +69,7 @@ describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
         out,
       ]);
       const result = JSON.parse(String(run.stdout));
-      const [broute, bug, hairpin] = result.scenarios;
+      const [broute, bug, hairpin, vlan] = result.scenarios;
       expect(result.scenarios.map((s: { scenario: string }) => s.scenario)).toEqual(names);
 
       const [host, debian] = broute.kernels;
@@ -75,6 +82,13 @@ describeLab('--kernel: the same scenario on another kernel, in a VM', () => {
       const hasBroute = await hostHasBroute();
       if (hasBroute !== undefined) expect(host.verdict).toBe(hasBroute ? 'pass' : 'skip');
       if (hasBroute === false) expect(host.reason).toMatch(/broute/);
+
+      // 802.1Q: Debian's kernel autoloads 8021q; the host's may lack it, and then the run says so.
+      const [hostVlan, debianVlan] = vlan.kernels;
+      expect(debianVlan).toMatchObject({ kernel: 'debian-6.1', verdict: 'pass' });
+      const [vlanHere] = await probeCapabilities(['vlan'], { runId: newRunId() });
+      expect(hostVlan.verdict).toBe(vlanHere?.available ? 'pass' : 'skip');
+      if (!vlanHere?.available) expect(hostVlan.reason).toMatch(/802\.1Q/);
 
       for (const scenario of [bug, hairpin]) {
         const [h, d] = scenario.kernels;
