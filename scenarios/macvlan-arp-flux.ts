@@ -56,6 +56,13 @@ export default defineScenario({
   ],
   flows: [
     {
+      name: 'one broadcast request reaches the host',
+      at: 'host:eth0',
+      during: 'flux',
+      match: { ethertype: 0x0806, dstMac: 'ff:ff:ff:ff:ff:ff', dst: FIRST },
+      count: { exactly: 1 },
+    },
+    {
       name: 'by default both eth0 and the macvlan answer',
       at: 'client:eth0',
       during: 'flux',
