@@ -94,7 +94,16 @@ class Helper {
     );
     this.child.stdin?.on('error', () => undefined);
     const lines = createInterface({ input: this.child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => this.receive(JSON.parse(line) as Message));
+    lines.on('line', (line) => {
+      let message: Message;
+      try {
+        message = JSON.parse(line) as Message;
+      } catch {
+        this.fail(`the spawner printed what is not its protocol: ${line.slice(0, 200)}`);
+        return;
+      }
+      this.receive(message);
+    });
     this.idle();
   }
 
