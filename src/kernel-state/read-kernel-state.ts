@@ -7,8 +7,9 @@ import { rulesetFormats } from '../plan/topology-plan.ts';
 import { settleAll } from '../system/settle-all.ts';
 import { type ConntrackEntry, parseConntrack } from './parse-conntrack.ts';
 import { parseIptablesCounters, parseNftCounters, type RuleCounter } from './parse-counters.ts';
+import { type ChainPolicy, parseIptablesPolicies, parseNftPolicies } from './parse-policies.ts';
 
-export type { ConntrackEntry, RuleCounter };
+export type { ChainPolicy, ConntrackEntry, RuleCounter };
 
 export interface KernelState {
   node: string;
@@ -17,6 +18,8 @@ export interface KernelState {
   /** The same flows, parsed (each keeps its raw line). */
   entries: ConntrackEntry[];
   counters: RuleCounter[];
+  /** Each base chain's policy, with its counter where the kernel keeps one (iptables). */
+  policies: ChainPolicy[];
 }
 
 /** Every node that has rules at some point of the run, its steps' included. */
@@ -29,13 +32,25 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
       const read = (argv: string[]) => readOrExplain(topology, node.name, argv);
       const conntrack = await read(['conntrack', '-L', '-o', 'extended']);
       const counters: RuleCounter[] = [];
+      const policies: ChainPolicy[] = [];
       if (formats.has('iptables') || formats.has('iptables-commands')) {
-        counters.push(...parseIptablesCounters(await read(['iptables-save', '-c'])));
+        const saved = await read(['iptables-save', '-c']);
+        counters.push(...parseIptablesCounters(saved));
+        policies.push(...parseIptablesPolicies(saved));
       }
-      if (formats.has('nft') || formats.has('openwrt'))
-        counters.push(...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'])));
+      if (formats.has('nft') || formats.has('openwrt')) {
+        const listed = await read(['nft', '-a', 'list', 'ruleset']);
+        counters.push(...parseNftCounters(listed));
+        policies.push(...parseNftPolicies(listed));
+      }
       const flows = conntrack.filter((l) => l.trim() !== '');
-      return { node: node.name, conntrack: flows, entries: parseConntrack(flows), counters };
+      return {
+        node: node.name,
+        conntrack: flows,
+        entries: parseConntrack(flows),
+        counters,
+        policies,
+      };
     }),
   );
 }
