@@ -199,6 +199,7 @@ export const DIAGNOSIS_RULES = [
   'swallowed-by-node',
   'never-reached-server',
   'server-refused',
+  'dropped-by-rule',
   'frame-reflected',
   'mac-flap',
   'storm',

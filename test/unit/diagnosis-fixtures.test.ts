@@ -44,10 +44,19 @@ describe('diagnosis rules on recorded captures', () => {
     expect(findings[0]?.evidence[1]).toMatch(/203\.0\.113\.1:80 → 198\.51\.100\.10:\d+ RST-ACK/);
   });
 
-  it('never-reached-server: a filter drop is named, with its rule counter', async () => {
+  it('never-reached-server and dropped-by-rule: a filter drop is named, with its rule counter', async () => {
     const { findings } = await analyseFixture('forward-drop');
-    expect(rules(findings)).toEqual(['never-reached-server', 'never-reached-server']);
-    expect(findings[1]?.summary).toMatch(
+    expect(rules(findings)).toEqual([
+      'dropped-by-rule',
+      'never-reached-server',
+      'dropped-by-rule',
+      'never-reached-server',
+    ]);
+    // The DNAT rule counted, so the rule's -d 192.168.1.2 can be the SYN sent to 203.0.113.1.
+    expect(findings[2]?.summary).toMatch(
+      /^lan-client: 2 packet\(s\) died inside router; journey 1 \(SYN 192\.168\.1\.10:\d+ → 203\.0\.113\.1:80\) entered router lan0 addressed to router's own 203\.0\.113\.1 and never left it: dropped by `filter FORWARD` rule 1 \(`-A FORWARD -d 192\.168\.1\.2\/32 -p tcp -m tcp --dport 80 -j DROP`\) on router, which counted 7 packet\(s\)\.$/,
+    );
+    expect(findings[3]?.summary).toMatch(
       /^lan-client: .* entered router lan0 addressed to router's own 203\.0\.113\.1 and never left it\. .*Rule "filter: -A FORWARD -d 192\.168\.1\.2\/32 .* -j DROP" counted [1-9]\d* packet\(s\)/,
     );
   });
