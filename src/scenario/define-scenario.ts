@@ -63,6 +63,11 @@ export interface RulesetDef {
   text: string;
   /** openwrt only: OpenWrt network names (lan, wan) → the node's interfaces that carry them. */
   networks?: Record<string, string>;
+  /**
+   * openwrt only: also translate the forward filter (zones' forward policies, forwardings, port
+   * forwards accepted by `ct status dnat accept`), as firewall4 does. Default: NAT only.
+   */
+  filter?: boolean;
 }
 
 export interface HttpServiceDef {
