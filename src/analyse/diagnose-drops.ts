@@ -76,30 +76,40 @@ export function droppedByRule(input: DropInput): Finding | undefined {
   const dropPolicies = policies.filter(
     (p) => p.policy === 'drop' && hooks.has(p.hook) && (p.packets ?? 1) > 0,
   );
+  // A rule whose match fits is the best evidence; then a drop policy (the packet matched no rule);
+  // only then every drop rule that counted, though none names this packet.
   const verdict =
     fitting.length > 0
       ? byRules(fitting, node)
-      : dropping.length > 0
-        ? `no counted drop rule's match names this packet, so every drop rule that counted is a candidate: ${dropping.map((c) => `${ruleName(c)}, ${c.packets} packet(s)`).join('; ')}`
-        : dropPolicies.length > 0
-          ? `no drop rule counted; ${dropPolicies.map(policyText).join('; ')}`
+      : dropPolicies.length > 0
+        ? `no drop rule that could match it counted; ${dropPolicies.map(policyText).join('; ')}`
+        : dropping.length > 0
+          ? `no counted drop rule's match names this packet, so every drop rule that counted is a candidate: ${dropping.map((c) => `${ruleName(c)}, ${c.packets} packet(s)`).join('; ')}`
           : undefined;
   if (verdict === undefined) return undefined;
-  const named = fitting.length > 0 ? fitting.length : dropping.length || dropPolicies.length;
+  const named = fitting.length || dropPolicies.length || dropping.length;
   const several =
     named > 1
       ? " Counters are read once, after every probe, so each of these may have counted another probe's packets: the candidates are all named."
       : '';
   const last = first.hops.at(-1);
   // Delivered by its address, yet the node was only to pass it on: say so, not "delivered".
+  const own = input.lab.ownerOf(first.received.dst.address) === node;
   const where =
     first.fate.kind === 'delivered' && last
-      ? `entered ${node} ${ifaceOf(last.point)} addressed to ${node}'s own ${first.received.dst.address} and never left it`
+      ? `entered ${node} ${ifaceOf(last.point)}${own ? ` addressed to ${node}'s own ${first.received.dst.address} and` : `, was answered by ${node} itself and`} never left it`
       : first.lastSeen;
   const shown = lost.slice(0, EVIDENCE_SHOWN);
-  const rules = (fitting.length > 0 ? fitting : dropping).map(
-    (c) => `${node}: ${c.key} counted ${c.packets} packet(s): ${ruleText(c)}`,
-  );
+  const ruleLine = (c: RuleCounter) =>
+    `${node}: ${c.key} counted ${c.packets} packet(s): ${ruleText(c)}`;
+  const policyLine = (p: ChainPolicy) =>
+    `${node}: ${p.key} policy drop${p.packets === undefined ? '' : `, counted ${p.packets} packet(s)`}`;
+  const rules =
+    fitting.length > 0
+      ? fitting.map(ruleLine)
+      : dropPolicies.length > 0
+        ? dropPolicies.map(policyLine)
+        : dropping.map(ruleLine);
   return {
     rule: 'dropped-by-rule',
     probe,

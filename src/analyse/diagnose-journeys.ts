@@ -99,9 +99,10 @@ function whyLost(journey: Journey, input: JourneyDiagnosisInput): string {
 }
 
 /**
- * SYNs delivered by their address to a node that was only to pass them on (a port forward), which
- * never answered: they died there too, so the rule that dropped them is named beside
- * never-reached-server.
+ * Requests that died in a node which only had to pass them on, though the captures show them
+ * "delivered" there: a port-forwarded SYN the node never answered while the server never saw it,
+ * or a request for an address the node does not own that it answered with RST or ICMP unreachable
+ * itself (a REJECT rule). The rule that took them is named beside never-reached-server.
  */
 function findUndelivered(
   probe: ProbeJourneyInput,
@@ -109,19 +110,21 @@ function findUndelivered(
   input: JourneyDiagnosisInput,
 ): Finding[] {
   const syns = probe.journeys.filter((j) => j.role === 'SYN');
-  if (
-    servers.length === 0 ||
-    syns.some((j) => j.hops.some((h) => servers.includes(nodeOf(h.point))))
-  )
-    return [];
+  const serverMissed =
+    servers.length > 0 && !syns.some((j) => j.hops.some((h) => servers.includes(nodeOf(h.point))));
   const byNode = new Map<string, Journey[]>();
-  for (const syn of syns) {
-    if (syn.fate.kind !== 'delivered') continue;
-    const node = syn.fate.node;
-    const answered = probe.journeys.some(
-      (j) => j.connection === syn.connection && j.hops[0] && nodeOf(j.hops[0].point) === node,
+  for (const request of probe.journeys.filter(isRequest)) {
+    if (request.fate.kind !== 'delivered') continue;
+    const node = request.fate.node;
+    const answers = probe.journeys.filter(
+      (j) => j.connection === request.connection && j.hops[0] && nodeOf(j.hops[0].point) === node,
     );
-    if (!answered) byNode.set(node, [...(byNode.get(node) ?? []), syn]);
+    const unanswered = request.role === 'SYN' && serverMissed && answers.length === 0;
+    const rejected =
+      input.lab.ownerOf(request.received.dst.address) !== node &&
+      answers.length > 0 &&
+      answers.every((j) => j.role === 'RST' || /unreachable/.test(j.kind));
+    if (unanswered || rejected) byNode.set(node, [...(byNode.get(node) ?? []), request]);
   }
   return [...byNode].flatMap(([node, lost]) => dropFinding(probe.name, node, lost, input) ?? []);
 }
