@@ -38,7 +38,7 @@ export function diagnoseJourneys(input: JourneyDiagnosisInput): Finding[] {
     const servers = probe.port === undefined ? [] : (input.servers.get(probe.port) ?? []);
     return [
       ...findSwallowed(probe, input),
-      ...findUndelivered(probe, servers, input),
+      ...findUndelivered(probe, input),
       ...findUnreachedServer(probe, servers, input),
       ...findRefusals(probe, servers),
     ];
@@ -99,19 +99,13 @@ function whyLost(journey: Journey, input: JourneyDiagnosisInput): string {
 }
 
 /**
- * Requests that died in a node which only had to pass them on, though the captures show them
- * "delivered" there: a port-forwarded SYN the node never answered while the server never saw it,
- * or a request for an address the node does not own that it answered with RST or ICMP unreachable
- * itself (a REJECT rule). The rule that took them is named beside never-reached-server.
+ * Requests that died in a node though the captures show them "delivered" there (by their address,
+ * or answered in the name of an address the node does not own): never answered at all (an input
+ * drop, or a port-forwarded SYN dropped before it could leave), or answered only with RST or ICMP
+ * unreachable for an address the node only had to pass on (a REJECT rule). The rule that took them
+ * is named, beside never-reached-server where that applies too.
  */
-function findUndelivered(
-  probe: ProbeJourneyInput,
-  servers: readonly string[],
-  input: JourneyDiagnosisInput,
-): Finding[] {
-  const syns = probe.journeys.filter((j) => j.role === 'SYN');
-  const serverMissed =
-    servers.length > 0 && !syns.some((j) => j.hops.some((h) => servers.includes(nodeOf(h.point))));
+function findUndelivered(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
   const byNode = new Map<string, Journey[]>();
   for (const request of probe.journeys.filter(isRequest)) {
     if (request.fate.kind !== 'delivered') continue;
@@ -119,12 +113,10 @@ function findUndelivered(
     const answers = probe.journeys.filter(
       (j) => j.connection === request.connection && j.hops[0] && nodeOf(j.hops[0].point) === node,
     );
-    const unanswered = request.role === 'SYN' && serverMissed && answers.length === 0;
     const rejected =
       input.lab.ownerOf(request.received.dst.address) !== node &&
-      answers.length > 0 &&
       answers.every((j) => j.role === 'RST' || /unreachable/.test(j.kind));
-    if (unanswered || rejected) byNode.set(node, [...(byNode.get(node) ?? []), request]);
+    if (answers.length === 0 || rejected) byNode.set(node, [...(byNode.get(node) ?? []), request]);
   }
   return [...byNode].flatMap(([node, lost]) => dropFinding(probe.name, node, lost, input) ?? []);
 }
