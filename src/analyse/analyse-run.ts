@@ -46,6 +46,7 @@ export function analyseRun({ plan, probes, packets, directionOf, kernelState }: 
       lab,
       servers,
       counters: new Map(kernelState.map((k) => [k.node, k.counters])),
+      policies: new Map(kernelState.map((k) => [k.node, k.policies])),
     }),
     ...diagnoseL2(plan, packets, directionOf, (p) => probeOfPacket.get(p)),
   ];

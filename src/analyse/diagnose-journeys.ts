@@ -1,10 +1,13 @@
 // Findings from the journeys of each probe:
 // - swallowed-by-node: packets entered a node whose every exit is captured and never left it;
 // - never-reached-server: no SYN of the probe reached the node serving its port;
-// - server-refused: that node answered the SYN with RST.
+// - server-refused: that node answered the SYN with RST;
+// - dropped-by-rule (diagnose-drops.ts): where the packets died, the rule or policy that took them,
+//   in place of the vaguer swallowed-by-node.
 // Netfilter drops never show in a capture, so the rule counters of the node concerned are cited.
 
-import type { RuleCounter } from '../kernel-state/read-kernel-state.ts';
+import type { ChainPolicy, RuleCounter } from '../kernel-state/read-kernel-state.ts';
+import { droppedByRule } from './diagnose-drops.ts';
 import type { Finding } from './finding.ts';
 import { describeRewrites, endpointText, journeyEvidence, rewritesByHop } from './journey-text.ts';
 import { ifaceOf, type Journey, nodeOf } from './journeys.ts';
@@ -24,6 +27,7 @@ export interface JourneyDiagnosisInput {
   /** Nodes running an HTTP service, by port. */
   servers: ReadonlyMap<number, readonly string[]>;
   counters: ReadonlyMap<string, readonly RuleCounter[]>;
+  policies: ReadonlyMap<string, readonly ChainPolicy[]>;
 }
 
 /** Evidence per finding: enough to find the frames, short enough to read. */
@@ -34,9 +38,26 @@ export function diagnoseJourneys(input: JourneyDiagnosisInput): Finding[] {
     const servers = probe.port === undefined ? [] : (input.servers.get(probe.port) ?? []);
     return [
       ...findSwallowed(probe, input),
+      ...findUndelivered(probe, input),
       ...findUnreachedServer(probe, servers, input),
       ...findRefusals(probe, servers),
     ];
+  });
+}
+
+function dropFinding(
+  probe: string,
+  node: string,
+  lost: readonly Journey[],
+  input: JourneyDiagnosisInput,
+) {
+  return droppedByRule({
+    probe,
+    node,
+    lost,
+    lab: input.lab,
+    counters: input.counters.get(node) ?? [],
+    policies: input.policies.get(node) ?? [],
   });
 }
 
@@ -46,8 +67,10 @@ function findSwallowed(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): 
     if (journey.fate.kind !== 'swallowed') continue;
     byNode.set(journey.fate.node, [...(byNode.get(journey.fate.node) ?? []), journey]);
   }
-  return [...byNode].map(([node, lost]) => {
+  return [...byNode].map(([node, lost]): Finding => {
     const first = lost[0] as Journey;
+    const named = dropFinding(probe.name, node, lost, input);
+    if (named) return named;
     return {
       rule: 'swallowed-by-node' as const,
       probe: probe.name,
@@ -73,6 +96,29 @@ function whyLost(journey: Journey, input: JourneyDiagnosisInput): string {
     return `${node} bridges ${iface} with br_netfilter on, so bridged frames pass iptables and conntrack. Conntrack de-NATs the reply inside the bridge, and its new destination lies behind the port it came in on: a bridge never sends a frame back out its ingress port, so it is dropped. Turn br_netfilter off (net.bridge.bridge-nf-call-iptables=0 and the bridge's nf_call_iptables), or route the WAN side instead of bridging it`;
   const evidence = [droppingRules(counters), unusedDnat(counters)].filter(Boolean).join(' ');
   return `A drop inside ${node} never shows in a capture: no DNAT rule matched, a filter rule dropped it, no route, or reverse-path filtering. ${evidence || 'No DROP or REJECT rule there counted a packet.'}`;
+}
+
+/**
+ * Requests that died in a node though the captures show them "delivered" there (by their address,
+ * or answered in the name of an address the node does not own): never answered at all (an input
+ * drop, or a port-forwarded SYN dropped before it could leave), or answered only with RST or ICMP
+ * unreachable for an address the node only had to pass on (a REJECT rule). The rule that took them
+ * is named, beside never-reached-server where that applies too.
+ */
+function findUndelivered(probe: ProbeJourneyInput, input: JourneyDiagnosisInput): Finding[] {
+  const byNode = new Map<string, Journey[]>();
+  for (const request of probe.journeys.filter(isRequest)) {
+    if (request.fate.kind !== 'delivered') continue;
+    const node = request.fate.node;
+    const answers = probe.journeys.filter(
+      (j) => j.connection === request.connection && j.hops[0] && nodeOf(j.hops[0].point) === node,
+    );
+    const rejected =
+      input.lab.ownerOf(request.received.dst.address) !== node &&
+      answers.every((j) => j.role === 'RST' || /unreachable/.test(j.kind));
+    if (answers.length === 0 || rejected) byNode.set(node, [...(byNode.get(node) ?? []), request]);
+  }
+  return [...byNode].flatMap(([node, lost]) => dropFinding(probe.name, node, lost, input) ?? []);
 }
 
 function findUnreachedServer(

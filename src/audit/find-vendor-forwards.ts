@@ -21,6 +21,7 @@ export function findRouterOsForwards(text: string): ForwardScan {
   const scan = new ScanBuilder();
   try {
     for (const command of lexRouterOs(text)) {
+      if (command.menu !== '/ip firewall nat') continue;
       const p = Object.fromEntries(command.properties.map((x) => [x.key, x.value]));
       if (p.disabled === 'yes') continue;
       const rule = { line: command.line, text: command.source };

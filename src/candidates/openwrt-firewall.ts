@@ -30,6 +30,18 @@ export interface OpenWrtZone {
   masq6: boolean;
   masqSrc: AddressMatch[];
   masqDest: AddressMatch[];
+  /** What the zone does with traffic forwarded back out of it (fw4's `<policy>_to_<zone>`). */
+  forward: Policy;
+}
+
+export type Policy = 'accept' | 'reject' | 'drop';
+
+/** `config forwarding`: the src zone may forward to the dest zone. */
+export interface OpenWrtForwarding {
+  line: number;
+  enabled: boolean;
+  src?: string;
+  dest?: string;
 }
 
 export interface OpenWrtRedirect {
@@ -80,7 +92,12 @@ export interface OpenWrtFirewall {
   zones: OpenWrtZone[];
   redirects: OpenWrtRedirect[];
   nats: OpenWrtNat[];
+  forwardings: OpenWrtForwarding[];
+  /** `config defaults` option forward: the forward chain's policy (fw4's default: drop). */
+  forward: Policy;
 }
+
+const POLICIES = ['accept', 'reject', 'drop'] as const;
 
 /** What does not change NAT: whole sections, and options of the sections that are read. */
 const IGNORED = {
@@ -193,7 +210,7 @@ function addressOf(value: string, o: UciOption, negatable: boolean): AddressMatc
   return { not: pattern.negate, cidr: prefix === 32 ? address.toString() : `${address}/${prefix}` };
 }
 
-function readZone(s: UciSection, r: Reader): OpenWrtZone {
+function readZone(s: UciSection, r: Reader, fallback: Policy): OpenWrtZone {
   const name = r.text('name');
   if (!name) throw new OpenWrtError(s.line, 'name', 'a zone needs option name');
   for (const [key, words] of [
@@ -214,6 +231,7 @@ function readZone(s: UciSection, r: Reader): OpenWrtZone {
     masq6: r.bool('masq6', false),
     masqSrc: r.addresses('masq_src'),
     masqDest: r.addresses('masq_dest'),
+    forward: r.choice('forward', POLICIES, fallback),
   };
   return zone;
 }
@@ -263,19 +281,41 @@ function readNat(s: UciSection, r: Reader, name: string): OpenWrtNat {
   };
 }
 
+/** fw4 reads the defaults first: a zone's forward policy falls back to theirs. */
+function readDefaults(sections: readonly UciSection[]): Policy {
+  const defaults = sections.find((s) => s.type === 'defaults');
+  if (!defaults) return 'drop';
+  const r = reader(defaults, []);
+  return r.choice('forward', POLICIES, 'drop');
+}
+
+/** Only what the filter translation reads; a forwarding's other options change nothing here. */
+function readForwarding(s: UciSection): OpenWrtForwarding {
+  const r = reader(s, []);
+  return {
+    line: s.line,
+    enabled: r.bool('enabled', true),
+    src: r.text('src'),
+    dest: r.text('dest'),
+  };
+}
+
 export function parseOpenWrtFirewall(source: string): OpenWrtFirewall {
-  const model: OpenWrtFirewall = { zones: [], redirects: [], nats: [] };
+  const sections = parseUci(source);
+  const forward = readDefaults(sections);
+  const model: OpenWrtFirewall = { zones: [], redirects: [], nats: [], forwardings: [], forward };
   const counts = new Map<string, number>();
-  for (const s of parseUci(source)) {
+  for (const s of sections) {
     const index = counts.get(s.type) ?? 0;
     counts.set(s.type, index + 1);
+    if (s.type === 'forwarding') model.forwardings.push(readForwarding(s));
     if ((IGNORED.sections as readonly string[]).includes(s.type)) continue;
     if (s.type !== 'zone' && s.type !== 'redirect' && s.type !== 'nat') {
       throw new OpenWrtError(s.line, undefined, `unknown section "config ${s.type}"`);
     }
     const r = reader(s, IGNORED[s.type]);
     const name = r.text('name') ?? s.name ?? `@${s.type}[${index}]`;
-    if (s.type === 'zone') model.zones.push(readZone(s, r));
+    if (s.type === 'zone') model.zones.push(readZone(s, r, forward));
     else if (s.type === 'redirect') model.redirects.push(readRedirect(s, r, name));
     else model.nats.push(readNat(s, r, name));
     r.done();

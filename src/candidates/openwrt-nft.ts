@@ -2,6 +2,7 @@
 // srcnat_ chains reached by device, port forwards with their reflection (hairpin) rules, masquerade
 // and config nat. IPv4 only. Pure: the router's devices and addresses come from the caller.
 
+import { forwardChains } from './openwrt-filter.ts';
 import {
   type AddressMatch,
   OpenWrtError,
@@ -36,8 +37,17 @@ const between = (saddr: AddressMatch | undefined, daddr: AddressMatch | undefine
 });
 const to = (address: string, port: string | undefined) => `${address}${port ? `:${port}` : ''}`;
 
+export interface OpenWrtOptions {
+  /** Also the forward filter: zones' forward policies, forwardings, port forwards accepted. */
+  filter?: boolean;
+}
+
 /** The translation of a parsed config, for one router. */
-function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): OpenWrtTranslation {
+function translateOpenWrt(
+  model: OpenWrtFirewall,
+  host: OpenWrtHost,
+  options: OpenWrtOptions,
+): OpenWrtTranslation {
   const warnings: string[] = [];
   const enabled = model.zones.filter((z) => z.enabled);
   const resolved = new Map<string, ResolvedZone>();
@@ -225,18 +235,31 @@ function translateOpenWrt(model: OpenWrtFirewall, host: OpenWrtHost): OpenWrtTra
     );
   }
 
-  return { nft: render([...resolved.values()], srcnat, warnings), warnings };
+  // The filter places every zone, not only those with NAT, after the port forwards are known.
+  const placed = options.filter
+    ? enabled.map((z) => zone(z.name)).filter((z) => z !== undefined)
+    : [];
+  const filter = options.filter ? forwardChains(model, placed) : [];
+  return { nft: render([...resolved.values()], srcnat, warnings, filter), warnings };
 }
 
-/** An OpenWrt firewall config's NAT as nft, for a router with these networks and addresses. */
-export function openWrtToNft(source: string, host: OpenWrtHost): OpenWrtTranslation {
-  return translateOpenWrt(parseOpenWrtFirewall(source), host);
+/** An OpenWrt firewall config's NAT (and with `filter`, its forward filter) as nft, for one router. */
+export function openWrtToNft(
+  source: string,
+  host: OpenWrtHost,
+  options: OpenWrtOptions = {},
+): OpenWrtTranslation {
+  return translateOpenWrt(parseOpenWrtFirewall(source), host, options);
 }
 
 /** Why the config does not translate for this host, or undefined when it does. */
-export function openWrtProblem(source: string, host: OpenWrtHost): string | undefined {
+export function openWrtProblem(
+  source: string,
+  host: OpenWrtHost,
+  options: OpenWrtOptions = {},
+): string | undefined {
   try {
-    openWrtToNft(source, host);
+    openWrtToNft(source, host, options);
     return undefined;
   } catch (error) {
     if (error instanceof OpenWrtError) return error.message;

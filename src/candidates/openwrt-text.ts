@@ -38,7 +38,13 @@ function rule(parts: {
   return words.join(' ');
 }
 
-export function render(zones: ResolvedZone[], srcnat: string[], warnings: string[]): string {
+/** The table; `filter` chains (each its "chain NAME {" line, then its rules) come first, as in fw4. */
+export function render(
+  zones: ResolvedZone[],
+  srcnat: string[],
+  warnings: string[],
+  filter: readonly string[][] = [],
+): string {
   const order = (z: ResolvedZone) => z.zone.line;
   const used = zones.sort((a, b) => order(a) - order(b));
   const family = (z: ResolvedZone) =>
@@ -72,6 +78,9 @@ export function render(zones: ResolvedZone[], srcnat: string[], warnings: string
   const lines = [
     ...warnings.map((w) => `# warning: ${w}`),
     'table inet fw4 {',
+    ...filter.flatMap(([head = '', ...rules]) =>
+      chain(head.replace(/^chain (\S+) \{$/, '$1'), [], rules),
+    ),
     ...chain('dstnat', ['type nat hook prerouting priority dstnat; policy accept;'], jumps('dnat')),
     ...chain(
       'srcnat',

@@ -61,15 +61,13 @@ export function parseIptablesCounters(
  */
 export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
   const counters: RuleCounter[] = [];
-  const managed = new Set<string>();
+  const managed = tablesManagedByIptables(lines);
   const positions = new Map<string, number>();
   let table = '';
   let chain = '';
   for (const line of lines) {
     const t = /^table (\S+ \S+)/.exec(line);
     if (t) table = t[1] ?? '';
-    const byIptables = /# Warning: table (\S+ \S+) is managed by iptables-nft/.exec(line);
-    if (byIptables) managed.add(byIptables[1] ?? '');
     const c = /^\s*chain (\S+) \{/.exec(line);
     if (c) chain = c[1] ?? '';
     const m = /counter packets (\d+) bytes (\d+)/.exec(line);
@@ -93,6 +91,16 @@ export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
     });
   }
   return counters.filter((c) => !managed.has(c.table));
+}
+
+/** The tables nft's stderr says iptables-nft manages: iptables-save reads those, not nft. */
+export function tablesManagedByIptables(lines: readonly string[]): Set<string> {
+  const managed = new Set<string>();
+  for (const line of lines) {
+    const byIptables = /# Warning: table (\S+ \S+) is managed by iptables-nft/.exec(line);
+    if (byIptables) managed.add(byIptables[1] ?? '');
+  }
+  return managed;
 }
 
 function comment(m: RegExpExecArray | null): { comment?: string } {

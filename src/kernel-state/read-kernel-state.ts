@@ -9,8 +9,9 @@ import { settleAll } from '../system/settle-all.ts';
 import type { ConntrackEvents } from './conntrack-events.ts';
 import { type ConntrackEntry, parseConntrack } from './parse-conntrack.ts';
 import { parseIptablesCounters, parseNftCounters, type RuleCounter } from './parse-counters.ts';
+import { type ChainPolicy, parseIptablesPolicies, parseNftPolicies } from './parse-policies.ts';
 
-export type { ConntrackEntry, RuleCounter };
+export type { ChainPolicy, ConntrackEntry, RuleCounter };
 
 export interface KernelState {
   node: string;
@@ -19,6 +20,8 @@ export interface KernelState {
   /** The same flows, parsed (each keeps its raw line). */
   entries: ConntrackEntry[];
   counters: RuleCounter[];
+  /** Each base chain's policy, with its counter where the kernel keeps one (iptables). */
+  policies: ChainPolicy[];
   /** conntrack's events over the run (only when a conntrack expectation asks `during: 'run'`). */
   conntrackEvents?: ConntrackEvents;
 }
@@ -43,15 +46,27 @@ export async function readKernelState(topology: Topology): Promise<KernelState[]
       for (const family of families)
         conntrack.push(...(await read(['conntrack', '-L', ...family, '-o', 'extended'])));
       const counters: RuleCounter[] = [];
-      for (const tool of iptablesTools(formats))
-        counters.push(...parseIptablesCounters(await read([`${tool}-save`, '-c']), tool));
-      if (formats.has('nft') || formats.has('openwrt'))
+      const policies: ChainPolicy[] = [];
+      for (const tool of iptablesTools(formats)) {
+        const saved = await read([`${tool}-save`, '-c']);
+        counters.push(...parseIptablesCounters(saved, tool));
+        // Policies keyed as iptables' own; ip6tables' would take the same keys.
+        if (tool === 'iptables') policies.push(...parseIptablesPolicies(saved));
+      }
+      if (formats.has('nft') || formats.has('openwrt')) {
         // nft warns on stderr of each table iptables-nft manages.
-        counters.push(
-          ...parseNftCounters(await read(['nft', '-a', 'list', 'ruleset'], { stderr: true })),
-        );
+        const listed = await read(['nft', '-a', 'list', 'ruleset'], { stderr: true });
+        counters.push(...parseNftCounters(listed));
+        policies.push(...parseNftPolicies(listed));
+      }
       const flows = conntrack.filter((l) => l.trim() !== '');
-      return { node: node.name, conntrack: flows, entries: parseConntrack(flows), counters };
+      return {
+        node: node.name,
+        conntrack: flows,
+        entries: parseConntrack(flows),
+        counters,
+        policies,
+      };
     }),
   );
 }

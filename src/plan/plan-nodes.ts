@@ -171,10 +171,15 @@ export function rulesetProblems(
     if (ruleset.networks && ruleset.format !== 'openwrt') {
       problems.push(`${label}: networks is for openwrt rulesets, not ${ruleset.format}`);
     }
+    if (ruleset.filter !== undefined && ruleset.format !== 'openwrt') {
+      problems.push(`${label}: filter is for openwrt rulesets, not ${ruleset.format}`);
+    }
     if (ruleset.text.trim() === '') {
       problems.push(`${label}: ruleset text is empty`);
     } else if (ruleset.format === 'openwrt') {
-      const problem = openWrtProblem(ruleset.text, nodeHost(ruleset.networks, interfaces));
+      const problem = openWrtProblem(ruleset.text, nodeHost(ruleset.networks, interfaces), {
+        filter: ruleset.filter,
+      });
       if (problem) problems.push(`${label}: openwrt ruleset ${problem}`);
     } else {
       const tool = commandListTool(ruleset.format);

@@ -44,7 +44,8 @@ const LOADERS: Record<RulesetFormat, Loader> = {
     load: (r, node) => [
       {
         argv: ['nft', '-f', '-'],
-        input: openWrtToNft(r.text, nodeHost(r.networks, node.interfaces)).nft,
+        input: openWrtToNft(r.text, nodeHost(r.networks, node.interfaces), { filter: r.filter })
+          .nft,
       },
     ],
     dump: () => [['nft', 'list', 'ruleset']],

@@ -66,6 +66,11 @@ export interface RulesetDef {
   text: string;
   /** openwrt only: OpenWrt network names (lan, wan) → the node's interfaces that carry them. */
   networks?: Record<string, string>;
+  /**
+   * openwrt only: also translate the forward filter (zones' forward policies, forwardings, port
+   * forwards accepted by `ct status dnat accept`), as firewall4 does. Default: NAT only.
+   */
+  filter?: boolean;
 }
 
 export interface HttpServiceDef {
@@ -206,6 +211,7 @@ export const DIAGNOSIS_RULES = [
   'swallowed-by-node',
   'never-reached-server',
   'server-refused',
+  'dropped-by-rule',
   'frame-reflected',
   'mac-flap',
   'storm',

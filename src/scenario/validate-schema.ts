@@ -54,6 +54,7 @@ const rulesetDef = z.strictObject({
   format: z.enum(RULESET_FORMATS),
   text: longText,
   networks: z.record(text, text).optional(),
+  filter: z.boolean().optional(),
 });
 
 const serviceDef = z.discriminatedUnion('kind', [

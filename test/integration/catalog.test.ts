@@ -303,4 +303,29 @@ describeLab('catalog scenarios on the real kernel', () => {
     ]);
     expect(probe(result, 'same-flow')).toMatchObject({ step: 'dnat-moved', ok: true });
   });
+  it('forward-policy-drop: the policy DROP and the REJECT rule are each named from their counters', async () => {
+    const result = await run('forward-policy-drop');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    expect(probe(result, 'lan-ping')).toMatchObject({ ok: true });
+    expect(probe(result, 'lan-telnet')).toMatchObject({ ok: false, error: 'connection refused' });
+    const said = Object.fromEntries(result.diagnosis.map((f) => [f.probe, f.summary]));
+    expect(said['lan-web']).toMatch(/`filter FORWARD` policy DROP counted 1 packet\(s\)\.$/);
+    expect(said['lan-telnet']).toMatch(
+      /dropped by `filter FORWARD` rule 3 \(`-A FORWARD .*--dport 23 -j REJECT --reject-with tcp-reset`\) on router, which counted 1 packet\(s\)\.$/,
+    );
+    const router = result.kernelState.find((k) => k.node === 'router');
+    expect(router?.policies.find((p) => p.key === 'iptables filter/FORWARD')).toMatchObject({
+      policy: 'drop',
+      packets: 1,
+    });
+  });
+
+  it('forward-dnat-accept: the port forward passes a default-drop filter that accepts DNATed connections', async () => {
+    const result = await run('forward-dnat-accept');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    expect(probe(result, 'remote')).toMatchObject({ ok: true, serverSaw: '198.51.100.10' });
+    expect(result.diagnosis).toEqual([]);
+  });
 });

@@ -126,11 +126,14 @@ export async function renderFixtureResult(
 function upgradeKernelState(recorded: KernelState): KernelState {
   const state: Partial<KernelState> & Pick<KernelState, 'node' | 'conntrack' | 'counters'> =
     recorded;
-  if (state.entries) return recorded;
+  // Recorded before chain policies were read: none known.
+  const policies = state.policies ?? [];
+  if (state.entries) return { ...recorded, policies };
   const iptables = state.counters.filter((c) => c.rule.startsWith('-A '));
   const nft = state.counters.filter((c) => !c.rule.startsWith('-A '));
   return {
     ...state,
+    policies,
     entries: parseConntrack(state.conntrack),
     counters: [
       ...parseIptablesCounters(

@@ -38,7 +38,9 @@ describe("conntrack expectations during: 'run'", () => {
   const judge = (def: ConntrackExpectationDef, state: Partial<KernelState>) =>
     kernelChecks({
       kernelChecks: { conntrack: [def], counters: [], health: false },
-      kernelState: [{ node: 'r', conntrack: [], entries: [], counters: [], ...state }],
+      kernelState: [
+        { node: 'r', conntrack: [], entries: [], counters: [], policies: [], ...state },
+      ],
     })[0];
   const events = { events: parseConntrackEvents(OUTPUT), cut: false };
 

@@ -44,12 +44,70 @@ describe('diagnosis rules on recorded captures', () => {
     expect(findings[0]?.evidence[1]).toMatch(/203\.0\.113\.1:80 → 198\.51\.100\.10:\d+ RST-ACK/);
   });
 
-  it('never-reached-server: a filter drop is named, with its rule counter', async () => {
+  it('never-reached-server and dropped-by-rule: a filter drop is named, with its rule counter', async () => {
     const { findings } = await analyseFixture('forward-drop');
-    expect(rules(findings)).toEqual(['never-reached-server', 'never-reached-server']);
-    expect(findings[1]?.summary).toMatch(
+    expect(rules(findings)).toEqual([
+      'dropped-by-rule',
+      'never-reached-server',
+      'dropped-by-rule',
+      'never-reached-server',
+    ]);
+    // The DNAT rule counted, so the rule's -d 192.168.1.2 can be the SYN sent to 203.0.113.1.
+    expect(findings[2]?.summary).toMatch(
+      /^lan-client: 2 packet\(s\) died inside router; journey 1 \(SYN 192\.168\.1\.10:\d+ → 203\.0\.113\.1:80\) entered router lan0 addressed to router's own 203\.0\.113\.1 and never left it: dropped by `filter FORWARD` rule 1 \(`-A FORWARD -d 192\.168\.1\.2\/32 -p tcp -m tcp --dport 80 -j DROP`\) on router, which counted 7 packet\(s\)\.$/,
+    );
+    expect(findings[3]?.summary).toMatch(
       /^lan-client: .* entered router lan0 addressed to router's own 203\.0\.113\.1 and never left it\. .*Rule "filter: -A FORWARD -d 192\.168\.1\.2\/32 .* -j DROP" counted [1-9]\d* packet\(s\)/,
     );
+  });
+
+  it('dropped-by-rule: an iptables FORWARD policy DROP and a REJECT rule, each named from its counter', async () => {
+    const { findings } = await analyseFixture('forward-policy-drop');
+    // In place of swallowed-by-node; nothing for the ping, which passed.
+    expect(findings.map((f) => [f.rule, f.probe])).toEqual([
+      ['dropped-by-rule', 'lan-web'],
+      ['dropped-by-rule', 'lan-telnet'],
+    ]);
+    expect(findings[0]?.summary).toMatch(
+      /^lan-web: 1 packet\(s\) died inside router; journey 1 \(SYN 192\.168\.1\.10:\d+ → 198\.51\.100\.10:80\) entered router lan0, never left router: no drop rule that could match it counted; `filter FORWARD` policy DROP counted 1 packet\(s\)\.$/,
+    );
+    // The router answered the SYN with RST itself: rejected, not delivered.
+    expect(findings[1]?.summary).toContain(
+      'entered router lan0, was answered by router itself and never left it: dropped by `filter FORWARD` rule 3 (`-A FORWARD -i lan0 -o wan0 -p tcp -m tcp --dport 23 -j REJECT --reject-with tcp-reset`) on router, which counted 1 packet(s).',
+    );
+    expect(findings[1]?.evidence.at(-1)).toBe(
+      'router: iptables filter/FORWARD#3 counted 1 packet(s): -A FORWARD -i lan0 -o wan0 -p tcp -m tcp --dport 23 -j REJECT --reject-with tcp-reset',
+    );
+  });
+
+  it('dropped-by-rule: nft names the counted rule by handle, or the chain policy nft keeps no count for', async () => {
+    const { findings } = await analyseFixture('nft-forward-drop');
+    expect(findings.map((f) => [f.rule, f.probe])).toEqual([
+      ['dropped-by-rule', 'lan-web'],
+      ['dropped-by-rule', 'lan-mail'],
+    ]);
+    expect(findings[0]?.summary).toMatch(
+      /: no drop rule that could match it counted; chain `inet filter forward` has policy drop \(nft keeps no counter for a policy\)\.$/,
+    );
+    expect(findings[1]?.summary).toMatch(
+      /: dropped by `inet filter forward` rule handle \d+ \(`iifname "lan0" oifname "wan0" tcp dport 25 drop`\) on router, which counted 1 packet\(s\)\.$/,
+    );
+  });
+
+  it('dropped-by-rule obeys expected failures: not asked for, a probe failing as expected raises none', async () => {
+    const { findings } = await analyseFixture('forward-policy-drop', {
+      expect: (def) => ({ ...def, diagnosis: {} }),
+    });
+    expect(findings).toEqual([]);
+    // Expected to connect, the same failure is explained.
+    const surprised = await analyseFixture('forward-policy-drop', {
+      expect: (def) => ({
+        ...def,
+        diagnosis: {},
+        probes: def.probes?.map((p) => ({ ...p, expect: 'connects' as const })),
+      }),
+    });
+    expect(surprised.findings.map((f) => f.rule)).toContain('dropped-by-rule');
   });
 
   it('server-refused: DNAT to a port where nothing listens', async () => {

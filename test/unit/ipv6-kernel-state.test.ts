@@ -30,6 +30,7 @@ const state: KernelState[] = [
     node: 'router',
     conntrack,
     entries: parseConntrack(conntrack),
+    policies: [],
     counters: [
       ...parseIptablesCounters(V4_SAVE),
       ...parseIptablesCounters(SAVE, 'ip6tables'),

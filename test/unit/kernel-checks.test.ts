@@ -19,6 +19,7 @@ const state: KernelState[] = [
     conntrack,
     entries: parseConntrack(conntrack),
     counters: parseNftCounters(fixture('nft-list-ruleset-a.txt')),
+    policies: [],
   },
 ];
 const none: KernelChecksPlan = { conntrack: [], counters: [], health: false };

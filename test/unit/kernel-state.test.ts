@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConntrack } from '../../src/kernel-state/parse-conntrack.ts';
 import { parseIptablesCounters, parseNftCounters } from '../../src/kernel-state/parse-counters.ts';
+import { parseIptablesPolicies, parseNftPolicies } from '../../src/kernel-state/parse-policies.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/kernel-state/${name}`, import.meta.url), 'utf8').split('\n');
@@ -74,6 +75,40 @@ describe('rule counters', () => {
       ['iptables nat/PREROUTING#1', undefined, 0, 0],
       ['iptables nat/POSTROUTING#1', 'hairpin', 3, 204],
       ['iptables nat/POSTROUTING#2', undefined, 0, 0],
+    ]);
+  });
+});
+
+describe('chain policies', () => {
+  it('reads iptables-save -c policies with their counters, keyed like the rules', () => {
+    const policies = parseIptablesPolicies(fixture('iptables-save-c.txt'));
+    expect(policies.map((p) => [p.key, p.hook, p.policy, p.packets])).toEqual([
+      ['iptables filter/INPUT', 'input', 'accept', 0],
+      ['iptables filter/FORWARD', 'forward', 'drop', 0],
+      ['iptables filter/OUTPUT', 'output', 'accept', 0],
+      ['iptables nat/PREROUTING', 'prerouting', 'accept', 3],
+      ['iptables nat/INPUT', 'input', 'accept', 0],
+      ['iptables nat/OUTPUT', 'output', 'accept', 0],
+      ['iptables nat/POSTROUTING', 'postrouting', 'accept', 0],
+    ]);
+  });
+
+  it('reads nft base chains: hook and policy, no counter (nft keeps none for a policy)', () => {
+    const policies = parseNftPolicies([
+      ...fixture('nft-list-ruleset-a.txt'),
+      'table inet fw { # handle 3',
+      '\tchain fwd { # handle 1',
+      '\t\ttype filter hook forward priority filter; policy drop;',
+      '\t}',
+      '\tchain helper { # handle 2',
+      '\t}',
+      '}',
+    ]);
+    expect(policies.map((p) => [p.key, p.hook, p.policy, p.packets])).toEqual([
+      ['nft ip nat/postrouting', 'postrouting', 'accept', undefined],
+      ['nft ip nat/prerouting', 'prerouting', 'accept', undefined],
+      ['nft inet filter/forward', 'forward', 'accept', undefined],
+      ['nft inet fw/fwd', 'forward', 'drop', undefined],
     ]);
   });
 });

@@ -21,11 +21,13 @@ interface Case {
   config: string;
   nft?: string;
   error?: string;
+  /** `-- options --` naming `filter`: the forward filter translated too. */
+  filter: boolean;
 }
 
 function readCase(file: string): Case {
   const text = readFileSync(join(DIR, file), 'utf8');
-  const parts = text.split(/^-- (host|config|expect nft|expect error) --\n/m);
+  const parts = text.split(/^-- (options|host|config|expect nft|expect error) --\n/m);
   const section = (name: string) => {
     const at = parts.indexOf(name);
     return at < 0 ? undefined : (parts[at + 1] ?? '');
@@ -36,6 +38,7 @@ function readCase(file: string): Case {
     config: section('config') ?? '',
     nft: section('expect nft'),
     error: section('expect error')?.trim(),
+    filter: section('options')?.trim() === 'filter',
   };
 }
 
@@ -65,7 +68,7 @@ describe('OpenWrt firewall config to nft, as firewall4', () => {
 
   for (const c of cases) {
     it(c.name, () => {
-      const translate = () => openWrtToNft(c.config, hostOf(c.host)).nft;
+      const translate = () => openWrtToNft(c.config, hostOf(c.host), { filter: c.filter }).nft;
       if (c.error !== undefined) expect(translate).toThrow(c.error);
       else expect(translate()).toBe(c.nft);
     });

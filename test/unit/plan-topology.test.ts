@@ -422,6 +422,8 @@ describe('the scenario catalog', () => {
         'hairpin-nft',
         'udp-port-forward-hairpin',
         'pmtu-through-masquerade',
+        'forward-policy-drop',
+        'forward-dnat-accept',
       ]),
     );
     // One child process loads them all (a child each would cost seconds on a loaded machine).

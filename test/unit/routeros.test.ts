@@ -195,8 +195,8 @@ describe('RouterOS errors name the line, the column and the property', () => {
     ],
     ['/ip firewall nat\nadd chain=srcnat comment="open', /unterminated quote/],
     [
-      '/ip firewall filter\nadd chain=input action=accept',
-      /line 1, column 1: menu "\/ip firewall filter" is not supported/,
+      '/ip firewall mangle\nadd chain=input action=accept',
+      /line 1, column 1: menu "\/ip firewall mangle" is not supported/,
     ],
     ['add chain=srcnat action=masquerade', /no menu before this line/],
     ['/ip firewall nat\nset 0 disabled=yes', /only "add" is supported, not "set"/],

@@ -171,6 +171,7 @@ describe('checks scoped to a step', () => {
       node: 'a',
       conntrack: [],
       entries: [],
+      policies: [],
       counters: [
         {
           key: 'nft ip nat/postrouting#2',

@@ -1,5 +1,6 @@
-// What a RouterOS `/ip firewall nat` export says: its `add` commands as located property=value pairs.
-// Pure. Anything outside that menu or other than "add" is refused with its line and column.
+// What a RouterOS export says: the `add` commands of its `/ip firewall nat` and `/ip firewall filter`
+// menus, and of the interface lists they name, as located property=value pairs. Pure. Any other menu,
+// or a command other than "add", is refused with its line and column.
 
 export class RouterOsError extends Error {
   override readonly name = 'RouterOsError';
@@ -26,14 +27,25 @@ export interface Property {
   column: number;
 }
 
-/** One `add` command: its properties, where it started, and its text. */
+/** The menus natlab reads. */
+export const MENUS = [
+  '/ip firewall nat',
+  '/ip firewall filter',
+  '/interface list',
+  '/interface list member',
+] as const;
+
+export type Menu = (typeof MENUS)[number];
+
+const isMenu = (text: string): text is Menu => (MENUS as readonly string[]).includes(text);
+
+/** One `add` command: its menu, its properties, where it started, and its text. */
 export interface AddCommand {
+  menu: Menu;
   properties: Property[];
   line: number;
   source: string;
 }
-
-const MENU = '/ip firewall nat';
 
 /** Joins backslash continuations, drops comments and blank lines, keeps every position. */
 function logicalLines(source: string): Located[] {
@@ -98,7 +110,7 @@ function words(line: Located, from: number): { word: string; index: number }[] {
 
 /** Every `add` command of the export, in order; lazily, so an earlier command's error comes first. */
 export function* lexRouterOs(source: string): Generator<AddCommand> {
-  let menu: string | undefined;
+  let menu: Menu | undefined;
   for (const line of logicalLines(source)) {
     const text = line.text;
     let commandAt = 0;
@@ -106,16 +118,17 @@ export function* lexRouterOs(source: string): Generator<AddCommand> {
       const lead = text.length - text.trimStart().length;
       const rest = text.slice(lead);
       const match = /^(\/[a-z0-9 -]*?)(?=\s+(add|set|remove)\b|\s*$)/i.exec(rest);
-      menu = (match?.[1] ?? rest).trim().replace(/\s+/g, ' ');
-      if (menu !== MENU) {
+      const named = (match?.[1] ?? rest).trim().replace(/\s+/g, ' ');
+      if (!isMenu(named)) {
         const at = position(line, lead);
         throw new RouterOsError(
           at.line,
           at.column,
           undefined,
-          `menu "${menu}" is not supported; only ${MENU}`,
+          `menu "${named}" is not supported; only ${MENUS.join(', ')}`,
         );
       }
+      menu = named;
       commandAt = lead + (match?.[1]?.length ?? rest.length);
       if (text.slice(commandAt).trim() === '') continue;
     }
@@ -127,7 +140,7 @@ export function* lexRouterOs(source: string): Generator<AddCommand> {
         at.line,
         at.column,
         undefined,
-        `no menu before this line; expected ${MENU}`,
+        `no menu before this line; expected one of ${MENUS.join(', ')}`,
       );
     if (command?.word !== 'add') {
       throw new RouterOsError(
@@ -143,6 +156,6 @@ export function* lexRouterOs(source: string): Generator<AddCommand> {
       if (eq <= 0) throw new RouterOsError(p.line, p.column, word, 'expected property=value');
       return { key: word.slice(0, eq), value: word.slice(eq + 1), line: p.line, column: p.column };
     });
-    yield { properties, line: at.line, source: text.trim() };
+    yield { menu, properties, line: at.line, source: text.trim() };
   }
 }

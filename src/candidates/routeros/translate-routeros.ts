@@ -1,8 +1,11 @@
 // What each RouterOS NAT rule means in nft: one statement per `add`, the whole export one nft table.
 // Pure. Every property is either translated or refused with its line and column: nothing is dropped.
 
-import { type AddCommand, lexRouterOs, type Property, RouterOsError } from './lex-routeros.ts';
+import { type AddCommand, lexRouterOs, type Property } from './lex-routeros.ts';
+import { filterTable, translateFilterRule } from './routeros-filter.ts';
+import { withExportLists } from './routeros-lists.ts';
 import { isAddress, type Negatable, translateMatches } from './routeros-matches.ts';
+import { type Fail, ruleStatement, takeProperties } from './routeros-rule.ts';
 
 export interface RouterOsMaps {
   /** RouterOS interface name (ether1, WAN, bridge...) → scenario interface. */
@@ -29,27 +32,11 @@ const ACTIONS = new Set([
   'redirect',
   'netmap',
 ]);
-/** RouterOS takes unambiguous abbreviations; exports and the wiki use these. */
-const ALIASES: Record<string, string> = { 'to-address': 'to-addresses', 'to-port': 'to-ports' };
-
-type Fail = (p: Property, reason: string) => RouterOsError;
-
 function translateRule(
   { properties, line, source }: AddCommand,
   maps: RouterOsMaps,
 ): TranslatedRule {
-  const fail: Fail = (p, reason) => new RouterOsError(p.line, p.column, p.key, reason);
-  const byKey = new Map<string, Property>();
-  for (const p of properties) {
-    const key = ALIASES[p.key] ?? p.key;
-    if (byKey.has(key)) throw fail(p, 'given twice');
-    byKey.set(key, { ...p, key });
-  }
-  const take = (key: string) => {
-    const p = byKey.get(key);
-    byKey.delete(key);
-    return p;
-  };
+  const { take, fail, flag, leftover } = takeProperties(properties);
 
   const chainProp = take('chain');
   const chain = chainProp?.value;
@@ -57,9 +44,9 @@ function translateRule(
     const where = chainProp ?? { key: 'chain', value: '', line, column: 1 };
     throw fail(where, `chain must be dstnat or srcnat, not "${chain ?? ''}"`);
   }
-  const disabled = take('disabled');
+  const disabled = flag('disabled');
   const comment = take('comment');
-  const log = take('log');
+  const logs = flag('log');
   const logPrefix = take('log-prefix');
   const actionProp = take('action');
   const action = actionProp?.value ?? 'accept';
@@ -77,25 +64,15 @@ function translateRule(
     actionProp,
     fail,
   });
-  const unknown = [...byKey.values()][0];
+  const unknown = leftover();
   if (unknown) throw fail(unknown, 'unknown or unsupported property');
-
-  if (disabled && !['yes', 'no', 'true', 'false'].includes(disabled.value)) {
-    throw fail(disabled, 'disabled must be yes or no');
-  }
-  if (log && !['yes', 'no', 'true', 'false'].includes(log.value))
-    throw fail(log, 'log must be yes or no');
-  const logs = log?.value === 'yes' || log?.value === 'true';
-  // RouterOS counts every rule; so does the translation, so the report can say which rules matched.
-  const statement = [
-    ...matches,
-    'counter',
-    ...(logs ? [`log prefix ${quote(logPrefix?.value ?? `${chain}: `)}`] : []),
+  const statement = ruleStatement({
+    matches,
+    log: logs ? (logPrefix?.value ?? `${chain}: `) : undefined,
     verdict,
-    ...(comment ? [`comment ${quote(comment.value)}`] : []),
-  ].join(' ');
-  const off = disabled?.value === 'yes' || disabled?.value === 'true';
-  return { line, chain, nft: off ? undefined : statement, source };
+    comment: comment?.value,
+  });
+  return { line, chain, nft: disabled ? undefined : statement, source };
 }
 
 function translateAction({
@@ -155,18 +132,36 @@ function translateAction({
   }
 }
 
-function quote(text: string): string {
-  return `"${text.replace(/["\\]/g, '')}"`;
+/** The export's commands, and the maps with the interface lists it declares. */
+function readExport(source: string, maps: RouterOsMaps) {
+  const commands = [...lexRouterOs(source)];
+  return { commands, maps: withExportLists(commands, maps) };
 }
 
-/** Each `add` of the export translated, in order. */
+/** Each `add` of the export's `/ip firewall nat` translated, in order. */
 export function parseRouterOs(source: string, maps: RouterOsMaps): TranslatedRule[] {
-  return Array.from(lexRouterOs(source), (command) => translateRule(command, maps));
+  const read = readExport(source, maps);
+  return read.commands
+    .filter((c) => c.menu === '/ip firewall nat')
+    .map((command) => translateRule(command, read.maps));
 }
 
-/** The nft ruleset for a RouterOS export: one table, its rules in their original order. */
+/**
+ * The nft ruleset for a RouterOS export: the NAT rules in table ip routeros_nat, the filter rules in
+ * table ip routeros_filter, each in their original order. An export with filter rules only has no
+ * NAT table.
+ */
 export function routerOsToNft(source: string, maps: RouterOsMaps): string {
+  const read = readExport(source, maps);
+  const filters = read.commands
+    .filter((c) => c.menu === '/ip firewall filter')
+    .map((command) => translateFilterRule(command, read.maps));
   const rules = parseRouterOs(source, maps);
+  const nat = rules.length > 0 || filters.length === 0 ? natTable(rules) : '';
+  return `${nat}${filters.length > 0 ? filterTable(filters) : ''}`;
+}
+
+function natTable(rules: readonly TranslatedRule[]): string {
   const chain = (name: 'dstnat' | 'srcnat', hook: string) => {
     const body = rules
       .filter((r) => r.chain === name)
