@@ -111,6 +111,23 @@ describe('chain policies', () => {
       ['nft inet fw/fwd', 'forward', 'drop', undefined],
     ]);
   });
+
+  it('leaves out the nft tables iptables-nft manages: iptables-save gives their policies', () => {
+    const policies = parseNftPolicies([
+      'table ip filter {',
+      '\tchain FORWARD {',
+      '\t\ttype filter hook forward priority filter; policy drop;',
+      '\t}',
+      '}',
+      'table inet fw {',
+      '\tchain fwd {',
+      '\t\ttype filter hook forward priority filter; policy drop;',
+      '\t}',
+      '}',
+      '# Warning: table ip filter is managed by iptables-nft, do not touch!',
+    ]);
+    expect(policies.map((p) => p.key)).toEqual(['nft inet fw/fwd']);
+  });
 });
 
 describe('conntrack entries', () => {
