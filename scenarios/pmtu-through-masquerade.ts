@@ -46,8 +46,10 @@ export default defineScenario({
   }),
   probes: [
     { ...dfPing('fits', SMALL_MTU, 'connects'), count: 2, intervalMs: 200 },
-    dfPing('too-big', 1500, 'fails'),
-    dfPing('too-big-again', 1500, 'fails'),
+    // ping ends as soon as the error comes back, so a longer bound costs nothing; it keeps a loaded
+    // machine from ending the ping before the error arrives, which would hand it to the next probe.
+    { ...dfPing('too-big', 1500, 'fails'), connectTimeoutMs: 3000 },
+    { ...dfPing('too-big-again', 1500, 'fails'), connectTimeoutMs: 3000 },
   ],
   flows: [
     {
