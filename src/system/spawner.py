@@ -25,8 +25,12 @@ children_lock = threading.Lock()
 def send(message):
     line = json.dumps(message) + "\n"
     with out_lock:
-        sys.stdout.write(line)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError):
+            # natlab is gone: the end of its stdin, on its way, ends this process and its children.
+            pass
 
 
 def pump(ident, name, stream):
@@ -124,16 +128,18 @@ def handle(request):
 
 
 def main():
-    for line in sys.stdin:
-        handle(json.loads(line))
-    # natlab is gone: nothing it started may outlive it.
-    with children_lock:
-        running = list(children.values())
-    for child in running:
-        try:
-            child.kill()
-        except OSError:
-            pass
+    try:
+        for line in sys.stdin:
+            handle(json.loads(line))
+    finally:
+        # natlab is gone (or this process failed): nothing it started may outlive it.
+        with children_lock:
+            running = list(children.values())
+        for child in running:
+            try:
+                child.kill()
+            except OSError:
+                pass
 
 
 main()

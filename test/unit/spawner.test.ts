@@ -1,7 +1,10 @@
 // Commands started through the run's spawner behave as commands node starts itself: output, exit
 // codes, input, timeouts, interrupts, a command that is not there; and nothing outlives the spawner.
 
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PYTHON } from '../../src/system/python.ts';
 import { runCommand } from '../../src/system/run-command.ts';
@@ -115,4 +118,25 @@ it('kills what is still running when the last run lets go of the spawner', async
   release();
   expect(heldSpawner()).toBeUndefined();
   expect(await goneWithin(child.pid, 5000)).toBe(true);
+});
+
+it('kills what it started even when natlab went while it was still answering', async () => {
+  // natlab killed mid-run: the spawner's answers hit a closed pipe, then its stdin ends.
+  const script = fileURLToPath(new URL('../../src/system/spawner.py', import.meta.url));
+  const helper = spawn(PYTHON, ['-I', '-S', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const send = (request: object) => helper.stdin.write(`${JSON.stringify(request)}\n`);
+  const spawnSleep = (id: number) =>
+    send({ op: 'spawn', id, argv: ['sleep', '30'], path: process.env.PATH, stdin: false });
+  const lines = createInterface({ input: helper.stdout });
+  spawnSleep(1);
+  const started = await new Promise<{ pid: number }>((resolve) =>
+    lines.once('line', (line) => resolve(JSON.parse(line))),
+  );
+  expect(await alive(started.pid)).toBe(true);
+  lines.close();
+  helper.stdout.destroy();
+  spawnSleep(2);
+  await new Promise((r) => setTimeout(r, 200));
+  helper.stdin.end();
+  expect(await goneWithin(started.pid, 5000)).toBe(true);
 });
