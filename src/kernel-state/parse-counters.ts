@@ -61,15 +61,8 @@ export function parseIptablesCounters(
  */
 export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
   const counters: RuleCounter[] = [];
-  const managed = tablesManagedByIptables(lines);
   const positions = new Map<string, number>();
-  let table = '';
-  let chain = '';
-  for (const line of lines) {
-    const t = /^table (\S+ \S+)/.exec(line);
-    if (t) table = t[1] ?? '';
-    const c = /^\s*chain (\S+) \{/.exec(line);
-    if (c) chain = c[1] ?? '';
+  for (const { line, table, chain } of nftLines(lines)) {
     const m = /counter packets (\d+) bytes (\d+)/.exec(line);
     if (!m) continue;
     const handle = /# handle (\d+)\s*$/.exec(line)?.[1];
@@ -90,17 +83,32 @@ export function parseNftCounters(lines: readonly string[]): RuleCounter[] {
       bytes: Number(m[2]),
     });
   }
-  return counters.filter((c) => !managed.has(c.table));
+  return counters;
 }
 
-/** The tables nft's stderr says iptables-nft manages: iptables-save reads those, not nft. */
-export function tablesManagedByIptables(lines: readonly string[]): Set<string> {
+/**
+ * Each line of `nft list ruleset` with the table and chain it is in, leaving out the tables nft's
+ * stderr says iptables-nft manages: iptables-save reads those, not nft.
+ */
+export function nftLines(
+  lines: readonly string[],
+): { line: string; table: string; chain: string }[] {
   const managed = new Set<string>();
   for (const line of lines) {
     const byIptables = /# Warning: table (\S+ \S+) is managed by iptables-nft/.exec(line);
     if (byIptables) managed.add(byIptables[1] ?? '');
   }
-  return managed;
+  const placed: { line: string; table: string; chain: string }[] = [];
+  let table = '';
+  let chain = '';
+  for (const line of lines) {
+    const t = /^table (\S+ \S+)/.exec(line);
+    if (t) table = t[1] ?? '';
+    const c = /^\s*chain (\S+) \{/.exec(line);
+    if (c) chain = c[1] ?? '';
+    if (!managed.has(table)) placed.push({ line, table, chain });
+  }
+  return placed;
 }
 
 function comment(m: RegExpExecArray | null): { comment?: string } {

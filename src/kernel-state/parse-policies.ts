@@ -2,7 +2,7 @@
 // packet no rule dropped may still die at the end of its chain. iptables-save -c prints the policy
 // with its counter (":FORWARD DROP [5:300]"); nft prints "policy drop;" and keeps no count for it.
 
-import { tablesManagedByIptables } from './parse-counters.ts';
+import { nftLines } from './parse-counters.ts';
 
 export interface ChainPolicy {
   /** "iptables filter/FORWARD" or "nft inet filter/forward": a counter key without its #rule. */
@@ -48,13 +48,7 @@ export function parseIptablesPolicies(lines: readonly string[]): ChainPolicy[] {
  */
 export function parseNftPolicies(lines: readonly string[]): ChainPolicy[] {
   const policies: ChainPolicy[] = [];
-  let table = '';
-  let chain = '';
-  for (const line of lines) {
-    const t = /^table (\S+ \S+)/.exec(line);
-    if (t) table = t[1] ?? '';
-    const c = /^\s*chain (\S+) \{/.exec(line);
-    if (c) chain = c[1] ?? '';
+  for (const { line, table, chain } of nftLines(lines)) {
     const m = /^\s*type \S+ hook (\S+)\b.*\bpolicy (accept|drop);/.exec(line);
     if (!m) continue;
     policies.push({
@@ -66,6 +60,5 @@ export function parseNftPolicies(lines: readonly string[]): ChainPolicy[] {
       policy: m[2] === 'drop' ? 'drop' : 'accept',
     });
   }
-  const managed = tablesManagedByIptables(lines);
-  return policies.filter((p) => !managed.has(p.table));
+  return policies;
 }

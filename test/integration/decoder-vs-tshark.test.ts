@@ -45,6 +45,15 @@ type Row = Record<(typeof FIELDS)[number], string>;
 // Skipped (failed in CI) without them: a check that did not run never reports a pass.
 const itTshark = itUnless(await missingTools(['tshark', 'mergecap'], '--test-tools'));
 
+/** tshark's fields of every frame in `file`, one tab-separated line per frame. */
+async function tsharkFields(file: string, fields: readonly string[]): Promise<string> {
+  const argv = ['-r', file, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f'];
+  const { stdout } = await execa('tshark', [...argv, ...fields.flatMap((f) => ['-e', f])], {
+    timeout: 60_000,
+  });
+  return stdout;
+}
+
 /** The same fields from natlab's own decode, in tshark's notation; absent fields are ''. */
 function ours(p: Packet): Row {
   const v4 = p.ip?.version === 4 ? p.ip : undefined;
@@ -113,21 +122,7 @@ describe('the decoder cross-checked with tshark', () => {
       // One tshark over all of them, concatenated in the same order.
       const merged = join(dir, 'all.pcap');
       await execa('mergecap', ['-a', '-F', 'pcap', '-w', merged, ...files], { timeout: 30_000 });
-      const { stdout } = await execa(
-        'tshark',
-        [
-          '-r',
-          merged,
-          '-T',
-          'fields',
-          '-E',
-          'separator=/t',
-          '-E',
-          'occurrence=f',
-          ...FIELDS.flatMap((f) => ['-e', f]),
-        ],
-        { timeout: 60_000 },
-      );
+      const stdout = await tsharkFields(merged, FIELDS);
       const theirs = stdout.split('\n').map((line) => {
         const cells = line.split('\t');
         return Object.fromEntries(FIELDS.map((f, i) => [f, cells[i] ?? ''])) as Row;
@@ -173,21 +168,7 @@ describe('the decoder cross-checked with tshark', () => {
       );
       const packets = await readPcap(merged, 'merged');
       const extra = ['frame.time_epoch', 'frame.packet_flags_direction'] as const;
-      const { stdout } = await execa(
-        'tshark',
-        [
-          '-r',
-          merged,
-          '-T',
-          'fields',
-          '-E',
-          'separator=/t',
-          '-E',
-          'occurrence=f',
-          ...[...FIELDS, ...extra].flatMap((f) => ['-e', f]),
-        ],
-        { timeout: 60_000 },
-      );
+      const stdout = await tsharkFields(merged, [...FIELDS, ...extra]);
       const lines = stdout.split('\n');
       expect(lines).toHaveLength(packets.length);
       const disagreements = packets.flatMap((packet, i) => {
