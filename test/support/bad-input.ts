@@ -3,7 +3,7 @@
 
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type Io, main } from '../../src/cli/main.ts';
 import { LEDGER_DIR } from '../../src/system/run-ledger.ts';
@@ -61,8 +61,15 @@ export async function runCase(c: Case): Promise<CaseOutcome> {
   // Namespaces and ledger entries are named by run id, which a run prints before it makes any:
   // those of other tests running meanwhile are not this case's.
   const runIds = [...stderr.text.matchAll(/\brun ([0-9a-f]{6})\b/g)].map((m) => m[1] ?? '');
+  // A run's directory is natlab-SCENARIO-XXXXXX: those of other scenarios, made meanwhile by other
+  // tests, are not this case's either.
+  const runDirs = c.argv
+    .filter((a) => !a.startsWith('-'))
+    .map((a) => `${tmpdir()}/natlab-${basename(a).replace(/\.[cm]?[jt]s$/, '')}-`);
   const leftBehind = (await leftovers()).filter(
-    (l) => !before.has(l) && (l.startsWith(tmpdir()) || runIds.some((id) => l.includes(id))),
+    (l) =>
+      !before.has(l) &&
+      (runDirs.some((dir) => l.startsWith(dir)) || runIds.some((id) => l.includes(id))),
   );
   return { code, stderr: stderr.text, leftBehind };
 }
